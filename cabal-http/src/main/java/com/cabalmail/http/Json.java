@@ -1,0 +1,65 @@
+package com.cabalmail.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON factory of the project: jackson-core streaming, thread-safe, with limits for
+ * hostile input (nesting depth, string, number, name and document length) and duplicate keys
+ * rejected. Parsers and generators are made per call and closed.
+ */
+public final class Json {
+
+  /** Deepest nesting accepted; real webhook bodies nest four or five levels. */
+  public static final int MAX_NESTING_DEPTH = 64;
+  /** Longest string value accepted, in characters. */
+  public static final int MAX_STRING_LENGTH = 256 * 1024;
+  /** Longest number accepted, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 64;
+  /** Longest property name accepted, in characters. */
+  public static final int MAX_NAME_LENGTH = 4 * 1024;
+  /** Largest document accepted, in bytes (the Lambda request limit is 6 MB). */
+  public static final long MAX_DOCUMENT_LENGTH = 8L * 1024 * 1024;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_NESTING_DEPTH)
+                  .maxStringLength(MAX_STRING_LENGTH)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  .maxNameLength(MAX_NAME_LENGTH)
+                  .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+                  .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private Json() {}
+
+  /** The shared factory. */
+  public static JsonFactory factory() {
+    return FACTORY;
+  }
+
+  /** What writes one JSON document. */
+  @FunctionalInterface
+  public interface Writer {
+    void writeTo(JsonGenerator generator) throws IOException;
+  }
+
+  /** Writes one document to UTF-8 bytes. */
+  public static byte[] write(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+      writer.writeTo(generator);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+}

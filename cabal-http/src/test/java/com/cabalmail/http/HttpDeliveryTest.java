@@ -1,0 +1,226 @@
+package com.cabalmail.http;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.http.testkit.ManualTicker;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpDeliveryTest {
+
+  static WireMockServer server;
+  ManualTicker ticker;
+  HttpDelivery delivery;
+
+  @BeforeAll
+  static void start() {
+    server = new WireMockServer(options().dynamicPort());
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop();
+  }
+
+  @BeforeEach
+  void reset() {
+    server.resetAll();
+    ticker = new ManualTicker();
+    delivery = HttpDelivery.create(ticker);
+  }
+
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+        .POST(HttpRequest.BodyPublishers.ofString("{}"));
+  }
+
+  Deadline deadline(Duration budget) {
+    return Deadline.after(budget, ticker);
+  }
+
+  void answerInTurn(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder first,
+      com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder then) {
+    server.stubFor(post(urlEqualTo(path)).inScenario(path)
+        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("second"));
+    server.stubFor(post(urlEqualTo(path)).inScenario(path)
+        .whenScenarioStateIs("second").willReturn(then));
+  }
+
+  @Test
+  void serviceUnavailableThenOkIsSentAfterOneRetry() throws Exception {
+    answerInTurn("/a", aResponse().withStatus(503), aResponse().withStatus(200).withBody("ok"));
+
+    Exchange answer = delivery.send("peer", request("/a"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals("ok", answer.bodyText());
+    assertEquals(2, answer.attempts());
+    assertEquals(1, ticker.sleeps().size(), "one backoff wait between the attempts");
+    server.verify(exactly(2), postRequestedFor(urlEqualTo("/a")));
+  }
+
+  @Test
+  void badRequestIsNotRetried() throws Exception {
+    server.stubFor(post(urlEqualTo("/b")).willReturn(aResponse().withStatus(400).withBody("no")));
+
+    Exchange answer = delivery.send("peer", request("/b"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(400, answer.statusCode());
+    assertEquals(1, answer.attempts());
+    assertEquals(List.of(), ticker.sleeps());
+    server.verify(exactly(1), postRequestedFor(urlEqualTo("/b")));
+  }
+
+  @Test
+  void tooManyRequestsWithRetryAfterWaitsThatLongThenSucceeds() throws Exception {
+    answerInTurn("/c", aResponse().withStatus(429).withHeader("Retry-After", "1"),
+        aResponse().withStatus(200));
+
+    Exchange answer = delivery.send("peer", request("/c"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(List.of(Duration.ofSeconds(1)), ticker.sleeps());
+  }
+
+  @Test
+  void retryAfterBeyondTheDeadlineIsNotWaitedFor() throws Exception {
+    server.stubFor(post(urlEqualTo("/d"))
+        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+
+    Exchange answer = delivery.send("peer", request("/d"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(429, answer.statusCode(), "the last answer is handed back for the caller to judge");
+    assertEquals(1, answer.attempts());
+    assertEquals(List.of(), ticker.sleeps());
+  }
+
+  @Test
+  void connectionResetIsRetried() throws Exception {
+    answerInTurn("/e", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+        aResponse().withStatus(200));
+
+    Exchange answer = delivery.send("peer", request("/e"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(2, answer.attempts());
+  }
+
+  @Test
+  void resetsUntilAttemptsRunOutThrowWithTheAttemptCount() {
+    server.stubFor(post(urlEqualTo("/f"))
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+    DeliveryException e = assertThrows(DeliveryException.class,
+        () -> delivery.send("peer", request("/f"), RetryPolicy.standard().withMaxAttempts(3),
+            deadline(Duration.ofSeconds(10))));
+
+    assertEquals(3, e.attempts());
+    assertTrue(e.getMessage().startsWith("peer: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("(3 attempts)"), e.getMessage());
+  }
+
+  @Test
+  void aHungServerEndsAtTheDeadlineNotLater() {
+    server.stubFor(post(urlEqualTo("/g")).willReturn(aResponse().withFixedDelay(5_000)));
+    long started = System.nanoTime();
+
+    DeliveryException e = assertThrows(DeliveryException.class,
+        () -> delivery.send("peer", request("/g"), RetryPolicy.standard(),
+            Deadline.after(Duration.ofMillis(400))));
+
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(tookMs < 2_500, "took " + tookMs + " ms");
+    assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+  }
+
+  @Test
+  void minimumRetryDelayIsAFloorUnderEveryWait() throws Exception {
+    answerInTurn("/h", aResponse().withStatus(503), aResponse().withStatus(200));
+
+    delivery.send("peer", request("/h"), RetryPolicy.standard().withMinRetryDelay(Duration.ofSeconds(5)),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(List.of(Duration.ofSeconds(5)), ticker.sleeps());
+  }
+
+  @Test
+  void aRetryThatWouldNotFitInTheDeadlineIsNotAttempted() throws Exception {
+    server.stubFor(post(urlEqualTo("/i")).willReturn(aResponse().withStatus(503)));
+
+    Exchange answer = delivery.send("peer", request("/i"),
+        RetryPolicy.standard().withMinRetryDelay(Duration.ofSeconds(5)),
+        deadline(Duration.ofSeconds(3)));
+
+    assertEquals(503, answer.statusCode());
+    assertEquals(1, answer.attempts());
+  }
+
+  @Test
+  void fiveHundredIsRetriedOnlyWhereThePolicySaysSo() throws Exception {
+    server.stubFor(post(urlEqualTo("/j")).willReturn(aResponse().withStatus(500)));
+
+    Exchange plain = delivery.send("peer", request("/j"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+    Exchange transient500 = delivery.send("peer", request("/j"),
+        RetryPolicy.standard().alsoRetrying(500).withMaxAttempts(2),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(1, plain.attempts());
+    assertEquals(2, transient500.attempts());
+  }
+
+  @Test
+  void responseBodiesAreCapped() throws Exception {
+    server.stubFor(post(urlEqualTo("/k"))
+        .willReturn(aResponse().withStatus(200).withBody("x".repeat(100_000))));
+    HttpDelivery small = HttpDelivery.create(HttpDelivery.newClient(), ticker, 1_000);
+
+    Exchange answer = small.send("peer", request("/k"), RetryPolicy.standard(),
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(1_000, answer.body().length);
+    assertTrue(answer.bodyTruncated());
+  }
+
+  @Test
+  void connectionRefusedIsReportedInPlainWords() {
+    HttpRequest.Builder nowhere = HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/x"))
+        .POST(HttpRequest.BodyPublishers.noBody());
+
+    DeliveryException e = assertThrows(DeliveryException.class,
+        () -> delivery.send("peer", nowhere, RetryPolicy.standard().withMaxAttempts(2),
+            deadline(Duration.ofSeconds(10))));
+
+    assertEquals("peer: connection refused or unreachable (2 attempts)", e.getMessage());
+  }
+
+  @Test
+  void retryAfterAcceptsSecondsAndHttpDates() {
+    assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 "));
+    assertEquals(Duration.ZERO, HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assertEquals(null, HttpDelivery.parseRetryAfter("soon"));
+  }
+}

@@ -1,0 +1,150 @@
+package com.cabalmail.alert;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One alert: what is wrong ({@code summary}), where ({@code source}), how urgent
+ * ({@code severity}) and whether it still is ({@code status}). Immutable; build one with
+ * {@link #firing} or {@link #resolved} and the {@code with…} methods.
+ *
+ * @param severity how urgent
+ * @param source what raised it, e.g. {@code kuma/IMAP reachable} or {@code alertmanager/HighLoad}
+ * @param summary one line a person reads first; never blank
+ * @param runbook where the operator finds what to do
+ * @param labels extra facts, in the order given; immutable
+ * @param status firing or resolved
+ * @param startsAt when the condition began, if the tool said
+ * @param fingerprint identifies the same alert across firing and resolved: the tool's own, or
+ *     derived from source and labels
+ */
+public record Alert(
+    Severity severity,
+    String source,
+    String summary,
+    Optional<URI> runbook,
+    Map<String, String> labels,
+    AlertStatus status,
+    Optional<Instant> startsAt,
+    String fingerprint) {
+
+  /** Validates and copies; a null or blank fingerprint is derived from source and labels. */
+  public Alert {
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(runbook, "runbook");
+    Objects.requireNonNull(startsAt, "startsAt");
+    requireText(source, "source");
+    requireText(summary, "summary");
+    labels = copyOf(labels);
+    if (fingerprint == null || fingerprint.isBlank()) {
+      fingerprint = derivedFingerprint(source, labels);
+    }
+  }
+
+  /** A firing alert with no runbook, labels or start time. */
+  public static Alert firing(Severity severity, String source, String summary) {
+    return new Alert(severity, source, summary, Optional.empty(), Map.of(), AlertStatus.FIRING,
+        Optional.empty(), null);
+  }
+
+  /** A resolved alert with no runbook, labels or start time. */
+  public static Alert resolved(Severity severity, String source, String summary) {
+    return firing(severity, source, summary).withStatus(AlertStatus.RESOLVED);
+  }
+
+  /** This alert with a runbook link ({@code null} removes it). */
+  public Alert withRunbook(URI link) {
+    return new Alert(severity, source, summary, Optional.ofNullable(link), labels, status,
+        startsAt, fingerprint);
+  }
+
+  /** This alert with these labels; a derived fingerprint is derived anew. */
+  public Alert withLabels(Map<String, String> newLabels) {
+    return new Alert(severity, source, summary, runbook, newLabels, status, startsAt,
+        fingerprintIsDerived() ? null : fingerprint);
+  }
+
+  /** This alert with one more label (or that label replaced). */
+  public Alert withLabel(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(labels);
+    more.put(name, value);
+    return withLabels(more);
+  }
+
+  /** This alert with another status. */
+  public Alert withStatus(AlertStatus newStatus) {
+    return new Alert(severity, source, summary, runbook, labels, newStatus, startsAt, fingerprint);
+  }
+
+  /** This alert with another summary. */
+  public Alert withSummary(String newSummary) {
+    return new Alert(severity, source, newSummary, runbook, labels, status, startsAt, fingerprint);
+  }
+
+  /** This alert with a start time ({@code null} removes it). */
+  public Alert withStartsAt(Instant start) {
+    return new Alert(severity, source, summary, runbook, labels, status,
+        Optional.ofNullable(start), fingerprint);
+  }
+
+  /** This alert with the tool's own fingerprint ({@code null} derives one). */
+  public Alert withFingerprint(String given) {
+    return new Alert(severity, source, summary, runbook, labels, status, startsAt, given);
+  }
+
+  /** Whether the condition is over. */
+  public boolean isResolved() {
+    return status == AlertStatus.RESOLVED;
+  }
+
+  private boolean fingerprintIsDerived() {
+    return fingerprint.equals(derivedFingerprint(source, labels));
+  }
+
+  /**
+   * 16 hex digits of SHA-256 over the source and the labels sorted by name: the same alert
+   * firing and resolved, or sent twice, gets the same fingerprint.
+   */
+  static String derivedFingerprint(String source, Map<String, String> labels) {
+    StringBuilder text = new StringBuilder(source);
+    new TreeMap<>(labels).forEach((k, v) -> text.append('\u0000').append(k).append('=').append(v));
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(16);
+      for (int i = 0; i < 8; i++) {
+        hex.append(Character.forDigit((hash[i] >> 4) & 0xf, 16))
+            .append(Character.forDigit(hash[i] & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static Map<String, String> copyOf(Map<String, String> labels) {
+    Objects.requireNonNull(labels, "labels");
+    Map<String, String> copy = new LinkedHashMap<>();
+    labels.forEach((k, v) -> copy.put(
+        Objects.requireNonNull(k, "label name"),
+        Objects.requireNonNull(v, () -> "value of label " + k)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static void requireText(String value, String field) {
+    Objects.requireNonNull(value, field);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " is blank");
+    }
+  }
+}

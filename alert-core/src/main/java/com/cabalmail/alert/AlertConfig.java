@@ -1,0 +1,141 @@
+package com.cabalmail.alert;
+
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.alert.spi.TransportProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the router needs, read once from settings (the environment, in production) and
+ * validated as a whole: the routing table, checked against the transport providers on the
+ * class path; a transport for each provider the table names, built from its own settings; and
+ * the timeouts. Every problem is reported at once, each naming its key.
+ *
+ * <table>
+ *   <caption>Settings read here (transports read their own)</caption>
+ *   <tr><td>{@value #ROUTES}</td><td>the routing table, default {@value RoutingTable#DEFAULT}</td></tr>
+ *   <tr><td>{@value #TRANSPORT_TIMEOUT}</td><td>budget of one delivery, default 7s</td></tr>
+ *   <tr><td>{@value #DEADLINE}</td><td>budget of one routing call, default 8s</td></tr>
+ * </table>
+ */
+public final class AlertConfig {
+
+  /** The routing table setting. */
+  public static final String ROUTES = "ALERT_ROUTES";
+  /** The budget of one delivery through one transport, retries included. */
+  public static final String TRANSPORT_TIMEOUT = "ALERT_TRANSPORT_TIMEOUT";
+  /** The budget of one call to the router, all deliveries included. */
+  public static final String DEADLINE = "ALERT_DEADLINE";
+
+  /** Fits a 10 s Lambda: one Pushover retry (5 s minimum wait) still fits. */
+  public static final Duration DEFAULT_TRANSPORT_TIMEOUT = Duration.ofSeconds(7);
+  /** Fits a 10 s Lambda with time left to answer. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(8);
+
+  private final RoutingTable routes;
+  private final Map<String, Transport> transports;
+  private final Duration transportTimeout;
+  private final Duration deadline;
+
+  private AlertConfig(RoutingTable routes, Map<String, Transport> transports,
+      Duration transportTimeout, Duration deadline) {
+    this.routes = routes;
+    this.transports = Collections.unmodifiableMap(transports);
+    this.transportTimeout = transportTimeout;
+    this.deadline = deadline;
+  }
+
+  /** Reads and validates {@code values}, finding providers with this library's class loader. */
+  public static AlertConfig from(Map<String, String> values) {
+    return from(Settings.of(values), RoutingTable.DEFAULT, AlertConfig.class.getClassLoader());
+  }
+
+  /**
+   * Reads and validates {@code settings}; throws one {@link ConfigException} listing every
+   * problem, those the caller recorded in {@code settings} before included.
+   *
+   * @param defaultRoutes the table used when {@value #ROUTES} is not set
+   * @param loader where transport providers are looked for
+   */
+  public static AlertConfig from(Settings settings, String defaultRoutes, ClassLoader loader) {
+    List<String> problems = new ArrayList<>();
+    Map<String, TransportProvider> providers = Providers.discover(loader, problems);
+    Duration transportTimeout = settings.duration(TRANSPORT_TIMEOUT, DEFAULT_TRANSPORT_TIMEOUT,
+        Duration.ofMillis(100), Duration.ofMinutes(15));
+    Duration deadline = settings.duration(DEADLINE, DEFAULT_DEADLINE,
+        Duration.ofMillis(100), Duration.ofMinutes(15));
+    String table = settings.string(ROUTES, defaultRoutes);
+    RoutingTable routes = RoutingTable.parse(ROUTES, table,
+        name -> providers.containsKey(name) ? providers.get(name).priorities().quiet() : null,
+        problems);
+    Map<String, Transport> transports = new LinkedHashMap<>();
+    if (routes != null) {
+      checkRoutes(routes, providers, problems);
+      for (String name : routes.transports()) {
+        TransportProvider provider = providers.get(name);
+        if (provider != null) {
+          try {
+            transports.put(name, provider.create(settings));
+          } catch (ConfigException e) {
+            problems.addAll(e.problems());
+          } catch (RuntimeException e) {
+            problems.add("transport '" + name + "' could not be built: " + e);
+          }
+        }
+      }
+    }
+    problems.forEach(settings::problem);
+    settings.requireValid();
+    return new AlertConfig(routes, transports, transportTimeout, deadline);
+  }
+
+  private static void checkRoutes(RoutingTable routes, Map<String, TransportProvider> providers,
+      List<String> problems) {
+    for (Severity severity : Severity.values()) {
+      List<Route> all = new ArrayList<>(routes.firing(severity));
+      all.addAll(routes.resolved(severity));
+      for (Route route : all) {
+        TransportProvider provider = providers.get(route.transport());
+        String problem;
+        if (provider == null) {
+          problem = ROUTES + ": transport '" + route.transport() + "' is not on the class path"
+              + " (add the alert-" + route.transport() + " artifact); available: "
+              + (providers.isEmpty() ? "none" : String.join(", ", providers.keySet()));
+        } else if (!provider.priorities().accepts(route.priority())) {
+          problem = ROUTES + ": priority " + route.priority() + " of transport '"
+              + route.transport() + "' is outside " + provider.priorities();
+        } else {
+          continue;
+        }
+        if (!problems.contains(problem)) {
+          problems.add(problem);
+        }
+      }
+    }
+  }
+
+  /** The validated routing table. */
+  public RoutingTable routes() {
+    return routes;
+  }
+
+  /** A transport for each name the table uses. */
+  public Map<String, Transport> transports() {
+    return transports;
+  }
+
+  /** The budget of one delivery. */
+  public Duration transportTimeout() {
+    return transportTimeout;
+  }
+
+  /** The budget of one routing call. */
+  public Duration deadline() {
+    return deadline;
+  }
+}

@@ -1,0 +1,197 @@
+package com.cabalmail.alert;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which transports each alert goes to, by severity and status. Immutable.
+ *
+ * <p>Written as one setting, entries separated by {@code ;}, routes by {@code ,}:
+ *
+ * <pre>
+ * critical:pushover=1,ntfy=5;warning:ntfy=3;info:
+ * critical.resolved:pushover=-1,ntfy=3;warning.resolved:ntfy=3
+ * </pre>
+ *
+ * A key is a severity (firing alerts), {@code <severity>.resolved}, or {@code resolved} (resolved
+ * alerts of every severity that has firing routes). An empty list routes nowhere: the alert is
+ * reported as dropped by routing. A severity left out routes nowhere. Where a severity's
+ * resolved routes are not written, they are its firing transports at each transport's quiet
+ * priority, so a recovery is recorded on the same channels without waking anyone.
+ */
+public final class RoutingTable {
+
+  /** Cabalmail's table: critical pages by Pushover and ntfy, warning goes to ntfy, info nowhere. */
+  public static final String DEFAULT = "critical:pushover=1,ntfy=5;warning:ntfy=3;info:";
+
+  private final Map<Severity, List<Route>> firing;
+  private final Map<Severity, List<Route>> resolved;
+
+  private RoutingTable(Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved) {
+    this.firing = freeze(firing);
+    this.resolved = freeze(resolved);
+  }
+
+  /** A table from explicit route lists; severities left out route nowhere. */
+  public static RoutingTable of(
+      Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved) {
+    return new RoutingTable(firing, resolved);
+  }
+
+  /** The routes for {@code alert}: empty means it is dropped by routing. */
+  public List<Route> routesFor(Alert alert) {
+    return (alert.isResolved() ? resolved : firing).getOrDefault(alert.severity(), List.of());
+  }
+
+  /** The routes for firing alerts of {@code severity}. */
+  public List<Route> firing(Severity severity) {
+    return firing.getOrDefault(severity, List.of());
+  }
+
+  /** The routes for resolved alerts of {@code severity}. */
+  public List<Route> resolved(Severity severity) {
+    return resolved.getOrDefault(severity, List.of());
+  }
+
+  /** Every transport some route names, in first-use order. */
+  public Set<String> transports() {
+    Set<String> names = new LinkedHashSet<>();
+    firing.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
+    resolved.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
+    return Collections.unmodifiableSet(names);
+  }
+
+  /**
+   * Parses the setting {@code key}'s value {@code text}, adding a message naming the key and
+   * the offending token to {@code problems} for each bad entry; {@code quietPriority} gives the
+   * resolved-alert priority of each transport (or null for one not known; the caller reports
+   * unknown transports). Returns null when there were problems.
+   */
+  static RoutingTable parse(String key, String text, java.util.function.Function<String, Integer>
+      quietPriority, List<String> problems) {
+    int before = problems.size();
+    Map<Severity, List<Route>> firing = new EnumMap<>(Severity.class);
+    Map<Severity, List<Route>> resolved = new EnumMap<>(Severity.class);
+    List<Route> resolvedForAll = null;
+    for (String rawEntry : text.split(";", -1)) {
+      String entry = rawEntry.trim();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      int colon = entry.indexOf(':');
+      if (colon < 0) {
+        problems.add(key + ": entry '" + entry
+            + "' has no ':'; write <severity>:<transport>=<priority>,...");
+        continue;
+      }
+      String target = entry.substring(0, colon).trim();
+      List<Route> routes = parseRoutes(key, entry.substring(colon + 1), problems);
+      if ("resolved".equalsIgnoreCase(target)) {
+        resolvedForAll = routes;
+        continue;
+      }
+      boolean forResolved = target.toLowerCase(java.util.Locale.ROOT).endsWith(".resolved");
+      String severityText = forResolved ? target.substring(0, target.length() - 9) : target;
+      Severity severity;
+      try {
+        severity = Severity.parse(severityText);
+      } catch (IllegalArgumentException e) {
+        problems.add(key + ": " + e.getMessage() + " in entry '" + entry
+            + "' (keys are <severity>, <severity>.resolved or resolved)");
+        continue;
+      }
+      Map<Severity, List<Route>> into = forResolved ? resolved : firing;
+      if (into.put(severity, routes) != null) {
+        problems.add(key + ": '" + target + "' is given twice");
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    for (Severity severity : Severity.values()) {
+      List<Route> routes = firing.getOrDefault(severity, List.of());
+      if (resolved.containsKey(severity) || routes.isEmpty()) {
+        continue;
+      }
+      if (resolvedForAll != null) {
+        resolved.put(severity, resolvedForAll);
+      } else {
+        List<Route> quiet = new ArrayList<>();
+        for (Route route : routes) {
+          Integer priority = quietPriority.apply(route.transport());
+          quiet.add(new Route(route.transport(), priority == null ? route.priority() : priority));
+        }
+        resolved.put(severity, quiet);
+      }
+    }
+    return new RoutingTable(firing, resolved);
+  }
+
+  private static List<Route> parseRoutes(String key, String text, List<String> problems) {
+    List<Route> routes = new ArrayList<>();
+    for (String rawRoute : text.split(",", -1)) {
+      String route = rawRoute.trim();
+      if (route.isEmpty()) {
+        continue;
+      }
+      int equals = route.indexOf('=');
+      String transport = equals < 0 ? "" : route.substring(0, equals).trim();
+      if (equals < 0 || transport.isEmpty()) {
+        problems.add(key + ": route '" + route + "' is not <transport>=<priority>");
+        continue;
+      }
+      String priority = route.substring(equals + 1).trim();
+      try {
+        routes.add(new Route(transport, Integer.parseInt(priority)));
+      } catch (NumberFormatException e) {
+        problems.add(key + ": priority '" + priority + "' of transport '" + transport
+            + "' is not a whole number");
+      }
+    }
+    return routes;
+  }
+
+  private static Map<Severity, List<Route>> freeze(Map<Severity, List<Route>> routes) {
+    Map<Severity, List<Route>> copy = new EnumMap<>(Severity.class);
+    routes.forEach((severity, list) -> copy.put(severity, List.copyOf(list)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** The table in the setting's syntax, resolved routes spelled out. */
+  @Override
+  public String toString() {
+    List<String> entries = new ArrayList<>();
+    for (Severity severity : Severity.values()) {
+      entries.add(severity.wireName() + ":" + join(firing(severity)));
+    }
+    for (Severity severity : Severity.values()) {
+      if (!resolved(severity).isEmpty()) {
+        entries.add(severity.wireName() + ".resolved:" + join(resolved(severity)));
+      }
+    }
+    return String.join(";", entries);
+  }
+
+  private static String join(List<Route> routes) {
+    List<String> parts = new ArrayList<>();
+    routes.forEach(route -> parts.add(route.toString()));
+    return String.join(",", parts);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RoutingTable
+        && firing.equals(((RoutingTable) other).firing)
+        && resolved.equals(((RoutingTable) other).resolved);
+  }
+
+  @Override
+  public int hashCode() {
+    return firing.hashCode() * 31 + resolved.hashCode();
+  }
+}

@@ -1,0 +1,21 @@
+package com.cabalmail.alert.spi;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Outcome;
+import com.cabalmail.http.Deadline;
+
+/**
+ * Delivers one alert at one priority to one provider. Made by a {@link TransportProvider};
+ * called concurrently by the router, so implementations are thread-safe.
+ */
+public interface Transport {
+
+  /**
+   * Delivers {@code alert} at {@code priority} (the provider's own scale, already validated),
+   * finishing by {@code deadline}.
+   *
+   * @return sent, rejected or failed, with the provider's reason; implementations return
+   *     rather than throw, and the router turns anything thrown into a failed outcome
+   */
+  Outcome deliver(Alert alert, int priority, Deadline deadline);
+}

@@ -1,0 +1,51 @@
+package com.cabalmail.alert.spi;
+
+/**
+ * A transport plugin, found by {@link java.util.ServiceLoader}: list the implementation in
+ * {@code META-INF/services/com.cabalmail.alert.spi.TransportProvider}. Implementations are
+ * public with a cheap public no-arg constructor; the real work happens in {@link #create}, which
+ * the router calls only for transports its routing table names.
+ */
+public interface TransportProvider {
+
+  /** The name routes use, e.g. {@code pushover}: lower case letters, digits and dashes. */
+  String name();
+
+  /** The priorities this transport understands, and the one it uses for recoveries. */
+  Priorities priorities();
+
+  /**
+   * Builds the transport from its settings. Report every bad or missing setting through
+   * {@link Settings} (which names the key) rather than throwing; the caller throws once for all.
+   */
+  Transport create(Settings settings);
+
+  /**
+   * The transport's priority scale.
+   *
+   * @param min lowest priority accepted
+   * @param max highest priority accepted
+   * @param quiet what a recovery is sent at when the routing table does not say: recorded,
+   *     without waking anyone
+   */
+  record Priorities(int min, int max, int quiet) {
+
+    /** Validates. */
+    public Priorities {
+      if (min > max || quiet < min || quiet > max) {
+        throw new IllegalArgumentException(
+            "priorities need min <= quiet <= max, got " + min + ", " + quiet + ", " + max);
+      }
+    }
+
+    /** Whether {@code priority} is on the scale. */
+    public boolean accepts(int priority) {
+      return priority >= min && priority <= max;
+    }
+
+    @Override
+    public String toString() {
+      return min + ".." + max;
+    }
+  }
+}

@@ -98,7 +98,7 @@ final class FunctionUrlEvents {
       body = new byte[0];
     } else if (f.base64) {
       try {
-        body = Base64.getMimeDecoder().decode(f.body);
+        body = Base64.getDecoder().decode(f.body);
       } catch (IllegalArgumentException e) {
         throw new BadEvent("the body is marked base64 but is not: " + e.getMessage(), false);
       }

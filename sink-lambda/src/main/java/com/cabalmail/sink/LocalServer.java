@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +59,18 @@ public final class LocalServer implements AutoCloseable {
       err.println("usage: java -jar sink-lambda.jar [--port N]   (or PORT=N)");
       return 2;
     }
+    Map<String, String> settings = new LinkedHashMap<>(environment);
+    String generated = null;
+    if (isBlank(environment.get(SinkSetup.ALERT_SECRET))
+        && isBlank(environment.get(SinkSetup.SHARED_SECRET_PARAM))) {
+      generated = SinkSetup.generateSecret();
+      settings.put(SinkSetup.ALERT_SECRET, generated);
+      out.println("No ALERT_SECRET or SHARED_SECRET_PARAM set: this run accepts the generated"
+          + " secret " + generated);
+    }
     LocalServer server;
     try {
-      server = start(SinkSetup.create(environment, SinkSetup.SSM,
+      server = start(SinkSetup.create(settings, SinkSetup.SSM,
           LocalServer.class.getClassLoader(), out), port);
     } catch (ConfigException e) {
       err.println("sink not started: " + e.getMessage());
@@ -71,7 +82,24 @@ public final class LocalServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
     out.println("Alert sink listening on http://127.0.0.1:" + server.port() + "/ (paths "
         + Sink.PATHS + ", GET /health)");
+    if (generated != null) {
+      byte[] example = Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("severity", "critical");
+        g.writeStringField("source", "local/test");
+        g.writeStringField("summary", "Hello from the sink");
+        g.writeEndObject();
+      });
+      out.println("Fire a test alert:\n  curl -i -H 'X-Alert-Secret: " + generated + "'"
+          + " -H 'Content-Type: application/json' -d '"
+          + new String(example, StandardCharsets.UTF_8) + "' http://127.0.0.1:" + server.port()
+          + "/");
+    }
     return 0;
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   static int port(String[] args, Map<String, String> environment) {

@@ -99,8 +99,7 @@ final class SinkSetup {
    * Builds the sink.
    *
    * @param local where the local server talks to its user, or null in Lambda: when given, no
-   *     transport configured means the console transport, and no secret configured means a
-   *     generated one, printed there
+   *     transport configured means the console transport
    * @throws ConfigException listing every problem
    */
   static Sink create(Map<String, String> environment, ParameterStores stores, ClassLoader loader,
@@ -119,13 +118,6 @@ final class SinkSetup {
     }
     boolean console = local != null
         && TRANSPORT_SETTINGS.stream().allMatch(key -> isBlank(environment.get(key)));
-    if (local != null && isBlank(values.get(ALERT_SECRET))) {
-      String generated = generateSecret();
-      values.put(ALERT_SECRET, generated);
-      local.println("No ALERT_SECRET or SHARED_SECRET_PARAM set: this run accepts the generated"
-          + " secret " + generated);
-    }
-
     Settings settings = Settings.of(values);
     Optional<Secret> current = settings.secret(ALERT_SECRET,
         "the shared secret callers send (or set " + SHARED_SECRET_PARAM
@@ -228,7 +220,8 @@ final class SinkSetup {
     }
   }
 
-  private static String generateSecret() {
+  /** A random secret for one local run: 128 bits, hex. */
+  static String generateSecret() {
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
     StringBuilder hex = new StringBuilder(32);

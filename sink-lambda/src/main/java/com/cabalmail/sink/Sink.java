@@ -2,6 +2,7 @@ package com.cabalmail.sink;
 
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.DeliveryReport;
+import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
@@ -40,6 +41,11 @@ final class Sink {
     this.decoder = decoder;
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The routing table followed. */
+  RoutingTable routes() {
+    return router.routes();
   }
 
   /** The largest body accepted, in bytes; transports of the request cap their reads here. */

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Cold start of the alert sink as the Lambda runtime runs it: a fresh JVM constructs
+# com.cabalmail.sink.SinkHandler (init: one SSM GetParameters call, HTTP client, transports)
+# and answers one Function URL event carrying a critical alert, which goes to Pushover and
+# ntfy. SSM is moto's server, Pushover and ntfy a loopback stand-in (LoopbackProviders), all
+# on 127.0.0.1. Prints launch -> response milliseconds (median, min, max), the init part, and
+# peak RSS from /usr/bin/time -v.
+#
+#   ./mvnw -B -q -pl benchmarks -am package -DskipTests
+#   benchmarks/cold-start.sh                       # 10 runs, flags of the recommended setup
+#   RUNS=20 JAVA_OPTS="" benchmarks/cold-start.sh  # JVM defaults
+#   CDS=1 benchmarks/cold-start.sh                 # plus an AppCDS archive (local only)
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/cold-start.sh
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+RUNS=${RUNS:-10}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS--XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+CDS=${CDS:-0}
+jar=$root/sink-lambda/target/sink-lambda.jar
+classes=$root/benchmarks/target/classes
+sample=$root/sink-lambda/src/test/resources/samples/functionurl-event.json
+for f in "$jar" "$classes/com/cabalmail/bench/ColdStart.class" "$sample"; do
+  [ -e "$f" ] || { echo "missing $f: run ./mvnw -B -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (GNU time) for peak RSS" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() { for _ in $(seq 1 100); do if curl -s -o /dev/null "$1"; then return 0; fi; sleep 0.1; done; echo "$1 did not come up" >&2; exit 1; }
+
+ssm_port=$(free_port)
+python3 -m moto.server -H 127.0.0.1 -p "$ssm_port" >"$work/moto.log" 2>&1 &
+pids+=($!)
+java -cp "$classes:$root/benchmarks/target/benchmarks.jar" com.cabalmail.bench.LoopbackProviders 0 0 0 >"$work/providers.out" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$ssm_port/"
+for _ in $(seq 1 100); do grep -q '^ready' "$work/providers.out" && break; sleep 0.1; done
+providers_port=$(awk '/^ready/ {print $2}' "$work/providers.out")
+
+secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["headers"]["x-alert-secret"])' "$sample")
+export AWS_ACCESS_KEY_ID=AKIDCOLDSTARTBENCH AWS_SECRET_ACCESS_KEY=cold-start-bench-secret
+export AWS_SESSION_TOKEN=cold-start-bench-token AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL_SSM="http://127.0.0.1:$ssm_port"
+python3 - "$secret" <<'PY'
+import os, sys, boto3
+ssm = boto3.client("ssm", endpoint_url=os.environ["AWS_ENDPOINT_URL_SSM"], region_name="us-east-1")
+for name, value in {
+    "/cabal/alert_sink_secret": sys.argv[1],
+    "/cabal/pushover_user_key": "uQiRzpo4DXghDmr9QzzfQu27cmVRsG",
+    "/cabal/pushover_app_token": "azGDORePK8gMaC0QOYAMyEEuzJnyUi",
+    "/cabal/ntfy_publisher_token": "tk_coldstartcoldstartcoldstart1",
+}.items():
+    ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
+PY
+
+export SHARED_SECRET_PARAM=/cabal/alert_sink_secret
+export PUSHOVER_USER_KEY_PARAM=/cabal/pushover_user_key
+export PUSHOVER_APP_TOKEN_PARAM=/cabal/pushover_app_token
+export NTFY_PUBLISHER_TOKEN_PARAM=/cabal/ntfy_publisher_token
+export PUSHOVER_API_URL="http://127.0.0.1:$providers_port"
+export NTFY_BASE_URL="http://127.0.0.1:$providers_port"
+export NTFY_TOPIC=alerts
+
+cp=$jar:$classes
+# shellcheck disable=SC2206
+opts=($JAVA_OPTS)
+if [ "$CDS" = 1 ]; then
+  "$JAVA" "${opts[@]}" -XX:ArchiveClassesAtExit="$work/sink.jsa" -cp "$cp" \
+    com.cabalmail.bench.ColdStart "$sample" >/dev/null 2>&1
+  opts+=(-XX:SharedArchiveFile="$work/sink.jsa")
+fi
+
+echo "java: $("$JAVA" -version 2>&1 | head -1); options: ${opts[*]:-(none)}; runs: $RUNS"
+totals=() inits=() rss=()
+for i in $(seq 1 "$RUNS"); do
+  launch=$(date +%s%3N)
+  /usr/bin/time -v -o "$work/time.txt" "$JAVA" "${opts[@]}" -cp "$cp" \
+    com.cabalmail.bench.ColdStart "$sample" >"$work/run.out" 2>&1
+  line=$(grep '^COLD-START' "$work/run.out") || { cat "$work/run.out" >&2; exit 1; }
+  case "$line" in
+    *'"statusCode":204'*) ;;
+    *) echo "run $i did not answer 204: $line" >&2; exit 1 ;;
+  esac
+  init_done=$(sed -E 's/.*init-done-ms=([0-9]+).*/\1/' <<<"$line")
+  answered=$(sed -E 's/.*response-ms=([0-9]+).*/\1/' <<<"$line")
+  totals+=($((answered - launch)))
+  inits+=($((init_done - launch)))
+  rss+=($(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt"))
+done
+
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %s  min %s  max %s", m, a[1], a[NR]}'; }
+echo "launch -> response ms:  $(stats "${totals[@]}")"
+echo "launch -> init done ms: $(stats "${inits[@]}")"
+echo "peak RSS KiB:           $(stats "${rss[@]}")"
+echo "jar: $(stat -c %s "$jar") bytes"

@@ -81,9 +81,10 @@ echo "java: $("$JAVA" -version 2>&1 | head -1); options: ${opts[*]:-(none)}; run
 totals=() inits=() rss=()
 for i in $(seq 1 "$RUNS"); do
   launch=$(date +%s%3N)
-  /usr/bin/time -v -o "$work/time.txt" "$JAVA" "${opts[@]}" -cp "$cp" \
+  /usr/bin/time -v -o "$work/time.txt" "$JAVA" "${opts[@]}" ${EXTRA_OPTS:-} -cp "$cp" \
     com.cabalmail.bench.ColdStart "$sample" >"$work/run.out" 2>&1
   line=$(grep '^COLD-START' "$work/run.out") || { cat "$work/run.out" >&2; exit 1; }
+  [ "${VERBOSE:-0}" = 1 ] && cat "$work/run.out"
   case "$line" in
     *'"statusCode":204'*) ;;
     *) echo "run $i did not answer 204: $line" >&2; exit 1 ;;

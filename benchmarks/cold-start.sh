@@ -19,7 +19,7 @@ RUNS=${RUNS:-10}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS--XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 CDS=${CDS:-0}
-jar=$root/sink-lambda/target/sink-lambda.jar
+jar=${SINK_JAR:-$root/sink-lambda/target/sink-lambda.jar}
 classes=$root/benchmarks/target/classes
 sample=$root/sink-lambda/src/test/resources/samples/functionurl-event.json
 for f in "$jar" "$classes/com/cabalmail/bench/ColdStart.class" "$sample"; do

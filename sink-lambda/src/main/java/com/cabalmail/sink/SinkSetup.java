@@ -5,6 +5,8 @@ import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.decode.WebhookDecoder;
+import com.cabalmail.alert.decode.WebhookFormat;
+import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
@@ -21,7 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +108,10 @@ final class SinkSetup {
   static Sink create(Map<String, String> environment, ParameterStores stores, ClassLoader loader,
       PrintStream local) {
     long started = System.nanoTime();
-    Thread warmUp = new Thread(SinkSetup::warmUp, "cabal-sink-warm-up");
+    // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
+    boolean readsParameters = PARAMETERS.keySet().stream()
+        .anyMatch(variable -> !isBlank(environment.get(variable)));
+    Thread warmUp = new Thread(() -> warmUp(!readsParameters, loader), "cabal-sink-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
 
@@ -127,6 +133,7 @@ final class SinkSetup {
     AlertConfig config = AlertConfig.from(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
     AlertRouter router = AlertRouter.create(config);
+    HttpDelivery.warmUp();
     try {
       warmUp.join(SSM_BUDGET.toMillis());
     } catch (InterruptedException e) {
@@ -195,14 +202,25 @@ final class SinkSetup {
   }
 
   /**
-   * Runs while the secrets are fetched: builds the shared HTTP client and the default TLS
-   * context, and loads the JSON reading and writing classes, so the first request pays none of
-   * it.
+   * Runs while the secrets are fetched: loads and initialises what the rest of the init and
+   * the first request use after the secrets arrive (decoder, transport plugins, JSON reading
+   * and writing), so that work overlaps the SSM round trip instead of following it.
    */
-  static void warmUp() {
+  static void warmUp(boolean buildHttpClient, ClassLoader loader) {
     try {
-      HttpDelivery.warmUp();
-      SSLContext.getDefault();
+      if (buildHttpClient) {
+        HttpDelivery.warmUp();
+      }
+      ServiceLoader.load(TransportProvider.class, loader).stream()
+          .forEach(provider -> provider.type());
+      byte[] alert = Json.write(g -> {
+        g.writeStartObject();
+        g.writeStringField("severity", "info");
+        g.writeStringField("source", "sink/warm-up");
+        g.writeStringField("summary", "warm-up");
+        g.writeEndObject();
+      });
+      WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       byte[] event = Json.write(g -> {
         g.writeStartObject();
         g.writeStringField("rawPath", "/health");
@@ -215,7 +233,7 @@ final class SinkSetup {
         g.writeEndObject();
       });
       FunctionUrlEvents.write(SinkResponse.noContent(FunctionUrlEvents.read(event).requestId()));
-    } catch (Exception e) {
+    } catch (Exception | ServiceConfigurationError e) {
       log.debug("warm-up: {}", e.toString()); // an optimisation only; the real path reports
     }
   }

@@ -114,8 +114,9 @@ class SinkSetupTest {
     ConfigException e = assertThrows(ConfigException.class, () -> lambda(Map.of()));
     String message = e.getMessage();
     assertTrue(message.contains("ALERT_SECRET is required"), message);
-    assertTrue(message.contains("pushover"), message);
-    assertTrue(message.contains("ntfy"), message);
+    assertTrue(message.contains("PUSHOVER_APP_TOKEN is required"), message);
+    assertTrue(message.contains("PUSHOVER_USER_KEY is required"), message);
+    assertTrue(message.contains("NTFY_BASE_URL is required"), message);
     assertTrue(calls.isEmpty(), "no parameter named, no SSM call");
   }
 
@@ -124,7 +125,8 @@ class SinkSetupTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> lambda(Map.of("ALERT_SECRET", "s")));
     assertFalse(e.getMessage().contains("ALERT_SECRET"), e.getMessage());
-    assertTrue(e.getMessage().contains("pushover"), "production routes apply: " + e.getMessage());
+    assertTrue(e.getMessage().contains("PUSHOVER_APP_TOKEN is required"),
+        "production routes apply: " + e.getMessage());
   }
 
   @Test

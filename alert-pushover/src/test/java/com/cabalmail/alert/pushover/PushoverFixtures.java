@@ -35,16 +35,25 @@ final class PushoverFixtures {
   }
 
   static ResponseDefinitionBuilder json(int status, String body) {
+    return json(status, body, 7496);
+  }
+
+  /** Pushover's answer, {@code remaining} of the 10,000 monthly messages left. */
+  static ResponseDefinitionBuilder json(int status, String body, int remaining) {
     return aResponse().withStatus(status)
         .withHeader("Content-Type", "application/json; charset=utf-8")
         .withHeader("X-Limit-App-Limit", "10000")
-        .withHeader("X-Limit-App-Remaining", "7496")
+        .withHeader("X-Limit-App-Remaining", Integer.toString(remaining))
         .withHeader("X-Limit-App-Reset", "1793516400")
         .withBody(body);
   }
 
   static ResponseDefinitionBuilder accepted() {
-    return json(200, "{\"status\":1,\"request\":\"" + REQUEST_ID + "\"}");
+    return accepted(7496);
+  }
+
+  static ResponseDefinitionBuilder accepted(int remaining) {
+    return json(200, "{\"status\":1,\"request\":\"" + REQUEST_ID + "\"}", remaining);
   }
 
   static ResponseDefinitionBuilder acceptedEmergency() {
@@ -65,8 +74,7 @@ final class PushoverFixtures {
 
   static ResponseDefinitionBuilder quotaUsedUp() {
     return json(429, "{\"errors\":[\"application " + TOKEN + " has exceeded its monthly"
-        + " message limit\"],\"status\":0,\"request\":\"" + REQUEST_ID + "\"}")
-        .withHeader("X-Limit-App-Remaining", "0");
+        + " message limit\"],\"status\":0,\"request\":\"" + REQUEST_ID + "\"}", 0);
   }
 
   /** A form body decoded: each field once, in order. */

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code errors[]} and never resent; 429, the monthly quota being used up, is rejected and not
  * retried; 500, 502-504, resets and timeouts are retried by {@link #POLICY}, never sooner than
  * Pushover's 5 s minimum; a 200 whose body is not Pushover's JSON is failed. A warning is
- * logged when under 10% of the application's monthly quota is left.
+ * logged when under 10% of the application's monthly quota is left. At most two requests are
+ * in flight at once, as Pushover asks; others wait for a slot within their deadline.
  *
  * <p><b>Recoveries.</b> A resolved alert first cancels, with
  * {@code POST /1/receipts/cancel_by_tag/{tag}.json}, the repeats of any emergency sent for the
@@ -67,12 +70,17 @@ final class PushoverTransport implements Transport {
   static final String CANCEL_FAILED_NOTE =
       "\u26a0 Emergency repeats of this alert could not be cancelled: acknowledge it in Pushover"
           + " to stop them.";
+  /** Pushover asks for at most two concurrent requests per client. */
+  static final int MAX_IN_FLIGHT = 2;
+  private static final String NO_SLOT = "pushover: no request slot freed up before the deadline"
+      + " (Pushover allows " + MAX_IN_FLIGHT + " concurrent requests)";
   private static final int LOW_QUOTA_PERCENT = 10;
 
   private final PushoverSettings settings;
   private final HttpDelivery delivery;
   private final URI messagesUrl;
   private final List<Secret> secrets;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
 
   PushoverTransport(PushoverSettings settings, HttpDelivery delivery) {
     this.settings = settings;
@@ -109,9 +117,12 @@ final class PushoverTransport implements Transport {
     form.putAll(message.fields());
     Exchange answer;
     try {
-      answer = delivery.send(PEER, post(messagesUrl, form), POLICY, deadline);
+      answer = exchange(messagesUrl, form, deadline);
     } catch (DeliveryException e) {
       return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    }
+    if (answer == null) {
+      return Outcome.failed(NO_SLOT, 0);
     }
     watchQuota(answer);
     int status = answer.statusCode();
@@ -162,9 +173,12 @@ final class PushoverTransport implements Transport {
     Map<String, String> form = Map.of("token", settings.appToken().reveal());
     Exchange answer;
     try {
-      answer = delivery.send(PEER, post(url, form), POLICY, deadline);
+      answer = exchange(url, form, deadline);
     } catch (DeliveryException e) {
       return new Step(Outcome.Kind.FAILED, scrub(e.getMessage()), e.attempts());
+    }
+    if (answer == null) {
+      return new Step(Outcome.Kind.FAILED, NO_SLOT, 0);
     }
     int status = answer.statusCode();
     Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body());
@@ -177,6 +191,27 @@ final class PushoverTransport implements Transport {
         + status + (kind == Outcome.Kind.REJECTED ? "): " : ": ") + reason), answer.attempts());
   }
 
+  /**
+   * Sends one request once one of Pushover's {@value #MAX_IN_FLIGHT} concurrent request slots
+   * is free; null when none frees up before the deadline (or the thread is interrupted).
+   */
+  private Exchange exchange(URI url, Map<String, String> form, Deadline deadline)
+      throws DeliveryException {
+    try {
+      if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    try {
+      return delivery.send(PEER, post(url, form), POLICY, deadline);
+    } finally {
+      inFlight.release();
+    }
+  }
+
   private Outcome combine(String tag, Step cancel, Outcome sent) {
     int attempts = cancel.attempts + sent.attempts();
     String cancelled = "emergency repeats tagged " + tag;
@@ -184,7 +219,8 @@ final class PushoverTransport implements Transport {
       return new Outcome(sent.kind(), sent.messageId(),
           "recovery: " + sent.detail() + "; " + cancelled + " cancelled", attempts);
     }
-    log.warn("pushover: cancelling {} {}; the recovery says so", cancelled, cancel.detail);
+    log.warn("pushover: {} were not cancelled ({}); the recovery asks to acknowledge them",
+        cancelled, cancel.detail);
     String detail = "recovery: " + sent.detail() + "; " + cancelled + " NOT cancelled, they go on"
         + " until acknowledged or expired: " + cancel.detail;
     Outcome.Kind kind = cancel.kind == Outcome.Kind.FAILED ? Outcome.Kind.FAILED : sent.kind();

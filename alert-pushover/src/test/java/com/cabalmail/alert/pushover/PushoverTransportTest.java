@@ -39,6 +39,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -368,6 +371,35 @@ class PushoverTransportTest {
     assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.detail());
     assertEquals(REQUEST_ID, outcome.messageId().orElseThrow(), outcome.detail());
     assertTrue(outcome.detail().contains("timed out"), outcome.detail());
+  }
+
+  @Test
+  void atMostTwoRequestsAreInFlightAtOnce() throws Exception {
+    answer(MESSAGES, accepted().withFixedDelay(400));
+    PushoverTransport transport = new PushoverTransport(
+        PushoverFixtures.settings(URI.create(server.baseUrl()), Map.of()),
+        HttpDelivery.create(ticker));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Outcome>> futures = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        futures.add(pool.submit(() ->
+            transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker))));
+      }
+      for (Future<Outcome> future : futures) {
+        assertEquals(Outcome.Kind.SENT, future.get().kind());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Long> arrivals = new ArrayList<>();
+    received().forEach(request -> arrivals.add(request.getLoggedDate().getTime()));
+    Collections.sort(arrivals);
+    assertEquals(4, arrivals.size());
+    for (int i = 0; i + 2 < arrivals.size(); i++) {
+      assertTrue(arrivals.get(i + 2) - arrivals.get(i) >= 350,
+          "a third request arrived while two were answered slowly: " + arrivals);
+    }
   }
 
   // ---- answers ----

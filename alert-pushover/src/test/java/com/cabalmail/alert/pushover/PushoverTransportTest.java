@@ -345,6 +345,21 @@ class PushoverTransportTest {
   }
 
   @Test
+  void cancelWarningSurvivesAMessageCutToTheLimit() {
+    server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    answer(MESSAGES, accepted());
+
+    deliver(diskFull().withSummary("y".repeat(5_000))
+        .withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1);
+
+    String message = sentMessage().get("message");
+    assertEquals(1024, message.codePointCount(0, message.length()));
+    assertTrue(message.startsWith("yyy"), message);
+    assertTrue(message.endsWith("y\u2026\n\n" + PushoverTransport.CANCEL_FAILED_NOTE), message);
+  }
+
+  @Test
   void cancelRefusedByPushoverKeepsTheRecoveryOutcomeAndSaysSo() {
     server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(json(400, "{\"tag\":\"invalid\",\"errors\":[\"tag is invalid\"],"

@@ -96,7 +96,8 @@ class PushoverProviderTest {
     Settings settings = Settings.of(Map.of(PushoverProvider.USER_KEY, USER));
 
     Outcome outcome = new PushoverProvider().create(settings)
-        .deliver(Alert.firing(Severity.CRITICAL, "x", "y"), 1, Deadline.after(Duration.ofSeconds(1)));
+        .deliver(Alert.firing(Severity.CRITICAL, "x", "y"), 1,
+            Deadline.after(Duration.ofSeconds(1)));
 
     assertEquals(Outcome.Kind.REJECTED, outcome.kind());
     assertTrue(outcome.detail().contains("PUSHOVER_APP_TOKEN is required"), outcome.detail());

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
@@ -200,7 +201,8 @@ class PushoverTransportTest {
     assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
     Map<String, String> sent = sentMessage();
     assertEquals("[CRITICAL] kuma/Zürich ✓ 東京", sent.get("title"));
-    assertEquals("déjà vu 🚨\uFFFD\uFFFD e\u0301 \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\n"
+    assertEquals("déjà vu 🚨\uFFFD\uFFFD e\u0301 "
+        + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\n"
         + "مرحبا \uFFFD end", sent.get("message"));
   }
 
@@ -294,7 +296,7 @@ class PushoverTransportTest {
     answer("/1/receipts/cancel_by_tag/" + tag + ".json", accepted());
     answer(MESSAGES, accepted());
 
-    Outcome outcome = deliver(diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1);
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1);
 
     List<LoggedRequest> requests = received();
     assertEquals(2, requests.size());
@@ -319,7 +321,7 @@ class PushoverTransportTest {
     server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*")).willReturn(accepted()));
     answer(MESSAGES, accepted());
 
-    deliver(diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), 2);
+    deliver(diskFull().withStatus(AlertStatus.RESOLVED), 2);
 
     Map<String, String> sent = sentMessage();
     assertEquals("1", sent.get("priority"));
@@ -332,7 +334,7 @@ class PushoverTransportTest {
         .willReturn(json(503, "<html>busy</html>")));
     answer(MESSAGES, accepted());
 
-    Outcome outcome = deliver(diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1);
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1);
 
     String message = sentMessage().get("message");
     assertTrue(message.endsWith("\n\n" + PushoverTransport.CANCEL_FAILED_NOTE), message);
@@ -351,7 +353,7 @@ class PushoverTransportTest {
     answer(MESSAGES, accepted());
 
     deliver(diskFull().withSummary("y".repeat(5_000))
-        .withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1);
+        .withStatus(AlertStatus.RESOLVED), -1);
 
     String message = sentMessage().get("message");
     assertEquals(1024, message.codePointCount(0, message.length()));
@@ -366,7 +368,7 @@ class PushoverTransportTest {
             + "\"status\":0,\"request\":\"" + REQUEST_ID + "\"}")));
     answer(MESSAGES, accepted());
 
-    Outcome outcome = deliver(diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1);
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1);
 
     assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
     assertTrue(outcome.detail().contains("refused (400): tag is invalid (invalid: tag)"),
@@ -380,7 +382,7 @@ class PushoverTransportTest {
         .willReturn(accepted().withFixedDelay(10_000)));
     answer(MESSAGES, accepted());
 
-    Outcome outcome = deliver(diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED), -1,
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1,
         Duration.ofMillis(1_200), Map.of());
 
     assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.detail());
@@ -542,7 +544,7 @@ class PushoverTransportTest {
   void noSecretInAnyOutcomeOrLogLine() {
     String echo = "{\"token\":\"invalid\",\"errors\":[\"token " + TOKEN + " for user " + USER
         + " is invalid\"],\"status\":0}";
-    Alert resolved = diskFull().withStatus(com.cabalmail.alert.AlertStatus.RESOLVED);
+    Alert resolved = diskFull().withStatus(AlertStatus.RESOLVED);
     answer(MESSAGES, json(400, echo));
     deliver(diskFull(), 1);
     answer(MESSAGES, PushoverFixtures.quotaUsedUp());

@@ -3,6 +3,7 @@ package com.cabalmail.alert.ntfy;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.http.Json;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ final class NtfyMessage {
 
   private static final char REPLACEMENT = '\uFFFD';
   private static final String NOTES_SEPARATOR = "\n\n";
+  /** The notes give way to the summary below this many bytes of it. */
+  private static final int MIN_SUMMARY_BYTES = 64;
 
   private NtfyMessage() {}
 
@@ -67,22 +70,26 @@ final class NtfyMessage {
     String summary = multiLine(alert.summary());
     String trailer = notes.isEmpty() ? "" : NOTES_SEPARATOR + String.join("\n", notes);
 
-    int budget = MAX_MESSAGE_BYTES;
-    while (true) {
-      String message = compose(summary, trailer, budget);
-      byte[] json = write(topic, title, message, priority, tags, actions, settings.markdown());
-      int overflow = json.length - MAX_JSON_BYTES;
-      if (overflow <= 0 || budget <= 0) {
-        return json;
+    String message = compose(summary, trailer, MAX_MESSAGE_BYTES, Integer.MAX_VALUE);
+    byte[] json = write(topic, title, message, priority, tags, actions, settings.markdown());
+    // Escaping can make the document longer than ntfy accepts: give the message what is left.
+    while (json.length > MAX_JSON_BYTES) {
+      int room = MAX_JSON_BYTES - (json.length - jsonLength(message));
+      if (room < 0) {
+        return json; // cannot happen: every other field is capped well below the limit
       }
-      // Escapes only ever shrink with the text, so this fits at the latest on the next turn.
-      budget = Math.min(budget, utf8Length(message)) - overflow;
+      message = compose(summary, trailer, MAX_MESSAGE_BYTES, room);
+      json = write(topic, title, message, priority, tags, actions, settings.markdown());
     }
+    return json;
   }
 
   private static byte[] write(String topic, String title, String message, int priority,
       List<String> tags, List<Action> actions, boolean markdown) {
     return Json.write(json -> {
+      // Emoji and other characters beyond U+FFFF as their own 4 UTF-8 bytes, not as escaped
+      // surrogate pairs: the body carries the text byte for byte, and 3 times smaller.
+      json.enable(JsonGenerator.Feature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
       json.writeStartObject();
       json.writeStringField("topic", topic);
       json.writeStringField("title", title);
@@ -114,17 +121,22 @@ final class NtfyMessage {
     });
   }
 
-  /** The summary and the notes within {@code budget} bytes, the notes kept whole if they fit. */
-  static String compose(String summary, String trailer, int budget) {
+  /**
+   * The summary and the notes within {@code maxBytes} of UTF-8 and {@code maxJson} bytes once
+   * escaped in JSON; the notes are kept whole when they leave the summary some room.
+   */
+  static String compose(String summary, String trailer, int maxBytes, int maxJson) {
     String whole = summary + trailer;
-    if (utf8Length(whole) <= budget) {
+    if (utf8Length(whole) <= maxBytes && jsonLength(whole) <= maxJson) {
       return whole;
     }
     int trailerBytes = utf8Length(trailer);
-    if (trailerBytes + 64 <= budget) {
-      return fit(summary, budget - trailerBytes) + trailer;
+    int trailerJson = jsonLength(trailer);
+    if (trailerBytes + MIN_SUMMARY_BYTES <= maxBytes
+        && trailerJson + MIN_SUMMARY_BYTES <= maxJson) {
+      return fit(summary, maxBytes - trailerBytes, maxJson - trailerJson) + trailer;
     }
-    return fit(whole, budget);
+    return fit(whole, maxBytes, maxJson);
   }
 
   /** Status tags, then {@code name=value} tags of the configured labels the alert has. */
@@ -195,22 +207,34 @@ final class NtfyMessage {
 
   /** {@code text} within {@code maxBytes} of UTF-8, cut on a code point with {@value #CUT}. */
   static String fit(String text, int maxBytes) {
-    if (utf8Length(text) <= maxBytes) {
+    return fit(text, maxBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code text} within {@code maxBytes} of UTF-8 and {@code maxJson} bytes as a JSON string's
+   * content, cut on a code point with {@value #CUT}.
+   */
+  static String fit(String text, int maxBytes, int maxJson) {
+    if (utf8Length(text) <= maxBytes && jsonLength(text) <= maxJson) {
       return text;
     }
-    int room = maxBytes - utf8Length(CUT);
-    if (room < 0) {
+    int roomBytes = maxBytes - utf8Length(CUT);
+    int roomJson = maxJson - jsonLength(CUT);
+    if (roomBytes < 0 || roomJson < 0) {
       return "";
     }
-    int used = 0;
+    int bytes = 0;
+    int json = 0;
     int end = 0;
     while (end < text.length()) {
       int codePoint = text.codePointAt(end);
       int size = utf8Length(codePoint);
-      if (used + size > room) {
+      int escaped = jsonLength(codePoint);
+      if (bytes + size > roomBytes || json + escaped > roomJson) {
         break;
       }
-      used += size;
+      bytes += size;
+      json += escaped;
       end += Character.charCount(codePoint);
     }
     return text.substring(0, end) + CUT;
@@ -281,6 +305,25 @@ final class NtfyMessage {
       i += Character.charCount(codePoint);
     }
     return bytes;
+  }
+
+  /** The bytes {@code text} takes inside a JSON string as this transport's generator writes it. */
+  static int jsonLength(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); ) {
+      int codePoint = text.codePointAt(i);
+      bytes += jsonLength(codePoint);
+      i += Character.charCount(codePoint);
+    }
+    return bytes;
+  }
+
+  /** Quote and backslash take a backslash more; other controls than LF and tab are never sent. */
+  private static int jsonLength(int codePoint) {
+    if (codePoint == '"' || codePoint == '\\' || codePoint == '\n' || codePoint == '\t') {
+      return 2;
+    }
+    return codePoint < 0x20 ? 6 : utf8Length(codePoint);
   }
 
   private static int utf8Length(int codePoint) {

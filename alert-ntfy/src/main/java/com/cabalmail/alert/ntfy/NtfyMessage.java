@@ -27,7 +27,8 @@ import java.util.Optional;
  * {@code CR} and {@code NEL} become {@code LF}, tab and {@code LF} stay; in the title and tags
  * every line break or tab becomes a space. Every other C0/C1 control character ({@code DEL}
  * included) and every unpaired surrogate becomes U+FFFD. Nothing else is touched: combining
- * marks, joiners and direction marks are data.
+ * marks, joiners and direction marks are data. A comma in a label tag becomes a space, since
+ * ntfy splits tags on commas.
  */
 final class NtfyMessage {
 
@@ -76,7 +77,9 @@ final class NtfyMessage {
     while (json.length > MAX_JSON_BYTES) {
       int room = MAX_JSON_BYTES - (json.length - jsonLength(message));
       if (room < 0) {
-        return json; // cannot happen: every other field is capped well below the limit
+        // Cannot happen: the other fields are capped (title 256 B, 10 tags of 64 B, 4 links of
+        // 1 KiB, escapes included at most ~6.3 KB), so the message keeps ~1.9 KB at worst.
+        return json;
       }
       message = compose(summary, trailer, MAX_MESSAGE_BYTES, room);
       json = write(topic, title, message, priority, tags, actions, settings.markdown());
@@ -146,7 +149,9 @@ final class NtfyMessage {
     for (String name : settings.labelTags()) {
       String value = alert.labels().get(name);
       if (value != null && !value.isBlank()) {
-        tags.add(fit(singleLine(name + "=" + value.strip()), MAX_TAG_BYTES));
+        // ntfy joins the tags with commas and splits them again: a comma would split this one.
+        String tag = singleLine(name + "=" + value.strip()).replace(',', ' ');
+        tags.add(fit(tag, MAX_TAG_BYTES));
       }
     }
     return tags;

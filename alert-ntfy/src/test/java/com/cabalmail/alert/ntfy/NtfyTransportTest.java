@@ -184,11 +184,22 @@ class NtfyTransportTest {
     Map<String, Object> sent = sentJson();
     assertEquals("alerts-warning", sent.get("topic"));
     assertEquals("[WARNING] alertmanager/DovecotAuthFailuresHigh", sent.get("title"));
-    assertEquals(List.of("warning", "lock"), sent.get("tags"));
+    assertEquals(List.of("warning", "lock"), sent.get("tags"), "no label tags: none set");
     assertEquals(3L, sent.get("priority"));
     assertFalse(sent.containsKey("click"), "no runbook, no click");
     assertFalse(sent.containsKey("actions"));
     assertFalse(sent.containsKey("markdown"));
+  }
+
+  @Test
+  void labelTagsFollowTheSettingAndNeverHoldACommaNtfyWouldSplitOn() {
+    answer(NtfyAnswers.stored());
+
+    deliver(imapDown().withLabel("service", "mail,imap").withLabel("job", "dovecot"), 5,
+        "NTFY_LABEL_TAGS", "job,service,absent");
+
+    assertEquals(List.of("rotating_light", "job=dovecot", "service=mail imap"),
+        sentJson().get("tags"));
   }
 
   @Test

@@ -64,6 +64,26 @@ class NtfyMessageTest {
   }
 
   @Test
+  void resolvedAlertIsRenderedExactlyAsTheReadmeShows() {
+    NtfySettings settings = NtfySettings.read(
+        Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));
+    Alert resolved = Alert.resolved(Severity.CRITICAL, "kuma/IMAP reachable (Zürich ✓ 東京)",
+            "OK: IMAPS answers again (48 ms)")
+        .withRunbook(java.net.URI.create("https://github.com/cabalmail/cabal-infra/blob/main/docs/"
+            + "operations/runbooks/imap.md"));
+
+    byte[] body = NtfyMessage.render(resolved, 3, settings);
+
+    String runbook =
+        "https://github.com/cabalmail/cabal-infra/blob/main/docs/operations/runbooks/imap.md";
+    assertEquals("{\"topic\":\"alerts\",\"title\":\"[RESOLVED] kuma/IMAP reachable (Zürich ✓ 東京)\","
+        + "\"message\":\"OK: IMAPS answers again (48 ms)\",\"priority\":3,"
+        + "\"tags\":[\"white_check_mark\"],\"click\":\"" + runbook + "\",\"actions\":"
+        + "[{\"action\":\"view\",\"label\":\"Runbook\",\"url\":\"" + runbook + "\"}]}",
+        new String(body, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void longTitleIsCutToItsLimit() {
     NtfySettings settings = NtfySettings.read(
         Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));

@@ -199,7 +199,8 @@ final class NtfyMessage {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        String ascii = uri.toASCIIString();
+        // ntfy compares the scheme in lower case: "HTTPS://" would be refused.
+        String ascii = scheme + uri.toASCIIString().substring(scheme.length());
         if (ascii.length() <= MAX_URL_BYTES) {
           return Optional.of(ascii);
         }

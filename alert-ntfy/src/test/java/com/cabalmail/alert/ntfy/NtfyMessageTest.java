@@ -84,6 +84,15 @@ class NtfyMessageTest {
   }
 
   @Test
+  void linksAreSentInAsciiWithALowerCaseScheme() {
+    assertEquals(java.util.Optional.of("https://runbooks.cabal.example/z%C3%BCrich"),
+        NtfyMessage.httpUrl("HTTPS://runbooks.cabal.example/zürich"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("ftp://runbooks.cabal.example/"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("https:///no-host"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("not a url"));
+  }
+
+  @Test
   void longTitleIsCutToItsLimit() {
     NtfySettings settings = NtfySettings.read(
         Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));

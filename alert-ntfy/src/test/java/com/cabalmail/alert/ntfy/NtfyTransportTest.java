@@ -530,6 +530,21 @@ class NtfyTransportTest {
   }
 
   @Test
+  void basicCredentialsNeverAppearInOutcomes() {
+    String basic = Base64.getEncoder()
+        .encodeToString("alerts:pässwörd".getBytes(StandardCharsets.UTF_8));
+    answer(NtfyAnswers.error(403, 40301, "no write access for Basic " + basic + " (pässwörd)"));
+
+    Outcome outcome = deliver(imapDown(), 5,
+        "NTFY_TOKEN", null, "NTFY_USER", "alerts", "NTFY_PASSWORD", "pässwörd");
+
+    assertEquals(Outcome.Kind.REJECTED, outcome.kind());
+    assertFalse(outcome.detail().contains(basic), outcome.detail());
+    assertFalse(outcome.detail().contains("pässwörd"), outcome.detail());
+    assertFalse(CapturedLogs.text().contains("pässwörd"));
+  }
+
+  @Test
   void transportDescribesItselfWithoutTheToken() {
     NtfyTransport transport = NtfyAnswers.transport(
         NtfyAnswers.settings(URI.create(server.baseUrl())), HttpDelivery.create(ticker));

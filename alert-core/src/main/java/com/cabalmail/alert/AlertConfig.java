@@ -74,19 +74,18 @@ public final class AlertConfig {
         name -> providers.containsKey(name) ? providers.get(name).priorities().quiet() : null,
         problems);
     Map<String, Transport> transports = new LinkedHashMap<>();
-    if (routes != null) {
-      checkRoutes(routes, providers, problems);
-      for (String name : routes.transports()) {
-        TransportProvider provider = providers.get(name);
-        if (provider != null) {
-          try {
-            transports.put(name, provider.create(settings));
-          } catch (ConfigException e) {
-            problems.addAll(e.problems());
-          } catch (RuntimeException e) {
-            problems.add("transport '" + name + "' could not be built: " + e);
-          }
-        }
+    checkRoutes(routes, providers, problems);
+    for (String name : routes.transports()) {
+      TransportProvider provider = providers.get(name);
+      if (provider == null) {
+        continue;
+      }
+      try {
+        transports.put(name, provider.create(settings));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      } catch (RuntimeException e) {
+        problems.add("transport '" + name + "' could not be built: " + e);
       }
     }
     problems.forEach(settings::problem);

@@ -37,6 +37,14 @@ public final class RoutingTable {
     this.resolved = freeze(resolved);
   }
 
+  /**
+   * Cabalmail's table, {@value #DEFAULT}, with the recoveries of critical alerts on Pushover at
+   * -1 (quiet; it also cancels the emergency) and ntfy at 3, and of warnings on ntfy at 3.
+   */
+  public static RoutingTable defaults() {
+    return parse("defaults", DEFAULT, name -> name.equals("pushover") ? -1 : 3, new ArrayList<>());
+  }
+
   /** A table from explicit route lists; severities left out route nowhere. */
   public static RoutingTable of(
       Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved) {
@@ -70,11 +78,11 @@ public final class RoutingTable {
    * Parses the setting {@code key}'s value {@code text}, adding a message naming the key and
    * the offending token to {@code problems} for each bad entry; {@code quietPriority} gives the
    * resolved-alert priority of each transport (or null for one not known; the caller reports
-   * unknown transports). Returns null when there were problems.
+   * unknown transports). Returns the table of the entries that parsed, so the caller can check
+   * those too and report everything at once; it must not use the table when problems were added.
    */
   static RoutingTable parse(String key, String text, java.util.function.Function<String, Integer>
       quietPriority, List<String> problems) {
-    int before = problems.size();
     Map<Severity, List<Route>> firing = new EnumMap<>(Severity.class);
     Map<Severity, List<Route>> resolved = new EnumMap<>(Severity.class);
     List<Route> resolvedForAll = null;
@@ -109,9 +117,6 @@ public final class RoutingTable {
       if (into.put(severity, routes) != null) {
         problems.add(key + ": '" + target + "' is given twice");
       }
-    }
-    if (problems.size() > before) {
-      return null;
     }
     for (Severity severity : Severity.values()) {
       List<Route> routes = firing.getOrDefault(severity, List.of());

@@ -1,0 +1,109 @@
+package com.cabalmail.alert.ntfy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Settings;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The limits and replacements of the body, without HTTP. */
+class NtfyMessageTest {
+
+  @Test
+  void cutNeverSplitsAFourByteEmoji() {
+    // "ab" + 🚨 (4 bytes) + "c" = 7 bytes; 6 bytes leave room for "ab" and the 3-byte marker.
+    assertEquals("ab…", NtfyMessage.fit("ab🚨c", 6));
+    assertEquals("ab…", NtfyMessage.fit("ab🚨cd", 7));
+    assertEquals("ab🚨…", NtfyMessage.fit("ab🚨cdef", 9));
+    assertEquals("ab🚨c", NtfyMessage.fit("ab🚨c", 7));
+  }
+
+  @Test
+  void cutCountsJsonEscapesWhenAskedTo() {
+    // Each quote is 1 byte of UTF-8 but 2 in JSON.
+    assertEquals("\"\"…", NtfyMessage.fit("\"\"\"\"\"\"", 100, 7));
+    assertEquals(12, NtfyMessage.jsonLength("\"\"\"\"\"\""));
+    assertEquals(4, NtfyMessage.jsonLength("a\nb"));
+  }
+
+  @Test
+  void singleLineTurnsEveryBreakIntoASpaceAndReplacesOtherControls() {
+    assertEquals("a b c d e f\uFFFDg\uFFFD",
+        NtfyMessage.singleLine("a\r\nb\nc\td\u2028e\rf\u0001g\u009b"));
+  }
+
+  @Test
+  void multiLineKeepsLineFeedsAndTabsAndUnifiesBreaks() {
+    assertEquals("a\nb\nc\nd\te\uFFFD\u2028",
+        NtfyMessage.multiLine("a\r\nb\rc\u0085d\te\u007f\u2028"));
+  }
+
+  @Test
+  void unpairedSurrogatesAreReplacedAndPairsKept() {
+    assertEquals("\uFFFDx\uFFFD🚨", NtfyMessage.multiLine("\uDC00x\uD83D🚨"));
+  }
+
+  @Test
+  void joinersCombiningMarksAndDirectionMarksAreData() {
+    String text = "👨‍👩‍👧 e\u0301 \u200Fשלום\u200E";
+    assertEquals(text, NtfyMessage.singleLine(text));
+    assertEquals(text, NtfyMessage.multiLine(text));
+  }
+
+  @Test
+  void notesSurviveACutSummary() {
+    String message = NtfyMessage.compose("x".repeat(5_000), "\n\n+2 alerts not shown", 4096,
+        Integer.MAX_VALUE);
+
+    assertEquals(4096, message.getBytes(StandardCharsets.UTF_8).length);
+    assertTrue(message.endsWith("x…\n\n+2 alerts not shown"), message);
+  }
+
+  @Test
+  void resolvedAlertIsRenderedExactlyAsTheReadmeShows() {
+    NtfySettings settings = NtfySettings.read(
+        Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));
+    Alert resolved = Alert.resolved(Severity.CRITICAL, "kuma/IMAP reachable (Zürich ✓ 東京)",
+            "OK: IMAPS answers again (48 ms)")
+        .withRunbook(java.net.URI.create("https://github.com/cabalmail/cabal-infra/blob/main/docs/"
+            + "operations/runbooks/imap.md"));
+
+    byte[] body = NtfyMessage.render(resolved, 3, settings);
+
+    String runbook =
+        "https://github.com/cabalmail/cabal-infra/blob/main/docs/operations/runbooks/imap.md";
+    assertEquals("{\"topic\":\"alerts\",\"title\":\"[RESOLVED] kuma/IMAP reachable (Zürich ✓ 東京)\","
+        + "\"message\":\"OK: IMAPS answers again (48 ms)\",\"priority\":3,"
+        + "\"tags\":[\"white_check_mark\"],\"click\":\"" + runbook + "\",\"actions\":"
+        + "[{\"action\":\"view\",\"label\":\"Runbook\",\"url\":\"" + runbook + "\"}]}",
+        new String(body, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void linksAreSentInAsciiWithALowerCaseScheme() {
+    assertEquals(java.util.Optional.of("https://runbooks.cabal.example/z%C3%BCrich"),
+        NtfyMessage.httpUrl("HTTPS://runbooks.cabal.example/zürich"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("ftp://runbooks.cabal.example/"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("https:///no-host"));
+    assertEquals(java.util.Optional.empty(), NtfyMessage.httpUrl("not a url"));
+  }
+
+  @Test
+  void longTitleIsCutToItsLimit() {
+    NtfySettings settings = NtfySettings.read(
+        Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));
+    String source = "kuma/" + "東".repeat(200);
+
+    byte[] body = NtfyMessage.render(Alert.firing(Severity.INFO, source, "s"), 2, settings);
+
+    String title = (String) SentJson.object(body).get("title");
+    int bytes = title.getBytes(StandardCharsets.UTF_8).length;
+    assertTrue(bytes <= NtfyMessage.MAX_TITLE_BYTES && bytes > NtfyMessage.MAX_TITLE_BYTES - 3,
+        bytes + " bytes");
+    assertTrue(title.startsWith("[INFO] kuma/東東") && title.endsWith("東…"), title);
+  }
+}

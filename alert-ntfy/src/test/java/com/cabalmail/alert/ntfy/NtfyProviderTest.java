@@ -1,0 +1,203 @@
+package com.cabalmail.alert.ntfy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.AlertConfig;
+import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.Route;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.TransportProvider;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Discovery and settings: what fails at startup, and how it is reported. */
+class NtfyProviderTest {
+
+  private static final String TOKEN = NtfyAnswers.TOKEN;
+
+  @Test
+  void alertConfigFindsTheNtfyProviderByServiceLoader() {
+    AlertConfig config = AlertConfig.from(Map.of(
+        "ALERT_ROUTES", "warning:ntfy=3",
+        "NTFY_BASE_URL", "https://ntfy.cabal.example",
+        "NTFY_TOKEN", TOKEN));
+
+    assertEquals(Set.of("ntfy"), config.transports().keySet());
+    assertInstanceOf(NtfyTransport.class, config.transports().get("ntfy"));
+    assertEquals(List.of(new Route("ntfy", 3)), config.routes().firing(Severity.WARNING));
+    assertEquals(List.of(new Route("ntfy", 3)), config.routes().resolved(Severity.WARNING),
+        "recoveries at ntfy's quiet priority");
+  }
+
+  @Test
+  void providerIsListedInTheServicesFile() {
+    List<String> names = ServiceLoader.load(TransportProvider.class).stream()
+        .map(ServiceLoader.Provider::type).map(Class::getName).collect(Collectors.toList());
+
+    assertTrue(names.contains(NtfyProvider.class.getName()), names.toString());
+    NtfyProvider provider = new NtfyProvider();
+    assertEquals("ntfy", provider.name());
+    assertEquals(new TransportProvider.Priorities(1, 5, 3), provider.priorities());
+  }
+
+  @Test
+  void badSettingsAreReportedTogetherEachNamingItsKey() {
+    Map<String, String> values = new HashMap<>();
+    values.put("ALERT_ROUTES", "warning:ntfy=3");
+    values.put("NTFY_BASE_URL", "ftp://ntfy.cabal.example");
+    values.put("NTFY_TOPIC", "alerts and more");
+    values.put("NTFY_TOPIC_CRITICAL", "x".repeat(65));
+    values.put("NTFY_TOKEN", TOKEN);
+    values.put("NTFY_USER", "alerts");
+    values.put("NTFY_TAGS_WARNING", "warning,,lock");
+    values.put("NTFY_LABEL_TAGS", "instance,not a label");
+    values.put("NTFY_MARKDOWN", "yes");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(values));
+
+    List<String> problems = e.problems();
+    assertEquals(7, problems.size(), e.getMessage());
+    assertStartsWith("NTFY_BASE_URL='ftp://ntfy.cabal.example' must be an absolute http(s) URL",
+        problems.get(0));
+    assertStartsWith("NTFY_TOPIC='alerts and more' must be 1 to 64 letters", problems.get(1));
+    assertStartsWith("NTFY_TOPIC_CRITICAL='xxx", problems.get(2));
+    assertStartsWith("NTFY_TOKEN and NTFY_USER/NTFY_PASSWORD are both set", problems.get(3));
+    assertStartsWith("NTFY_TAGS_WARNING='warning,,lock' must be", problems.get(4));
+    assertStartsWith("NTFY_LABEL_TAGS='instance,not a label' must be", problems.get(5));
+    assertEquals("NTFY_MARKDOWN='yes' must be true or false", problems.get(6));
+    assertFalse(e.getMessage().contains(TOKEN), "the token is never printed");
+  }
+
+  @Test
+  void missingBaseUrlIsReported() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AlertConfig.from(Map.of("ALERT_ROUTES", "warning:ntfy=3")));
+
+    assertEquals(List.of("NTFY_BASE_URL is required: an http(s) URL"), e.problems());
+  }
+
+  @Test
+  void priorityOutsideOneToFiveInTheRoutesIsReported() {
+    ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(Map.of(
+        "ALERT_ROUTES", "critical:ntfy=6",
+        "NTFY_BASE_URL", "https://ntfy.cabal.example")));
+
+    assertEquals(List.of("ALERT_ROUTES: priority 6 of transport 'ntfy' is outside 1..5"),
+        e.problems());
+  }
+
+  @Test
+  void userWithoutPasswordIsReportedAndAPasswordAloneToo() {
+    assertEquals(List.of("NTFY_PASSWORD is required: NTFY_USER is set"),
+        problems("NTFY_USER", "alerts"));
+    List<String> problems = problems("NTFY_PASSWORD", "s3cret-pässword");
+    assertEquals(List.of("NTFY_USER is required: NTFY_PASSWORD is set"), problems);
+  }
+
+  @Test
+  void tokenWithABearerPrefixIsReportedWithoutPrintingIt() {
+    List<String> problems = problems("NTFY_TOKEN", "Bearer " + TOKEN);
+
+    assertEquals(1, problems.size());
+    assertStartsWith("NTFY_TOKEN must be the bare access token", problems.get(0));
+    assertFalse(problems.get(0).contains(TOKEN));
+  }
+
+  @Test
+  void credentialsInTheBaseUrlAreReportedWithoutEchoingThem() {
+    List<String> problems = problems(
+        "NTFY_BASE_URL", "https://alerts:hunter2@ntfy.cabal.example", "NTFY_TOKEN", null);
+
+    assertEquals(List.of("NTFY_BASE_URL must not contain credentials; set NTFY_TOKEN or NTFY_USER"
+        + " and NTFY_PASSWORD instead"), problems);
+  }
+
+  @Test
+  void baseUrlWithAQueryIsReported() {
+    assertEquals(List.of("NTFY_BASE_URL='https://ntfy.cabal.example/?auth=x' must not have a"
+            + " query or fragment"),
+        problems("NTFY_BASE_URL", "https://ntfy.cabal.example/?auth=x"));
+  }
+
+  @Test
+  void defaultsPublishToAlertsWithEmojiTagsAndNoMarkdown() {
+    Settings settings = Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example"));
+
+    NtfySettings ntfy = NtfySettings.read(settings);
+
+    assertEquals(List.of(), settings.problems());
+    assertEquals(URI.create("https://ntfy.cabal.example/"), ntfy.publishUrl());
+    assertEquals(Map.of(Severity.CRITICAL, "alerts", Severity.WARNING, "alerts",
+        Severity.INFO, "alerts"), ntfy.topics());
+    assertEquals(Map.of(Severity.CRITICAL, List.of("rotating_light"),
+        Severity.WARNING, List.of("warning"), Severity.INFO, List.of("information_source")),
+        ntfy.firingTags());
+    assertEquals(List.of("white_check_mark"), ntfy.resolvedTags());
+    assertEquals(List.of("instance", "service"), ntfy.labelTags());
+    assertFalse(ntfy.markdown());
+    assertEquals(Optional.empty(), ntfy.authorization());
+  }
+
+  @Test
+  void topicPerSeverityAndNoTagsCanBeChosen() {
+    Settings settings = Settings.of(Map.of(
+        "NTFY_BASE_URL", "http://ntfy.internal:8080/ntfy",
+        "NTFY_TOPIC", "cabal-alerts",
+        "NTFY_TOPIC_CRITICAL", "cabal_critical",
+        "NTFY_TAGS_INFO", "none",
+        "NTFY_LABEL_TAGS", "none"));
+
+    NtfySettings ntfy = NtfySettings.read(settings);
+
+    assertEquals(List.of(), settings.problems());
+    assertEquals(URI.create("http://ntfy.internal:8080/ntfy/"), ntfy.publishUrl());
+    assertEquals("cabal_critical", ntfy.topics().get(Severity.CRITICAL));
+    assertEquals("cabal-alerts", ntfy.topics().get(Severity.WARNING));
+    assertEquals(List.of(), ntfy.firingTags().get(Severity.INFO));
+    assertEquals(List.of(), ntfy.labelTags());
+  }
+
+  @Test
+  void settingsNeverPrintTheirSecrets() {
+    Settings settings = Settings.of(Map.of(
+        "NTFY_BASE_URL", "https://ntfy.cabal.example", "NTFY_TOKEN", TOKEN));
+
+    String text = NtfySettings.read(settings).toString();
+
+    assertFalse(text.contains(TOKEN), text);
+    assertTrue(text.contains("<redacted>"), text);
+  }
+
+  /** The problems of ntfy settings with a base URL and a token, changed by {@code more}. */
+  private static List<String> problems(String... more) {
+    Map<String, String> values =
+        NtfyAnswers.settings(URI.create("https://ntfy.cabal.example"), "NTFY_TOKEN", null);
+    for (int i = 0; i < more.length; i += 2) {
+      if (more[i + 1] == null) {
+        values.remove(more[i]);
+      } else {
+        values.put(more[i], more[i + 1]);
+      }
+    }
+    Settings settings = Settings.of(values);
+    NtfySettings.read(settings);
+    return settings.problems();
+  }
+
+  private static void assertStartsWith(String prefix, String actual) {
+    assertTrue(actual.startsWith(prefix), "expected to start with <" + prefix + "> but was <"
+        + actual + ">");
+  }
+}

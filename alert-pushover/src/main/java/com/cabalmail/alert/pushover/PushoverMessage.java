@@ -1,0 +1,232 @@
+package com.cabalmail.alert.pushover;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Labels;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fields of one Messages API request for one alert, every Pushover limit applied (counted
+ * in code points, see {@link PushoverText}); the credentials are added by the transport.
+ *
+ * <ul>
+ *   <li>{@code title}: {@code [CRITICAL] source} ({@code [RESOLVED] source} for a recovery), one
+ *       line, at most 250.
+ *   <li>{@code message}: the summary; then, after a blank line, one {@code name: value} line per
+ *       label worth reading (not {@code alertname}, {@code severity}, nor the link labels), and
+ *       "+N alerts not shown" for {@link Labels#TRUNCATED_ALERTS}; a recovery says when the
+ *       alert started. At most 1,024, cut from the end so the start of the summary survives.
+ *   <li>{@code url} and {@code url_title}: the runbook ("Runbook"), else the dashboard, panel
+ *       or rule link. A runbook longer than 512 is never cut (a cut URL is a broken one): it
+ *       moves to the end of the message instead.
+ *   <li>{@code priority} from the route, except that a recovery is never sent at 2: it would
+ *       repeat until acknowledged, so it is sent at 1.
+ *   <li>{@code timestamp}: the start of a firing alert, so the phone shows when it began.
+ *   <li>{@code sound} (firing alerts only, per severity) and {@code device} from the settings.
+ *   <li>{@code retry}, {@code expire} and {@code tags} for a firing emergency (priority 2): the
+ *       tag is {@link #tag(Alert)}, which the recovery cancels by.
+ * </ul>
+ */
+final class PushoverMessage {
+
+  static final int MAX_TITLE = 250;
+  static final int MAX_MESSAGE = 1024;
+  static final int MAX_URL = 512;
+  static final int MAX_URL_TITLE = 100;
+  static final int EMERGENCY = 2;
+  /** The most a moved runbook may take from the message: the summary keeps at least 256. */
+  private static final int MIN_BODY = 256;
+
+  private static final Set<String> NOT_SHOWN = Set.of(
+      "alertname", "severity", "summary", "runbook_url", Labels.TRUNCATED_ALERTS,
+      Labels.DASHBOARD_URL, Labels.PANEL_URL, Labels.SILENCE_URL, Labels.GENERATOR_URL);
+  private static final DateTimeFormatter STARTED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private final Map<String, String> fields;
+  private final List<String> notes;
+
+  private PushoverMessage(Map<String, String> fields, List<String> notes) {
+    this.fields = Collections.unmodifiableMap(fields);
+    this.notes = List.copyOf(notes);
+  }
+
+  /**
+   * The request for {@code alert} at the route's {@code priority}.
+   *
+   * @param note a line that must reach the reader whole (e.g. that emergency repeats could
+   *     not be cancelled), or null
+   */
+  static PushoverMessage of(Alert alert, int priority, PushoverSettings settings, String note) {
+    List<String> notes = new ArrayList<>();
+    Map<String, String> fields = new LinkedHashMap<>();
+    boolean resolved = alert.isResolved();
+
+    String marker = resolved ? "RESOLVED" : alert.severity().name();
+    String title = PushoverText.line("[" + marker + "] " + alert.source());
+    fields.put("title", cut(title, MAX_TITLE, "title", notes));
+
+    List<String> tail = new ArrayList<>();
+    Optional<Link> link = Optional.empty();
+    for (Link candidate : links(alert)) {
+      if (PushoverText.length(candidate.url) <= MAX_URL) {
+        link = Optional.of(candidate);
+        break;
+      }
+      if (candidate.title.equals(Link.RUNBOOK)) {
+        tail.add(Link.RUNBOOK + ": " + candidate.url);
+        notes.add("runbook longer than " + MAX_URL + " characters, sent in the message");
+      }
+    }
+    if (note != null) {
+      tail.add(PushoverText.line(note));
+    }
+    fields.put("message", message(alert, tail, notes));
+    fields.put("priority", Integer.toString(resolved && priority == EMERGENCY ? 1 : priority));
+    link.ifPresent(l -> {
+      fields.put("url", l.url);
+      fields.put("url_title", PushoverText.truncate(l.title, MAX_URL_TITLE));
+    });
+    if (!resolved) {
+      alert.startsAt().map(Instant::getEpochSecond).filter(s -> s > 0)
+          .ifPresent(s -> fields.put("timestamp", Long.toString(s)));
+      settings.sound(alert.severity()).ifPresent(s -> fields.put("sound", s));
+    }
+    settings.device().ifPresent(d -> fields.put("device", d));
+    if (!resolved && priority == EMERGENCY) {
+      fields.put("retry", Long.toString(settings.emergencyRetry().toSeconds()));
+      fields.put("expire", Long.toString(settings.emergencyExpire().toSeconds()));
+      fields.put("tags", tag(alert));
+    }
+    return new PushoverMessage(fields, notes);
+  }
+
+  /**
+   * The tag an emergency carries and its recovery cancels by: the alert's fingerprint when it
+   * is 1 to 64 letters and digits (Alertmanager's, Grafana's and derived ones are 16 hex
+   * digits), else 16 hex digits of its SHA-256. Letters and digits only: the tag goes into the
+   * cancel URL's path.
+   */
+  static String tag(Alert alert) {
+    String fingerprint = alert.fingerprint();
+    if (fingerprint.length() <= 64 && fingerprint.chars().allMatch(PushoverMessage::isAlnum)) {
+      return fingerprint;
+    }
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(fingerprint.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(16);
+      for (int i = 0; i < 8; i++) {
+        hex.append(Character.forDigit((hash[i] >> 4) & 0xf, 16))
+            .append(Character.forDigit(hash[i] & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** The fields, in the order sent, without credentials. */
+  Map<String, String> fields() {
+    return fields;
+  }
+
+  /** What was cut or moved to fit Pushover's limits, for the outcome. */
+  List<String> notes() {
+    return notes;
+  }
+
+  private static String message(Alert alert, List<String> tail, List<String> notes) {
+    StringBuilder body = new StringBuilder(PushoverText.body(alert.summary()));
+    List<String> details = details(alert);
+    if (!details.isEmpty()) {
+      body.append("\n\n").append(String.join("\n", details));
+    }
+    String end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
+    if (PushoverText.length(end) > MAX_MESSAGE - MIN_BODY) {
+      notes.add("runbook too long for the message as well, left out");
+      tail.removeIf(line -> line.startsWith(Link.RUNBOOK + ": "));
+      end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
+    }
+    return cut(body.toString(), MAX_MESSAGE - PushoverText.length(end), "message", notes) + end;
+  }
+
+  private static List<String> details(Alert alert) {
+    List<String> lines = new ArrayList<>();
+    alert.labels().forEach((name, value) -> {
+      if (!NOT_SHOWN.contains(name) && !name.startsWith("__") && !value.isBlank()) {
+        lines.add(PushoverText.line(name) + ": " + PushoverText.body(value.strip()));
+      }
+    });
+    String truncated = alert.labels().get(Labels.TRUNCATED_ALERTS);
+    if (truncated != null && !truncated.isBlank() && !truncated.strip().equals("0")) {
+      lines.add("+" + PushoverText.line(truncated.strip()) + " alerts not shown");
+    }
+    if (alert.isResolved()) {
+      alert.startsAt().ifPresent(start -> lines.add("Started " + STARTED.format(start)));
+    }
+    return lines;
+  }
+
+  private static List<Link> links(Alert alert) {
+    List<Link> links = new ArrayList<>();
+    alert.runbook().ifPresent(uri -> links.add(new Link(Link.RUNBOOK, uri.toString())));
+    addLink(links, "Dashboard", alert.labels().get(Labels.DASHBOARD_URL));
+    addLink(links, "Panel", alert.labels().get(Labels.PANEL_URL));
+    addLink(links, "Alert rule", alert.labels().get(Labels.GENERATOR_URL));
+    return links;
+  }
+
+  private static void addLink(List<Link> links, String title, String value) {
+    if (value == null || value.isBlank()) {
+      return;
+    }
+    try {
+      URI uri = new URI(value.strip());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        links.add(new Link(title, uri.toString()));
+      }
+    } catch (URISyntaxException notALink) {
+      // a label that is not a URL is not offered as one
+    }
+  }
+
+  private static String cut(String text, int max, String field, List<String> notes) {
+    String cut = PushoverText.truncate(text, max);
+    if (!cut.equals(text)) {
+      notes.add(field + " cut from " + PushoverText.length(text) + " to " + max + " characters");
+    }
+    return cut;
+  }
+
+  private static boolean isAlnum(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static final class Link {
+    static final String RUNBOOK = "Runbook";
+    final String title;
+    final String url;
+
+    Link(String title, String url) {
+      this.title = title;
+      this.url = url;
+    }
+  }
+}

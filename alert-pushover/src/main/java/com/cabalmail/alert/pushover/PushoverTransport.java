@@ -1,0 +1,305 @@
+package com.cabalmail.alert.pushover;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.http.Deadline;
+import com.cabalmail.http.DeliveryException;
+import com.cabalmail.http.Exchange;
+import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.RetryPolicy;
+import com.cabalmail.http.Secret;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends alerts through Pushover's Messages API ({@code POST /1/messages.json}, form-encoded,
+ * UTF-8). Stateless and thread-safe.
+ *
+ * <p><b>Answers.</b> 200 with {@code status: 1} is sent (the request id as message id, an
+ * emergency's receipt in the detail); any other 4xx is rejected with Pushover's own
+ * {@code errors[]} and never resent; 429, the monthly quota being used up, is rejected and not
+ * retried; 500, 502-504, resets and timeouts are retried by {@link #POLICY}, never sooner than
+ * Pushover's 5 s minimum; a 200 whose body is not Pushover's JSON is failed. A warning is
+ * logged when under 10% of the application's monthly quota is left. At most two requests are
+ * in flight at once, as Pushover asks; others wait for a slot within their deadline.
+ *
+ * <p><b>Recoveries.</b> A resolved alert first cancels, with
+ * {@code POST /1/receipts/cancel_by_tag/{tag}.json}, the repeats of any emergency sent for the
+ * same fingerprint (nothing is remembered: the firing emergency carried the tag), then the
+ * recovery is sent at the route's priority, 2 being lowered to 1. The cancel gets at most half
+ * of the delivery budget, so the recovery always has the rest. When the cancel fails, the
+ * recovery is still sent and says, in its last line, that the repeats could not be stopped;
+ * the outcome then is <em>failed</em> if the cancel had no answer or a 5xx (a caller that
+ * retries will cancel again), or the recovery's own if Pushover refused the cancel (sending it
+ * again would be refused again); the detail reports both steps.
+ *
+ * <p>Outcome details and log lines never contain the token or user key: they are scrubbed from
+ * whatever Pushover echoes.
+ */
+final class PushoverTransport implements Transport {
+
+  private static final Logger log = LoggerFactory.getLogger(PushoverTransport.class);
+
+  /**
+   * Pushover's documented policy: 429 is a spent quota (not retried), 500 is transient, retry
+   * no sooner than 5 s. 3 s per attempt: a fast failure plus the 5 s wait plus a retry fit the
+   * default 7 s delivery budget; a hung attempt leaves no room for a second one.
+   */
+  static final RetryPolicy POLICY = RetryPolicy.standard()
+      .notRetrying(429)
+      .alsoRetrying(500)
+      .withMinRetryDelay(Duration.ofSeconds(5))
+      .withAttemptTimeout(Duration.ofSeconds(3));
+
+  static final String PEER = "pushover";
+  static final String CANCEL_FAILED_NOTE =
+      "\u26a0 Emergency repeats of this alert could not be cancelled: acknowledge it in Pushover"
+          + " to stop them.";
+  /** Pushover asks for at most two concurrent requests per client. */
+  static final int MAX_IN_FLIGHT = 2;
+  private static final String NO_SLOT = "pushover: no request slot freed up before the deadline"
+      + " (Pushover allows " + MAX_IN_FLIGHT + " concurrent requests)";
+  private static final int LOW_QUOTA_PERCENT = 10;
+
+  private final PushoverSettings settings;
+  private final HttpDelivery delivery;
+  private final URI messagesUrl;
+  private final List<Secret> secrets;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
+
+  PushoverTransport(PushoverSettings settings, HttpDelivery delivery) {
+    this.settings = settings;
+    this.delivery = delivery;
+    this.messagesUrl = URI.create(settings.apiUrl() + "/1/messages.json");
+    List<Secret> all = new ArrayList<>(List.of(settings.appToken(), settings.userKey()));
+    for (String key : settings.userKey().reveal().split(",")) {
+      all.add(Secret.of(key));
+    }
+    this.secrets = List.copyOf(all);
+  }
+
+  @Override
+  public Outcome deliver(Alert alert, int priority, Deadline deadline) {
+    if (priority < -2 || priority > 2) {
+      return Outcome.rejected("priority " + priority + " is outside Pushover's -2..2", 0);
+    }
+    if (!alert.isResolved()) {
+      return send(PushoverMessage.of(alert, priority, settings, null), deadline);
+    }
+    String tag = PushoverMessage.tag(alert);
+    Deadline cancelBy = deadline.atMost(deadline.remaining().dividedBy(2));
+    Step cancel = cancel(tag, cancelBy);
+    PushoverMessage recovery = PushoverMessage.of(
+        alert, priority, settings, cancel.kind == Outcome.Kind.SENT ? null : CANCEL_FAILED_NOTE);
+    Outcome sent = send(recovery, deadline);
+    return combine(tag, cancel, sent);
+  }
+
+  private Outcome send(PushoverMessage message, Deadline deadline) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("token", settings.appToken().reveal());
+    form.put("user", settings.userKey().reveal());
+    form.putAll(message.fields());
+    Exchange answer;
+    try {
+      answer = exchange(messagesUrl, form, deadline);
+    } catch (DeliveryException e) {
+      return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    }
+    if (answer == null) {
+      return Outcome.failed(NO_SLOT, 0);
+    }
+    watchQuota(answer);
+    int status = answer.statusCode();
+    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body());
+    if (answer.isSuccess()) {
+      if (parsed.isEmpty()) {
+        return Outcome.failed(scrub("Pushover answered " + status + " with a body that is not"
+            + " its JSON: " + excerpt(answer)), answer.attempts());
+      }
+      PushoverAnswer json = parsed.get();
+      if (!json.accepted()) {
+        return Outcome.failed(scrub("Pushover answered " + status + " with status "
+            + json.status() + ": " + json.reasons()), answer.attempts());
+      }
+      return Outcome.sent(json.request().map(PushoverText::line).orElse(null),
+          scrub(sentDetail(message, json)), answer.attempts());
+    }
+    if (status == 429) {
+      return Outcome.rejected(scrub("Pushover's message quota is used up (429), not retried"
+          + resetPhrase(answer) + parsed.map(a -> ": " + a.reasons()).orElse("")),
+          answer.attempts());
+    }
+    if (status >= 400 && status < 500) {
+      return Outcome.rejected(scrub("Pushover rejected the message (" + status + "): "
+          + parsed.map(PushoverAnswer::reasons).orElse("no Pushover JSON: " + excerpt(answer))),
+          answer.attempts());
+    }
+    return Outcome.failed(scrub("Pushover answered " + status + " after " + answer.attempts()
+        + (answer.attempts() == 1 ? " attempt" : " attempts")
+        + parsed.map(a -> ": " + a.reasons()).orElse("")), answer.attempts());
+  }
+
+  /** One step of a recovery: the cancel, reported as sent (done), rejected or failed. */
+  private static final class Step {
+    final Outcome.Kind kind;
+    final String detail;
+    final int attempts;
+
+    Step(Outcome.Kind kind, String detail, int attempts) {
+      this.kind = kind;
+      this.detail = detail;
+      this.attempts = attempts;
+    }
+  }
+
+  private Step cancel(String tag, Deadline deadline) {
+    URI url = URI.create(settings.apiUrl() + "/1/receipts/cancel_by_tag/" + tag + ".json");
+    Map<String, String> form = Map.of("token", settings.appToken().reveal());
+    Exchange answer;
+    try {
+      answer = exchange(url, form, deadline);
+    } catch (DeliveryException e) {
+      return new Step(Outcome.Kind.FAILED, scrub(e.getMessage()), e.attempts());
+    }
+    if (answer == null) {
+      return new Step(Outcome.Kind.FAILED, NO_SLOT, 0);
+    }
+    int status = answer.statusCode();
+    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body());
+    if (answer.isSuccess() && parsed.map(PushoverAnswer::accepted).orElse(false)) {
+      return new Step(Outcome.Kind.SENT, "accepted", answer.attempts());
+    }
+    String reason = parsed.map(PushoverAnswer::reasons).orElse(excerpt(answer));
+    Outcome.Kind kind = status >= 400 && status < 500 ? Outcome.Kind.REJECTED : Outcome.Kind.FAILED;
+    return new Step(kind, scrub((kind == Outcome.Kind.REJECTED ? "refused (" : "answered ")
+        + status + (kind == Outcome.Kind.REJECTED ? "): " : ": ") + reason), answer.attempts());
+  }
+
+  /**
+   * Sends one request once one of Pushover's {@value #MAX_IN_FLIGHT} concurrent request slots
+   * is free; null when none frees up before the deadline (or the thread is interrupted).
+   */
+  private Exchange exchange(URI url, Map<String, String> form, Deadline deadline)
+      throws DeliveryException {
+    try {
+      if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    try {
+      return delivery.send(PEER, post(url, form), POLICY, deadline);
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private Outcome combine(String tag, Step cancel, Outcome sent) {
+    int attempts = cancel.attempts + sent.attempts();
+    String cancelled = "emergency repeats tagged " + tag;
+    if (cancel.kind == Outcome.Kind.SENT) {
+      return new Outcome(sent.kind(), sent.messageId(),
+          "recovery: " + sent.detail() + "; " + cancelled + " cancelled", attempts);
+    }
+    log.warn("pushover: {} were not cancelled ({}); the recovery asks to acknowledge them",
+        cancelled, cancel.detail);
+    String detail = "recovery: " + sent.detail() + "; " + cancelled + " NOT cancelled, they go on"
+        + " until acknowledged or expired: " + cancel.detail;
+    Outcome.Kind kind = cancel.kind == Outcome.Kind.FAILED ? Outcome.Kind.FAILED : sent.kind();
+    return new Outcome(kind, sent.messageId(), detail, attempts);
+  }
+
+  private String sentDetail(PushoverMessage message, PushoverAnswer answer) {
+    StringBuilder detail = new StringBuilder("queued");
+    answer.receipt().ifPresent(receipt -> detail.append("; emergency receipt ")
+        .append(PushoverText.line(receipt)).append(", repeats every ")
+        .append(settings.emergencyRetry().toSeconds()).append(" s for up to ")
+        .append(settings.emergencyExpire().toSeconds()).append(" s until acknowledged, tag ")
+        .append(message.fields().get("tags")));
+    if (!message.notes().isEmpty()) {
+      detail.append("; ").append(String.join("; ", message.notes()));
+    }
+    return detail.toString();
+  }
+
+  private void watchQuota(Exchange answer) {
+    OptionalLong limit = number(answer, "X-Limit-App-Limit");
+    OptionalLong remaining = number(answer, "X-Limit-App-Remaining");
+    if (limit.isPresent() && remaining.isPresent() && limit.getAsLong() > 0
+        && remaining.getAsLong() * 100 < limit.getAsLong() * LOW_QUOTA_PERCENT) {
+      log.warn("pushover: only {} of the application's {} monthly messages are left{}",
+          remaining.getAsLong(), limit.getAsLong(), resetPhrase(answer));
+    }
+  }
+
+  private static String resetPhrase(Exchange answer) {
+    OptionalLong reset = number(answer, "X-Limit-App-Reset");
+    return reset.isPresent() ? "; the quota resets at " + Instant.ofEpochSecond(reset.getAsLong())
+        : "";
+  }
+
+  private static OptionalLong number(Exchange answer, String header) {
+    Optional<String> value = answer.header(header);
+    if (value.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      long parsed = Long.parseLong(value.get().trim());
+      return parsed >= 0 ? OptionalLong.of(parsed) : OptionalLong.empty();
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The start of a body that is not Pushover's JSON, one line, for the outcome. */
+  private static String excerpt(Exchange answer) {
+    String type = answer.header("Content-Type").map(t -> " (" + PushoverText.line(t) + ")")
+        .orElse("");
+    String text = answer.bodyText().strip();
+    if (text.isEmpty()) {
+      return "empty body" + type;
+    }
+    return "'" + PushoverText.truncate(PushoverText.line(text), 80) + "'" + type;
+  }
+
+  private static HttpRequest.Builder post(URI url, Map<String, String> form) {
+    StringBuilder body = new StringBuilder();
+    form.forEach((name, value) -> {
+      if (body.length() > 0) {
+        body.append('&');
+      }
+      body.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    });
+    return HttpRequest.newBuilder(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII));
+  }
+
+  private String scrub(String text) {
+    String out = text;
+    for (Secret secret : secrets) {
+      out = secret.scrub(out);
+    }
+    return out;
+  }
+}

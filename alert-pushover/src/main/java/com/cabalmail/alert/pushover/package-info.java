@@ -1,0 +1,7 @@
+/**
+ * The Pushover transport: {@link com.cabalmail.alert.pushover.PushoverProvider}, found by
+ * {@link java.util.ServiceLoader} under the name {@code pushover}. Everything else is
+ * package-private: the transport, its settings, the message built within Pushover's limits
+ * (counted in code points) and the reading of Pushover's answers.
+ */
+package com.cabalmail.alert.pushover;

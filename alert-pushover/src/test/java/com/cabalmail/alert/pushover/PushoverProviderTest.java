@@ -1,0 +1,134 @@
+package com.cabalmail.alert.pushover;
+
+import static com.cabalmail.alert.pushover.PushoverFixtures.TOKEN;
+import static com.cabalmail.alert.pushover.PushoverFixtures.USER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.AlertConfig;
+import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.Route;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.http.Deadline;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class PushoverProviderTest {
+
+  @Test
+  void serviceLoaderFindsThePushoverProvider() {
+    boolean found = ServiceLoader.load(TransportProvider.class).stream()
+        .anyMatch(p -> p.type() == PushoverProvider.class);
+    assertTrue(found);
+  }
+
+  @Test
+  void alertConfigBuildsPushoverForARouteNamingIt() {
+    AlertConfig config = AlertConfig.from(Map.of(
+        AlertConfig.ROUTES, "critical:pushover=2",
+        PushoverProvider.APP_TOKEN, TOKEN,
+        PushoverProvider.USER_KEY, USER));
+
+    assertTrue(config.transports().get("pushover") instanceof PushoverTransport);
+    assertEquals(List.of(new Route("pushover", 2)), config.routes().firing(Severity.CRITICAL));
+    assertEquals(List.of(new Route("pushover", -1)), config.routes().resolved(Severity.CRITICAL),
+        "recoveries default to the quiet priority");
+  }
+
+  @Test
+  void badSettingsAreReportedTogetherEachNamingItsKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(Map.of(
+        AlertConfig.ROUTES, "critical:pushover=2",
+        PushoverProvider.USER_KEY, "not a key " + USER,
+        PushoverProvider.API_URL, "ftp://api.pushover.net",
+        PushoverProvider.DEVICE, "my phone",
+        "PUSHOVER_SOUND_CRITICAL", "siren!",
+        PushoverProvider.EMERGENCY_RETRY, "10s",
+        PushoverProvider.EMERGENCY_EXPIRE, "4h")));
+
+    List<String> problems = e.problems();
+    for (String key : List.of("PUSHOVER_APP_TOKEN is required", "PUSHOVER_USER_KEY must be",
+        "PUSHOVER_API_URL='ftp://api.pushover.net'", "PUSHOVER_DEVICE='my phone'",
+        "PUSHOVER_SOUND_CRITICAL='siren!'", "PUSHOVER_EMERGENCY_RETRY='10s'",
+        "PUSHOVER_EMERGENCY_EXPIRE='4h'")) {
+      assertEquals(1, problems.stream().filter(p -> p.startsWith(key)).count(),
+          key + " in " + problems);
+    }
+    assertEquals(7, problems.size(), problems.toString());
+    assertFalse(e.getMessage().contains(USER), "the user key leaked: " + e.getMessage());
+  }
+
+  @Test
+  void expireShorterThanRetryIsAProblem() {
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
+        PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "300s",
+        PushoverProvider.EMERGENCY_EXPIRE, "60s"));
+
+    new PushoverProvider().create(settings);
+
+    assertEquals(List.of("PUSHOVER_EMERGENCY_EXPIRE (60s) is shorter than"
+        + " PUSHOVER_EMERGENCY_RETRY (300s): an emergency would never repeat"),
+        settings.problems());
+  }
+
+  @Test
+  void fractionalSecondsAreAProblem() {
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
+        PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "30500ms"));
+
+    new PushoverProvider().create(settings);
+
+    assertEquals(List.of("PUSHOVER_EMERGENCY_RETRY='30500ms' must be whole seconds: Pushover"
+        + " counts them in seconds"), settings.problems());
+  }
+
+  @Test
+  void misconfiguredTransportRejectsEveryDeliveryNamingTheProblem() {
+    Settings settings = Settings.of(Map.of(PushoverProvider.USER_KEY, USER));
+
+    Outcome outcome = new PushoverProvider().create(settings)
+        .deliver(Alert.firing(Severity.CRITICAL, "x", "y"), 1,
+            Deadline.after(Duration.ofSeconds(1)));
+
+    assertEquals(Outcome.Kind.REJECTED, outcome.kind());
+    assertTrue(outcome.detail().contains("PUSHOVER_APP_TOKEN is required"), outcome.detail());
+  }
+
+  @Test
+  void defaultsAreTheRealApiAndPushoversEmergencyBounds() {
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
+        PushoverProvider.USER_KEY, USER + "," + TOKEN.toLowerCase(java.util.Locale.ROOT)));
+
+    PushoverSettings read = PushoverSettings.read(settings);
+
+    assertEquals(List.of(), settings.problems());
+    assertEquals("https://api.pushover.net", read.apiUrl().toString());
+    assertEquals(Duration.ofSeconds(60), read.emergencyRetry());
+    assertEquals(Duration.ofSeconds(3600), read.emergencyExpire());
+    assertTrue(read.device().isEmpty());
+  }
+
+  @Test
+  void apiUrlKeepsItsPathPrefixForProxies() {
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
+        PushoverProvider.USER_KEY, USER, PushoverProvider.API_URL, "http://proxy:8080/pushover/"));
+
+    assertEquals("http://proxy:8080/pushover", PushoverSettings.read(settings).apiUrl().toString());
+  }
+
+  @Test
+  void providerNamesItselfAndItsScale() {
+    PushoverProvider provider = new PushoverProvider();
+    assertEquals("pushover", provider.name());
+    assertEquals(new TransportProvider.Priorities(-2, 2, -1), provider.priorities());
+  }
+}

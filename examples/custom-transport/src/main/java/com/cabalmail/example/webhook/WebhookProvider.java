@@ -1,0 +1,44 @@
+package com.cabalmail.example.webhook;
+
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Secret;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * An example transport plugin: POSTs each alert as a JSON document to one URL. Copy this
+ * module to add a transport: a public provider with a no-arg constructor, listed in
+ * {@code META-INF/services/com.cabalmail.alert.spi.TransportProvider}; a package-private
+ * transport; settings read through {@link Settings} so every problem names its key.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><td>{@code WEBHOOK_URL}</td><td>where to POST (required, http or https)</td></tr>
+ *   <tr><td>{@code WEBHOOK_TOKEN}</td><td>sent as {@code Authorization: Bearer} (optional)</td></tr>
+ * </table>
+ *
+ * Route to it with e.g. {@code ALERT_ROUTES=critical:webhook=1,ntfy=5}.
+ */
+public final class WebhookProvider implements TransportProvider {
+
+  @Override
+  public String name() {
+    return "webhook";
+  }
+
+  /** The priority is passed through as a number; 0 is what recoveries get. */
+  @Override
+  public Priorities priorities() {
+    return new Priorities(0, 9, 0);
+  }
+
+  @Override
+  public Transport create(Settings settings) {
+    URI url = settings.httpUrl("WEBHOOK_URL", null);
+    Optional<Secret> token = settings.optionalSecret("WEBHOOK_TOKEN");
+    return new WebhookTransport(url, token, HttpDelivery.shared());
+  }
+}

@@ -41,6 +41,9 @@ public final class LoopbackProviders implements AutoCloseable {
   /** Serves both providers on 127.0.0.1:{@code port} (0: a free port). */
   public static LoopbackProviders start(int port, Duration pushoverDelay, Duration ntfyDelay)
       throws IOException {
+    // Without it the JDK server's separate header and body writes meet Nagle and delayed ACKs:
+    // 40 ms stalls that would swamp what is measured. Read once, when the server first starts.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     ExecutorService workers = Executors.newCachedThreadPool(task -> {

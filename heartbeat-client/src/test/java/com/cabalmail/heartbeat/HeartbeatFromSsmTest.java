@@ -17,6 +17,8 @@ import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,5 +136,22 @@ class HeartbeatFromSsmTest {
 
     assertFalse(heartbeat.isEnabled());
     assertTrue(CapturedLogs.text().contains("AWS_ACCESS_KEY_ID is not set"), CapturedLogs.text());
+  }
+
+  @Test
+  void ssmThatNeverAnswersLeavesTheHeartbeatOffWithinTheTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50)) {
+      environment.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + silent.getLocalPort());
+      long began = System.nanoTime();
+
+      Heartbeat heartbeat = Heartbeat.builder().environment(environment)
+          .timeout(Duration.ofMillis(600)).fromSsmParameter(PARAMETER);
+
+      Duration took = Duration.ofNanos(System.nanoTime() - began);
+      assertFalse(heartbeat.isEnabled());
+      assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "took " + took);
+      assertTrue(CapturedLogs.text().contains("SSM parameter " + PARAMETER
+          + " could not be read"), CapturedLogs.text());
+    }
   }
 }

@@ -323,7 +323,11 @@ public final class SsmParameters {
       try {
         answer = delivery.send(PEER, request(operation, body), policy, deadline);
       } catch (DeliveryException e) {
-        throw new SsmException("SSM did not answer " + what + ": " + scrub(e.getMessage()));
+        String why = e.getMessage() == null ? "no answer" : e.getMessage();
+        if (why.startsWith(PEER + ": ")) {
+          why = why.substring(PEER.length() + 2);
+        }
+        throw new SsmException("SSM did not answer " + what + ": " + scrub(why));
       }
       if (answer.isSuccess()) {
         return answer;

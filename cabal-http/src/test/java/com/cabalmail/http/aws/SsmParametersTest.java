@@ -366,7 +366,8 @@ class SsmParametersTest {
     SsmException e = assertThrows(SsmException.class,
         () -> unreachable.get(List.of(NTFY), deadline()));
 
-    assertTrue(e.getMessage().startsWith("SSM did not answer reading " + NTFY), e.getMessage());
+    assertTrue(e.getMessage().startsWith("SSM did not answer reading " + NTFY
+        + ": connection refused or unreachable ("), e.getMessage());
   }
 
   @Test

@@ -29,7 +29,7 @@ variable "architecture" {
 variable "memory_size" {
   description = "MB; Lambda's CPU share grows with memory, and cold start is CPU-bound. See ../README.md."
   type        = number
-  default     = 512
+  default     = 1769
 }
 
 variable "java_tool_options" {

@@ -15,16 +15,23 @@ import com.cabalmail.http.Secret;
 import com.cabalmail.http.aws.SsmException;
 import com.cabalmail.http.aws.SsmParameters;
 import java.io.PrintStream;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,6 +217,13 @@ final class SinkSetup {
     try {
       if (buildHttpClient) {
         HttpDelivery.warmUp();
+      } else {
+        // The SSM read signs its request once the client is built: ready its crypto now.
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+        mac.doFinal(MessageDigest.getInstance("SHA-256").digest(new byte[1]));
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC).format(Instant.now());
       }
       ServiceLoader.load(TransportProvider.class, loader).stream()
           .forEach(provider -> provider.type());

@@ -56,7 +56,13 @@ final class Sink {
   /** Answers {@code request}; never throws. */
   SinkResponse handle(SinkRequest request) {
     try {
-      return dispatch(request);
+      SinkResponse response = dispatch(request);
+      if (response.status() >= 400) {
+        // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
+        log.warn("request {} answered {}: {}", request.requestId(), response.status(),
+            new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return response;
     } catch (RuntimeException | StackOverflowError e) {
       log.error("request {} failed unexpectedly; answering 500", request.requestId(), e);
       return SinkResponse.error(500, request.requestId(),

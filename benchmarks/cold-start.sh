@@ -10,6 +10,7 @@
 #   benchmarks/cold-start.sh                       # 10 runs, flags of the recommended setup
 #   RUNS=20 JAVA_OPTS="" benchmarks/cold-start.sh  # JVM defaults
 #   CDS=1 benchmarks/cold-start.sh                 # plus an AppCDS archive (local only)
+#   UNPACKED=1 benchmarks/cold-start.sh            # classes from the unpacked jar, as Lambda's /var/task
 #   FLOOR=1 benchmarks/cold-start.sh               # the floor: JVM + java.net.http client + one POST
 #   AOT=1 JAVA=.../jdk-25/bin/java benchmarks/cold-start.sh  # plus a JDK 24+ AOT cache (local only)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/cold-start.sh
@@ -88,6 +89,10 @@ if [ "${FLOOR:-0}" = 1 ]; then
   expect='status=200'
 fi
 cp=$jar:$work/cold-start.jar
+if [ "${UNPACKED:-0}" = 1 ]; then
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$jar" "$work/task"
+  cp=$work/task:$work/cold-start.jar
+fi
 # shellcheck disable=SC2206
 opts=($JAVA_OPTS)
 if [ "$CDS" = 1 ]; then

@@ -125,6 +125,7 @@ final class SinkSetup {
     Map<String, String> values = new HashMap<>(environment);
     List<String> problems = new ArrayList<>();
     int fetched = fetchSecrets(environment, stores, values, problems);
+    long secretsRead = System.nanoTime();
     if (!problems.isEmpty()) {
       // Without the secrets, every transport would add a misleading "missing" problem.
       throw new ConfigException(problems);
@@ -141,13 +142,17 @@ final class SinkSetup {
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
     AlertRouter router = AlertRouter.create(config);
     HttpDelivery.warmUp();
+    long built = System.nanoTime();
     try {
       warmUp.join(SSM_BUDGET.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info("sink ready in {} ms: routes {}; {} secret(s) from SSM; {} shared secret(s)",
-        (System.nanoTime() - started) / 1_000_000, config.routes(), fetched,
+    long ready = System.nanoTime();
+    log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
+        + " routes {}; {} secret(s) from SSM; {} shared secret(s)",
+        (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
+        (built - secretsRead) / 1_000_000, (ready - built) / 1_000_000, config.routes(), fetched,
         previous.isPresent() ? 2 : 1);
     if (console) {
       local.println("No transport configured: routed alerts are printed here (console"

@@ -250,7 +250,7 @@ public final class WebhookDecoder {
     String where = BodyReader.pointerOf(parser);
     long offset = offset(location, start);
     if (original.startsWith("Duplicate")) {
-      return new DecodeException("duplicate key at " + where + " (byte " + offset
+      return new DecodeException("duplicate key at " + where + " (near byte " + offset
           + "): a key may appear once per object", e);
     }
     int marker = original.indexOf(" (start marker at");

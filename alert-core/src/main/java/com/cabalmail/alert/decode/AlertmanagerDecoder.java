@@ -52,11 +52,12 @@ final class AlertmanagerDecoder {
     if (label == null) {
       labels.put(Labels.SEVERITY_ASSUMED, "labels.severity missing");
     } else {
-      try {
-        severity = Severity.parse(label);
-      } catch (IllegalArgumentException e) {
+      Severity named = BodyReader.severityOrNull(label);
+      if (named == null) {
         labels.put(Labels.SEVERITY_ASSUMED, "labels.severity " + CleanText.quote(label)
             + " unknown; allowed: critical, warning, info");
+      } else {
+        severity = named;
       }
     }
 

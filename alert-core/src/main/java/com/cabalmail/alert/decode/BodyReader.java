@@ -357,15 +357,15 @@ final class BodyReader {
       return null;
     }
     String iso = text.trim().replace(' ', 'T');
+    char last = iso.charAt(iso.length() - 1);
+    boolean offset = last == 'Z' || last == 'z' || iso.lastIndexOf('+') > 10
+        || iso.lastIndexOf('-') > 10;
     try {
-      return OffsetDateTime.parse(iso).toInstant();
+      return offset ? OffsetDateTime.parse(iso).toInstant()
+          : LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      try {
-        return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException again) {
-        throw new DecodeException(pointer() + " " + CleanText.quote(text)
-            + " is not a time such as 2026-08-21 09:31:04.221");
-      }
+      throw new DecodeException(pointer() + " " + CleanText.quote(text)
+          + " is not a time such as 2026-08-21 09:31:04.221");
     }
   }
 
@@ -373,12 +373,23 @@ final class BodyReader {
 
   private Severity severity() throws IOException, DecodeException {
     String text = string();
-    try {
-      return Severity.parse(text);
-    } catch (IllegalArgumentException e) {
+    Severity severity = severityOrNull(text);
+    if (severity == null) {
       throw new DecodeException("unknown severity " + CleanText.quote(text) + " at "
           + pointer() + "; allowed: critical, warning, info");
     }
+    return severity;
+  }
+
+  /** The severity named by {@code text}, ignoring case and surrounding blanks, or null. */
+  static Severity severityOrNull(String text) {
+    String name = text.trim();
+    for (Severity severity : Severity.values()) {
+      if (severity.name().equalsIgnoreCase(name)) {
+        return severity;
+      }
+    }
+    return null;
   }
 
   private AlertStatus directStatus() throws IOException, DecodeException {
@@ -407,8 +418,14 @@ final class BodyReader {
 
   /** An absolute http(s) URL with a host, or null. */
   static URI httpUrl(String text) {
+    String trimmed = text.trim();
+    boolean https = startsWithIgnoringCase(trimmed, "https://");
+    boolean http = startsWithIgnoringCase(trimmed, "http://");
+    if (!https && !http || trimmed.length() == (https ? 8 : 7)) {
+      return null;
+    }
     try {
-      URI uri = new URI(text.trim());
+      URI uri = new URI(trimmed);
       String scheme = uri.getScheme();
       if (scheme != null && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
           && uri.getHost() != null) {
@@ -418,6 +435,10 @@ final class BodyReader {
       return null;
     }
     return null;
+  }
+
+  private static boolean startsWithIgnoringCase(String text, String prefix) {
+    return text.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   // Values.

@@ -1,5 +1,9 @@
 package com.cabalmail.alert.decode;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 validation (RFC 3629): no overlong forms, no surrogates, nothing above
  * U+10FFFF, and no NUL byte (JSON text never contains one, and a NUL is the mark of UTF-16 or
@@ -7,12 +11,28 @@ package com.cabalmail.alert.decode;
  */
 final class Utf8 {
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
   private Utf8() {}
+
+  /** Whether all eight bytes are ASCII and none is NUL (the classic has-zero-byte test). */
+  private static boolean isPlainAscii(long eight) {
+    return ((((eight - ONES) & ~eight) | eight) & HIGHS) == 0;
+  }
 
   /** Null when {@code bytes[from..to)} is valid; otherwise what is wrong and at which offset. */
   static String problem(byte[] bytes, int from, int to) {
     int i = from;
     while (i < to) {
+      while (i + Long.BYTES <= to && isPlainAscii((long) LONGS.get(bytes, i))) {
+        i += Long.BYTES;
+      }
+      if (i == to) {
+        break;
+      }
       int b = bytes[i];
       if (b > 0) {
         i++;

@@ -5,7 +5,6 @@ import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,15 +39,14 @@ final class AlertmanagerDecoder {
   }
 
   private static Alert alert(Body.AmAlert given, String prefix, int truncated) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    given.labels().forEach((name, value) -> labels.put(CleanText.line(name), CleanText.line(value)));
-    String alertname = CleanText.line(given.labels().get("alertname"));
-    String instance = given.labels().get("instance");
+    Map<String, String> labels = given.labels();
+    String alertname = labels.get("alertname");
+    String instance = labels.get("instance");
     String source = prefix + alertname
-        + (instance == null || instance.isBlank() ? "" : "/" + CleanText.line(instance));
+        + (instance == null || instance.isBlank() ? "" : "/" + instance);
 
     Severity severity = Severity.WARNING;
-    String label = given.labels().get("severity");
+    String label = labels.get("severity");
     if (label == null) {
       labels.put(Labels.SEVERITY_ASSUMED, "labels.severity missing");
     } else {

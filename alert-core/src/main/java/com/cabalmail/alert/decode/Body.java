@@ -39,7 +39,10 @@ final class Body {
   Map<String, String> labels;
   AlertStatus status;
 
-  /** One element of {@code alerts[]}. */
+  /**
+   * One element of {@code alerts[]}. Its labels are already cleaned single-line text, in a
+   * mutable map the decoder completes with the well-known labels before building the alert.
+   */
   record AmAlert(
       int index,
       AlertStatus status,

@@ -15,10 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +145,7 @@ final class BodyReader {
         break;
       case "labels":
         if (wants(DIRECT, HEALTHCHECKS)) {
-          body.labels = stringMap();
+          body.labels = stringMap(true);
           return;
         }
         break;
@@ -211,10 +207,10 @@ final class BodyReader {
           status = alertStatus();
           break;
         case "labels":
-          labels = stringMap();
+          labels = stringMap(true);
           break;
         case "annotations":
-          annotations = stringMap();
+          annotations = stringMap(false);
           break;
         case "startsAt":
           startsAt = rfc3339();
@@ -268,13 +264,12 @@ final class BodyReader {
 
   private Instant rfc3339() throws IOException, DecodeException {
     String text = string();
-    try {
-      Instant instant = OffsetDateTime.parse(text).toInstant();
-      return instant.equals(GO_ZERO_TIME) ? null : instant;
-    } catch (DateTimeParseException e) {
+    Instant instant = Rfc3339.parse(text, true);
+    if (instant == null) {
       throw new DecodeException(pointer() + " " + CleanText.quote(text)
           + " is not an RFC 3339 time such as 2026-08-21T09:12:30.512Z");
     }
+    return instant.equals(GO_ZERO_TIME) ? null : instant;
   }
 
   // Uptime Kuma.
@@ -356,17 +351,12 @@ final class BodyReader {
     if (text == null || text.isBlank()) {
       return null;
     }
-    String iso = text.trim().replace(' ', 'T');
-    char last = iso.charAt(iso.length() - 1);
-    boolean offset = last == 'Z' || last == 'z' || iso.lastIndexOf('+') > 10
-        || iso.lastIndexOf('-') > 10;
-    try {
-      return offset ? OffsetDateTime.parse(iso).toInstant()
-          : LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
+    Instant instant = Rfc3339.parse(text.trim(), false);
+    if (instant == null) {
       throw new DecodeException(pointer() + " " + CleanText.quote(text)
           + " is not a time such as 2026-08-21 09:31:04.221");
     }
+    return instant;
   }
 
   // The direct shape.
@@ -443,13 +433,23 @@ final class BodyReader {
 
   // Values.
 
-  private Map<String, String> stringMap() throws IOException, DecodeException {
+  /**
+   * An object of strings, in body order, as a mutable map the caller owns.
+   *
+   * @param labels whether names and values are single-line labels, cleaned as they are read
+   */
+  private Map<String, String> stringMap(boolean labels) throws IOException, DecodeException {
     expect(JsonToken.START_OBJECT, "an object of strings");
     Map<String, String> map = new LinkedHashMap<>();
     while (next() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       next();
-      map.put(name, string());
+      String value = string();
+      if (labels) {
+        map.put(CleanText.line(name), CleanText.line(value));
+      } else {
+        map.put(name, value);
+      }
     }
     return map;
   }

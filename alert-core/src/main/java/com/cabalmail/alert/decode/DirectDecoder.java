@@ -2,7 +2,6 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +23,7 @@ final class DirectDecoder {
         "/source");
     String summary = requireText(
         body.summary == null ? null : CleanText.multiline(body.summary), "/summary");
-    Map<String, String> labels = new LinkedHashMap<>();
-    if (body.labels != null) {
-      body.labels.forEach((name, value) ->
-          labels.put(CleanText.line(name), CleanText.line(value)));
-    }
+    Map<String, String> labels = body.labels == null ? Map.of() : body.labels;
     return List.of(new Alert(body.severity, source, summary, Optional.ofNullable(body.runbook),
         labels, body.status == null ? AlertStatus.FIRING : body.status, Optional.empty(), null));
   }

@@ -36,17 +36,24 @@ final class BodyReader {
   private final JsonParser parser;
   private final WebhookFormat format;
   private final int maxAlerts;
+  private final int offsetBase;
   private JsonToken last;
 
-  private BodyReader(JsonParser parser, WebhookFormat format, int maxAlerts) {
+  private BodyReader(JsonParser parser, WebhookFormat format, int maxAlerts, int offsetBase) {
     this.parser = parser;
     this.format = format;
     this.maxAlerts = maxAlerts;
+    this.offsetBase = offsetBase;
   }
 
-  /** A reader of one document; {@link #read()} once. */
-  static BodyReader over(JsonParser parser, WebhookFormat format, int maxAlerts) {
-    return new BodyReader(parser, format, maxAlerts);
+  /**
+   * A reader of one document; {@link #read()} once.
+   *
+   * @param offsetBase where the parser's input starts in the body (after a byte order mark)
+   */
+  static BodyReader over(JsonParser parser, WebhookFormat format, int maxAlerts,
+      int offsetBase) {
+    return new BodyReader(parser, format, maxAlerts, offsetBase);
   }
 
   /** The last token read: a syntax error right after a string hints at an unescaped quote. */
@@ -73,7 +80,8 @@ final class BodyReader {
     }
     if (next() != null) {
       throw new DecodeException("unexpected content after the JSON object at byte "
-          + parser.currentTokenLocation().getByteOffset() + ": the body must be one object");
+          + (parser.currentTokenLocation().getByteOffset() + offsetBase)
+          + ": the body must be one object");
     }
     return body;
   }

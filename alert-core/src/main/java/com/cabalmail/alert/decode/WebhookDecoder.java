@@ -11,7 +11,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -126,7 +128,7 @@ public final class WebhookDecoder {
       readRunbookFile(file.get(), runbooks, settings);
     }
     settings.optional(RUNBOOKS).ifPresent(json -> RunbookMap.parse(RUNBOOKS,
-        json.getBytes(java.nio.charset.StandardCharsets.UTF_8), runbooks, settings::problem));
+        json.getBytes(StandardCharsets.UTF_8), runbooks, settings::problem));
     return new WebhookDecoder(maxBody, maxAlerts, RunbookMap.of(runbooks));
   }
 
@@ -139,7 +141,7 @@ public final class WebhookDecoder {
         return;
       }
       RunbookMap.parse(what, Files.readAllBytes(path), into, settings::problem);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | InvalidPathException | SecurityException e) {
       settings.problem(what + " cannot be read: " + e);
     }
   }
@@ -196,7 +198,7 @@ public final class WebhookDecoder {
     } catch (IOException e) {
       throw new DecodeException("body cannot be read: " + e.getMessage(), e);
     }
-    BodyReader reader = BodyReader.over(parser, format, maxAlerts);
+    BodyReader reader = BodyReader.over(parser, format, maxAlerts, start);
     try {
       return reader.read();
     } catch (StreamConstraintsException e) {

@@ -163,6 +163,8 @@ class BrokenInputTest {
         + " 'critical': was expecting (JSON String, Number, Array, Object or token 'null',"
         + " 'true' or 'false')",
         rejected(concat(bom, utf8("{\"severity\":critical}")), null, WebhookFormat.AUTO));
+    assertEquals("unexpected content after the JSON object at byte 6: the body must be one"
+        + " object", rejected(concat(bom, utf8("{} []")), null, WebhookFormat.AUTO));
   }
 
   // Shape.

@@ -56,11 +56,17 @@ import java.util.Optional;
  * {@code labels.severity} (missing or unknown: warning, with the reason in the
  * {@value com.cabalmail.alert.Labels#SEVERITY_ASSUMED} label), summary from the
  * {@code summary} annotation, else {@code description}, else the alert name, runbook from the
- * {@code runbook_url} annotation; every label kept, links as the well-known labels of
+ * {@code runbook_url} annotation (one that is not an http(s) URL is kept in the
+ * {@code runbook_url_invalid} label instead), status from the alert's {@code status}
+ * ({@code endsAt} is not read), start time from {@code startsAt}, fingerprint as given; every
+ * label kept, links and {@code truncatedAlerts} as the well-known labels of
  * {@link com.cabalmail.alert.Labels}. Uptime Kuma: heartbeat 0 down is critical firing, 1 up
- * is critical resolved, 2 pending warning, 3 maintenance info, source {@code kuma/<monitor>};
- * a test notification is one info alert. Direct shape and Healthchecks: {@code severity},
- * {@code source} and {@code summary} required; {@code status} firing/resolved or down/up.
+ * is critical resolved, 2 pending warning, 3 maintenance info, source {@code kuma/<monitor>},
+ * summary {@code msg}, labels {@code monitor_url} and {@code hostname} when the monitor has
+ * them; a test notification is one info alert. Direct shape and Healthchecks:
+ * {@code severity}, {@code source} and {@code summary} required, {@code runbook_url} an
+ * absolute http(s) URL, {@code labels} an object of strings, {@code status} firing/resolved
+ * or down/up (default firing).
  * An alert with no runbook gets one from the configured runbook map. Control characters are
  * replaced by U+FFFD (summaries keep line feeds and tabs); all other Unicode is kept as is.
  *

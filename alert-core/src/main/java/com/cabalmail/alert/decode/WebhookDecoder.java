@@ -356,7 +356,7 @@ public final class WebhookDecoder {
 
     private Builder() {}
 
-    /** The largest body accepted, from 1 to {@value #LARGEST_MAX_BODY_BYTES} bytes. */
+    /** The largest body accepted, from 1 to {@value WebhookDecoder#LARGEST_MAX_BODY_BYTES} bytes. */
     public Builder maxBodyBytes(int bytes) {
       if (bytes < 1 || bytes > LARGEST_MAX_BODY_BYTES) {
         throw new IllegalArgumentException("maxBodyBytes must be from 1 to "
@@ -366,7 +366,7 @@ public final class WebhookDecoder {
       return this;
     }
 
-    /** The most alerts accepted in one body, from 1 to {@value #LARGEST_MAX_ALERTS}. */
+    /** The most alerts accepted in one body, from 1 to {@value WebhookDecoder#LARGEST_MAX_ALERTS}. */
     public Builder maxAlerts(int alerts) {
       if (alerts < 1 || alerts > LARGEST_MAX_ALERTS) {
         throw new IllegalArgumentException("maxAlerts must be from 1 to " + LARGEST_MAX_ALERTS

@@ -21,7 +21,9 @@ public final class DecodeException extends Exception {
   }
 
   private DecodeException(String message, boolean tooLarge, Throwable cause) {
-    super(message, cause);
+    // No stack trace: the message says everything, bad bodies are routine, and a flood of
+    // them must stay cheap to reject. The parser's exception, when there is one, is the cause.
+    super(message, cause, true, false);
     this.tooLarge = tooLarge;
   }
 

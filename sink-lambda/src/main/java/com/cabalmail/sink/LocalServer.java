@@ -90,7 +90,7 @@ public final class LocalServer implements AutoCloseable {
         g.writeStringField("summary", "Hello from the sink");
         g.writeEndObject();
       });
-      out.println("Fire a test alert:\n  curl -i -H 'X-Alert-Secret: " + generated + "'"
+      out.println("Fire a test alert:\n  curl -sS -i -H 'X-Alert-Secret: " + generated + "'"
           + " -H 'Content-Type: application/json' -d '"
           + new String(example, StandardCharsets.UTF_8) + "' http://127.0.0.1:" + server.port()
           + "/");

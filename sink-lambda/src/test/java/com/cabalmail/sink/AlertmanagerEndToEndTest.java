@@ -63,7 +63,8 @@ class AlertmanagerEndToEndTest {
             "url: http://127.0.0.1:" + sinkPort + "/alertmanager"},
         {"credentials_file: /etc/alertmanager/alert_sink_secret",
             "credentials_file: " + secretFile},
-        {"group_wait: 30s", "group_wait: 2s"},
+        // Long enough for both amtool calls to land in the group's first notification.
+        {"group_wait: 30s", "group_wait: 3s"},
         {"group_interval: 5m", "group_interval: 1s"},
         // One group for both severities: the case the Python sink got wrong.
         {"group_by: [alertname, severity]", "group_by: [service]"},
@@ -130,7 +131,9 @@ class AlertmanagerEndToEndTest {
     assertEquals(RUNBOOK, urgent.get("click"));
     assertTrue(only(ntfy, "3").get("message").contains("IMAP auth failures at 7.4/s"));
 
-    String end = Instant.now().toString();
+    // One end time, just ahead, for both: they resolve at the same instant, so one
+    // notification carries both resolutions whenever the group's next flush falls.
+    String end = Instant.now().plusMillis(1500).toString();
     amtool(amtool, url, critical, end);
     amtool(amtool, url, warning, end);
     ProviderStubs.await(Duration.ofSeconds(30),

@@ -136,6 +136,26 @@ class SinkFaultsAndSamplesTest {
   }
 
   @Test
+  void exampleHealthchecksBodiesPageThenResolveTheSameAlert() throws IOException {
+    SinkHandler handler = handler(Map.of());
+    java.nio.file.Path tools = java.nio.file.Paths.get("..", "examples", "deploy", "tools");
+    for (String name : List.of("healthchecks-down.json", "healthchecks-up.json")) {
+      byte[] body = java.nio.file.Files.readString(tools.resolve(name))
+          .replace("$NAME", "certbot-renewal").getBytes(StandardCharsets.UTF_8);
+      assertEquals(204, invoke(handler, event("/healthchecks", null, body)).get("statusCode"),
+          name);
+    }
+    List<Map<String, String>> pushover = stubs.pushoverMessages();
+    assertEquals(2, pushover.size(), pushover.toString());
+    assertEquals("1", pushover.get(0).get("priority"));
+    assertTrue(pushover.get(0).get("message").contains("Missed heartbeat: certbot-renewal"));
+    assertEquals("-1", pushover.get(1).get("priority"), "the recovery is quiet");
+    assertEquals(1, stubs.pushoverCancelledTags().size(), "a recovery cancels by tag");
+    assertEquals(List.of("5", "3"), stubs.ntfyMessages().stream().map(m -> m.get("priority"))
+        .collect(java.util.stream.Collectors.toList()));
+  }
+
+  @Test
   void badBodyIs400WithTheDecodersPreciseMessage() throws IOException {
     byte[] body = "{\"severity\": \"critical\", \"source\": 42, \"summary\": \"x\"}"
         .getBytes(StandardCharsets.UTF_8);

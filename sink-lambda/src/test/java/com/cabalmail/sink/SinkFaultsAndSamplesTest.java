@@ -155,6 +155,34 @@ class SinkFaultsAndSamplesTest {
         .collect(java.util.stream.Collectors.toList()));
   }
 
+  /** The example Kuma template rendered as Kuma's Liquid would, for one monitor state. */
+  static byte[] kumaBody(String template, boolean down, String monitor, String message) {
+    String status = down ? "firing" : "resolved";
+    String quoted = new String(Json.write(g -> g.writeString(message)), StandardCharsets.UTF_8);
+    String rendered = template.trim()
+        .replace("{% if heartbeatJSON.status == 0 %}firing{% else %}resolved{% endif %}", status)
+        .replace("{{ monitorJSON.name }}", monitor)
+        .replace("{{ msg | json }}", quoted);
+    assertFalse(rendered.contains("{"  + "%") || rendered.contains("{{"), rendered);
+    return rendered.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void exampleKumaBodyPagesOnDownAndResolvesOnUp() throws IOException {
+    SinkHandler handler = handler(Map.of());
+    String template = java.nio.file.Files.readString(java.nio.file.Paths.get("..", "examples",
+        "deploy", "tools", "kuma-webhook-body.liquid"));
+    assertEquals(204, invoke(handler, event("/", "application/x-www-form-urlencoded",
+        kumaBody(template, true, "Zürich ✓", "[Zürich ✓] [🔴 Down] \"timeout\""))).get("statusCode"));
+    assertEquals(204, invoke(handler, event("/", "application/x-www-form-urlencoded",
+        kumaBody(template, false, "Zürich ✓", "[Zürich ✓] [✅ Up] OK"))).get("statusCode"));
+    List<Map<String, String>> pushover = stubs.pushoverMessages();
+    assertEquals(2, pushover.size(), pushover.toString());
+    assertTrue(pushover.get(0).get("title").contains("kuma/Zürich ✓"), pushover.toString());
+    assertEquals("1", pushover.get(0).get("priority"));
+    assertEquals("-1", pushover.get(1).get("priority"));
+  }
+
   @Test
   void badBodyIs400WithTheDecodersPreciseMessage() throws IOException {
     byte[] body = "{\"severity\": \"critical\", \"source\": 42, \"summary\": \"x\"}"

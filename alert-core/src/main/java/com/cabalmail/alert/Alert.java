@@ -112,15 +112,30 @@ public record Alert(
   }
 
   /**
+   * The fingerprint in a form safe in URL paths, tags and headers: the fingerprint itself when
+   * it is 1 to 64 ASCII letters and digits (Alertmanager's, Grafana's and derived ones are 16
+   * hex digits), else 16 hex digits of its SHA-256. Stable across firing and resolved.
+   */
+  public String fingerprintToken() {
+    boolean safe = fingerprint.length() <= 64 && fingerprint.chars().allMatch(
+        c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    return safe ? fingerprint : sha256Hex16(fingerprint);
+  }
+
+  /**
    * 16 hex digits of SHA-256 over the source and the labels sorted by name: the same alert
    * firing and resolved, or sent twice, gets the same fingerprint.
    */
   static String derivedFingerprint(String source, Map<String, String> labels) {
     StringBuilder text = new StringBuilder(source);
     new TreeMap<>(labels).forEach((k, v) -> text.append('\u0000').append(k).append('=').append(v));
+    return sha256Hex16(text.toString());
+  }
+
+  private static String sha256Hex16(String text) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(text.toString().getBytes(StandardCharsets.UTF_8));
+          .digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder hex = new StringBuilder(16);
       for (int i = 0; i < 8; i++) {
         hex.append(Character.forDigit((hash[i] >> 4) & 0xf, 16))

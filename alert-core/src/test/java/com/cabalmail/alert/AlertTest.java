@@ -47,6 +47,17 @@ class AlertTest {
   }
 
   @Test
+  void theFingerprintTokenIsUrlSafeAndStable() {
+    Alert plain = Alert.firing(Severity.WARNING, "am/X", "x").withFingerprint("3f2a9c1d7b4e6a05");
+    Alert odd = plain.withFingerprint("kuma/Zürich ✓:7");
+
+    assertEquals("3f2a9c1d7b4e6a05", plain.fingerprintToken());
+    assertEquals(16, odd.fingerprintToken().length());
+    assertEquals(odd.fingerprintToken(), odd.withStatus(AlertStatus.RESOLVED).fingerprintToken());
+    assertEquals(true, odd.fingerprintToken().chars().allMatch(Character::isLetterOrDigit));
+  }
+
+  @Test
   void labelsKeepTheirOrderAndCannotBeChanged() {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("z", "1");

@@ -4,9 +4,6 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -117,28 +114,11 @@ final class PushoverMessage {
   }
 
   /**
-   * The tag an emergency carries and its recovery cancels by: the alert's fingerprint when it
-   * is 1 to 64 letters and digits (Alertmanager's, Grafana's and derived ones are 16 hex
-   * digits), else 16 hex digits of its SHA-256. Letters and digits only: the tag goes into the
-   * cancel URL's path.
+   * The tag an emergency carries and its recovery cancels by: the alert's fingerprint token
+   * (letters and digits only, since it goes into the cancel URL's path).
    */
   static String tag(Alert alert) {
-    String fingerprint = alert.fingerprint();
-    if (fingerprint.length() <= 64 && fingerprint.chars().allMatch(PushoverMessage::isAlnum)) {
-      return fingerprint;
-    }
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(fingerprint.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(16);
-      for (int i = 0; i < 8; i++) {
-        hex.append(Character.forDigit((hash[i] >> 4) & 0xf, 16))
-            .append(Character.forDigit(hash[i] & 0xf, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return alert.fingerprintToken();
   }
 
   /** The fields, in the order sent, without credentials. */
@@ -213,10 +193,6 @@ final class PushoverMessage {
       notes.add(field + " cut from " + PushoverText.length(text) + " to " + max + " characters");
     }
     return cut;
-  }
-
-  private static boolean isAlnum(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static final class Link {

@@ -170,6 +170,25 @@ class SinkHandlerEventsTest {
   }
 
   @Test
+  void oddlyShapedEventsAreAnsweredNeverWith500() throws IOException {
+    SinkHandler handler = handler();
+    List<String> events = List.of("[]", "\"event\"", "", "{}", "null",
+        "{\"rawPath\": 5, \"requestContext\": {\"http\": {\"method\": [1]}}}",
+        "{\"rawPath\": \"/\", \"headers\": [], \"requestContext\": {\"http\":"
+            + " {\"method\": \"POST\"}}, \"body\": {\"a\": 1}}",
+        "{\"httpMethod\": \"POST\", \"path\": \"/\", \"multiValueHeaders\":"
+            + " {\"x-alert-secret\": \"nope\", \"a\": [null, {}]}}",
+        "{\"rawPath\": \"/\u0000\", \"requestContext\": {\"http\": {\"method\": \"PO\u00dfT\"}}}",
+        "[".repeat(200));
+    for (String event : events) {
+      int status = (Integer) invoke(handler, event.getBytes(StandardCharsets.UTF_8))
+          .get("statusCode");
+      assertTrue(status >= 400 && status < 500, status + " for " + event);
+    }
+    assertTrue(bodies.isEmpty());
+  }
+
+  @Test
   void bodyOverTheJsonStringLimitIs413() throws IOException {
     String huge = "A".repeat(Json.MAX_STRING_LENGTH + 4);
     byte[] event = Json.write(g -> {

@@ -120,6 +120,30 @@ class SinkFaultsAndSamplesTest {
   }
 
   @Test
+  void resolvedSamplesStayResolvedAndGoOutQuietly() throws IOException {
+    SinkHandler handler = handler(Map.of());
+    assertEquals(204, invoke(handler, event("/alertmanager", "application/json",
+        SinkHandlerEventsTest.resource("alertmanager-resolved.json"))).get("statusCode"));
+    assertEquals(204, invoke(handler, event("/kuma", "application/json",
+        SinkHandlerEventsTest.resource("kuma-up.json"))).get("statusCode"));
+    List<Map<String, String>> pushover = stubs.pushoverMessages();
+    assertEquals(2, pushover.size(), "the two resolved criticals: " + pushover);
+    assertTrue(pushover.stream().allMatch(m -> m.get("priority").equals("-1")), pushover.toString());
+    assertEquals(2, stubs.pushoverCancelledTags().size());
+    List<Map<String, String>> ntfy = stubs.ntfyMessages();
+    assertEquals(3, ntfy.size(), "critical and warning of Alertmanager, Kuma's critical: " + ntfy);
+    assertTrue(ntfy.stream().allMatch(m -> m.get("priority").equals("3")), ntfy.toString());
+  }
+
+  @Test
+  void directSampleBodyPostedAsIsPages() throws IOException {
+    assertEquals(204, invoke(handler(Map.of()), event("/", null,
+        SinkHandlerEventsTest.resource("direct-critical.json"))).get("statusCode"));
+    assertEquals("https://runbooks.cabal.example/lambda/dmarc-ingest",
+        stubs.pushoverMessages().get(0).get("url"));
+  }
+
+  @Test
   void untypedAndFormTypedSamplesAreDecodedFromBase64() throws IOException {
     SinkHandler handler = handler(Map.of());
     assertEquals(204, invoke(handler, event("/healthchecks", null,

@@ -1,0 +1,8 @@
+output "function_url" {
+  description = "Where Alertmanager, Grafana, Uptime Kuma and Healthchecks post (append /alertmanager, /grafana, /kuma, /healthchecks)."
+  value       = aws_lambda_function_url.alert_sink.function_url
+}
+
+output "function_name" {
+  value = aws_lambda_function.alert_sink.function_name
+}

@@ -1,0 +1,161 @@
+package com.cabalmail.sink;
+
+import com.cabalmail.alert.AlertRouter;
+import com.cabalmail.alert.DeliveryReport;
+import com.cabalmail.alert.RoutingTable;
+import com.cabalmail.alert.decode.AlertBatch;
+import com.cabalmail.alert.decode.DecodeException;
+import com.cabalmail.alert.decode.WebhookFormat;
+import com.cabalmail.http.Json;
+import com.cabalmail.http.Secret;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's request handling, independent of how the request arrived: health probe, method,
+ * path, shared secret, body decoding, routing, and the answer (204, 207, 502, or a 4xx naming
+ * what the caller got wrong). Anything that escapes anyway becomes a 500 carrying a request id
+ * whose stack trace is logged. Thread-safe.
+ */
+final class Sink {
+
+  private static final Logger log = LoggerFactory.getLogger(Sink.class);
+
+  static final String PATHS = "/, /alertmanager, /grafana, /kuma, /healthchecks";
+
+  /** Turns a body into alerts: the webhook decoder in production. */
+  @FunctionalInterface
+  interface BodyDecoder {
+    AlertBatch decode(byte[] body, String contentType, WebhookFormat format)
+        throws DecodeException;
+  }
+
+  private final SecretCheck secrets;
+  private final BodyDecoder decoder;
+  private final AlertRouter router;
+  private final int maxBodyBytes;
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
+    this.secrets = secrets;
+    this.decoder = decoder;
+    this.router = router;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The routing table followed. */
+  RoutingTable routes() {
+    return router.routes();
+  }
+
+  /** The largest body accepted, in bytes; transports of the request cap their reads here. */
+  int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Answers {@code request}; never throws. */
+  SinkResponse handle(SinkRequest request) {
+    try {
+      SinkResponse response = dispatch(request);
+      if (response.status() >= 400) {
+        // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
+        log.warn("request {} answered {}: {}", request.requestId(), response.status(),
+            new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return response;
+    } catch (RuntimeException | StackOverflowError e) {
+      log.error("request {} failed unexpectedly; answering 500", request.requestId(), e);
+      return SinkResponse.error(500, request.requestId(),
+          "internal error; quote request id " + request.requestId() + " when reporting it");
+    }
+  }
+
+  private SinkResponse dispatch(SinkRequest request) {
+    String id = request.requestId();
+    String method = request.method().toUpperCase(Locale.ROOT);
+    String path = normalise(request.path());
+    if (path.equals("/health")) {
+      if (method.equals("GET") || method.equals("HEAD")) {
+        return SinkResponse.json(200, id, Health.BODY);
+      }
+      return SinkResponse.error(405, id, "method " + method + " not allowed on /health; use GET")
+          .withHeader("allow", "GET, HEAD");
+    }
+    if (!method.equals("POST")) {
+      return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed")
+          .withHeader("allow", "POST");
+    }
+    WebhookFormat format = formatFor(path);
+    if (format == null) {
+      return SinkResponse.error(404, id, "no such path; alerts are POSTed to one of " + PATHS);
+    }
+    if (!secrets.accepts(request)) {
+      return SinkResponse.error(401, id, SecretCheck.ACCEPTED_HEADERS)
+          .withHeader("www-authenticate", "Bearer");
+    }
+    if (request.body().length > maxBodyBytes) {
+      return tooLarge(id, request.body().length);
+    }
+    AlertBatch batch;
+    try {
+      batch = decoder.decode(request.body(), request.header("content-type").orElse(null), format);
+    } catch (DecodeException e) {
+      return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
+    }
+    DeliveryReport report = router.route(batch.alerts());
+    if (report.allSent()) {
+      return SinkResponse.noContent(id);
+    }
+    int status = report.noneSent() ? 502 : 207;
+    return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.secrets()));
+  }
+
+  SinkResponse tooLarge(String id, long bytes) {
+    return SinkResponse.error(413, id, "body of " + bytes + " bytes is over the limit of "
+        + maxBodyBytes + " bytes");
+  }
+
+  private String scrub(String message) {
+    String text = message == null ? "body could not be decoded" : message;
+    for (Secret secret : secrets.secrets()) {
+      text = secret.scrub(text);
+    }
+    return text;
+  }
+
+  static String normalise(String path) {
+    String p = path.isEmpty() ? "/" : path;
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.toLowerCase(Locale.ROOT);
+  }
+
+  static WebhookFormat formatFor(String path) {
+    switch (path) {
+      case "/":
+        return WebhookFormat.AUTO;
+      case "/alertmanager":
+        return WebhookFormat.ALERTMANAGER;
+      case "/grafana":
+        return WebhookFormat.GRAFANA;
+      case "/kuma":
+        return WebhookFormat.KUMA;
+      case "/healthchecks":
+        return WebhookFormat.HEALTHCHECKS;
+      default:
+        return null;
+    }
+  }
+
+  /** The health answer: fixed, no configuration or secret in it. */
+  static final class Health {
+    static final byte[] BODY = Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("status", "ok");
+      g.writeEndObject();
+    });
+
+    private Health() {}
+  }
+}

@@ -1,0 +1,65 @@
+package com.cabalmail.sink;
+
+import com.cabalmail.alert.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lambda entry point, handler string {@code com.cabalmail.sink.SinkHandler::handleRequest},
+ * on the managed Java runtimes without {@code aws-lambda-java-core}. Takes Function URL events
+ * (payload 2.0; API Gateway 1.0 events too) and answers in their response shape.
+ *
+ * <p>Everything is prepared when the runtime constructs the handler, in the init phase: the
+ * secrets read from SSM Parameter Store in one call, the HTTP client, the decoder, the
+ * transports and the router. A configuration problem fails the init with a
+ * {@link ConfigException} listing every problem, each naming its variable (never a secret).
+ */
+public final class SinkHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(SinkHandler.class);
+
+  private final Sink sink;
+
+  /**
+   * Reads the configuration from the environment.
+   *
+   * @throws ConfigException listing every configuration problem
+   */
+  public SinkHandler() {
+    this(lambdaSink());
+  }
+
+  SinkHandler(Sink sink) {
+    this.sink = sink;
+  }
+
+  private static Sink lambdaSink() {
+    try {
+      return SinkSetup.forLambda(System.getenv());
+    } catch (ConfigException e) {
+      log.error("sink not started: {}", e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Answers one Function URL event with one Function URL response. */
+  public void handleRequest(InputStream input, OutputStream output) throws IOException {
+    output.write(FunctionUrlEvents.write(answer(input.readAllBytes())));
+    output.flush();
+  }
+
+  SinkResponse answer(byte[] event) {
+    SinkRequest request;
+    try {
+      request = FunctionUrlEvents.read(event);
+    } catch (FunctionUrlEvents.BadEvent e) {
+      String id = java.util.UUID.randomUUID().toString();
+      log.warn("request {}: unusable event: {}", id, e.getMessage());
+      return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, e.getMessage());
+    }
+    return sink.handle(request);
+  }
+}

@@ -1,0 +1,180 @@
+package com.cabalmail.sink;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.cabalmail.http.Json;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Pushover and ntfy played by WireMock, answering as the real services do (PROTOCOLS.md):
+ * Pushover's {@code {"status":1,"request":…}} (plus a receipt for emergencies) and its 5xx;
+ * ntfy's stored-message JSON and its error JSON. Reads back what each received.
+ */
+final class ProviderStubs implements AutoCloseable {
+
+  static final String PUSHOVER_TOKEN = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
+  static final String PUSHOVER_USER = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
+  static final String NTFY_TOKEN = "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2";
+
+  final WireMockServer pushover = new WireMockServer(options().dynamicPort());
+  final WireMockServer ntfy = new WireMockServer(options().dynamicPort());
+
+  ProviderStubs() {
+    pushover.start();
+    ntfy.start();
+    pushoverAnswers(pushoverAccepted());
+    pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
+        .willReturn(pushoverJson(200, "{\"status\":1,\"request\":\"8e6a2f4b-1b0c-4e4e-9f55-"
+            + "0b3a1c2d4e5f\"}")));
+    ntfyAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody("{\"id\":\"hT4wNl0sZx2q\",\"time\":1787307351,\"expires\":1787350551,"
+            + "\"event\":\"message\",\"topic\":\"alerts\",\"message\":\"ok\"}"));
+  }
+
+  /** The settings pointing both transports here. */
+  Map<String, String> settings() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("PUSHOVER_API_URL", pushover.baseUrl());
+    values.put("PUSHOVER_APP_TOKEN", PUSHOVER_TOKEN);
+    values.put("PUSHOVER_USER_KEY", PUSHOVER_USER);
+    values.put("NTFY_BASE_URL", ntfy.baseUrl());
+    values.put("NTFY_TOPIC", "alerts");
+    values.put("NTFY_TOKEN", NTFY_TOKEN);
+    return values;
+  }
+
+  static ResponseDefinitionBuilder pushoverJson(int status, String body) {
+    return aResponse().withStatus(status)
+        .withHeader("Content-Type", "application/json; charset=utf-8")
+        .withHeader("X-Limit-App-Limit", "10000")
+        .withHeader("X-Limit-App-Remaining", "7496")
+        .withHeader("X-Limit-App-Reset", "1793516400")
+        .withBody(body);
+  }
+
+  static ResponseDefinitionBuilder pushoverAccepted() {
+    return pushoverJson(200, "{\"status\":1,\"request\":\"5042853c-402d-4a18-abcb-168734a801de\","
+        + "\"receipt\":\"rLqVuqTRh62UzxtmqiaLzQmVcPgiCy\"}");
+  }
+
+  static ResponseDefinitionBuilder connectionReset() {
+    return aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
+  }
+
+  static ResponseDefinitionBuilder ntfyServerError() {
+    return aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+        .withBody("{\"code\":50001,\"http\":500,\"error\":\"internal server error\"}");
+  }
+
+  void pushoverAnswers(ResponseDefinitionBuilder answer) {
+    pushover.stubFor(post(urlEqualTo("/1/messages.json")).willReturn(answer));
+  }
+
+  void ntfyAnswers(ResponseDefinitionBuilder answer) {
+    ntfy.stubFor(any(anyUrl()).willReturn(answer));
+  }
+
+  /** Form fields of every message Pushover received, in arrival order. */
+  List<Map<String, String>> pushoverMessages() {
+    return pushover.findAll(anyRequestedFor(urlEqualTo("/1/messages.json"))).stream()
+        .map(r -> form(r.getBodyAsString())).collect(Collectors.toList());
+  }
+
+  /** The tags of every emergency cancel Pushover received. */
+  List<String> pushoverCancelledTags() {
+    return pushover.findAll(anyRequestedFor(urlPathMatching("/1/receipts/cancel_by_tag/.*")))
+        .stream().map(r -> r.getUrl().replaceAll(".*/cancel_by_tag/(.*)\\.json$", "$1"))
+        .collect(Collectors.toList());
+  }
+
+  /** Top-level fields of every JSON message ntfy received (arrays comma-joined). */
+  List<Map<String, String>> ntfyMessages() {
+    return ntfy.getAllServeEvents().stream().map(e -> e.getRequest())
+        .sorted((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()))
+        .map(LoggedRequest::getBody).map(ProviderStubs::flatJson).collect(Collectors.toList());
+  }
+
+  static Map<String, String> form(String body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return fields;
+  }
+
+  static Map<String, String> flatJson(byte[] body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    try (JsonParser p = Json.factory().createParser(body)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.START_ARRAY) {
+          List<String> items = new ArrayList<>();
+          while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t.isStructStart()) {
+              p.skipChildren();
+            } else {
+              items.add(p.getText());
+            }
+          }
+          fields.put(name, String.join(",", items));
+        } else if (t == JsonToken.START_OBJECT) {
+          p.skipChildren();
+        } else {
+          fields.put(name, p.getText());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fields;
+  }
+
+  /**
+   * Waits until {@code condition} holds, checking every 50 ms, at most {@code limit}; fails
+   * with {@code what} otherwise.
+   */
+  static void await(Duration limit, BooleanSupplier condition, String what) {
+    long end = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+  }
+
+  @Override
+  public void close() {
+    pushover.stop();
+    ntfy.stop();
+  }
+}

@@ -1,0 +1,155 @@
+package com.cabalmail.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Secret;
+import com.cabalmail.http.aws.SsmException;
+import com.cabalmail.http.testkit.CapturedLogs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Startup: secrets from the parameter store in one call, every problem reported at once. */
+class SinkSetupTest {
+
+  private final List<List<String>> calls = new ArrayList<>();
+  private final Map<String, String> stored = new HashMap<>();
+
+  @BeforeEach
+  void reset() {
+    CapturedLogs.clear();
+  }
+
+  SinkSetup.ParameterStores store() {
+    return environment -> (names, deadline) -> {
+      calls.add(names);
+      Map<String, Secret> found = new HashMap<>();
+      names.stream().filter(stored::containsKey)
+          .forEach(name -> found.put(name, Secret.of(stored.get(name))));
+      return found;
+    };
+  }
+
+  static SinkSetup.ParameterStores unreachable() {
+    return environment -> (names, deadline) -> {
+      throw new SsmException("SSM at http://127.0.0.1:9 could not be reached: connection refused");
+    };
+  }
+
+  Sink lambda(Map<String, String> environment) {
+    return SinkSetup.create(environment, store(), getClass().getClassLoader(), null);
+  }
+
+  static SinkRequest post(String secret) {
+    return new SinkRequest("POST", "/", Map.of("x-alert-secret", secret),
+        "{}".getBytes(StandardCharsets.UTF_8), "req");
+  }
+
+  @Test
+  void everySecretParameterIsReadInOneCall() {
+    stored.put("/cabal/alert_sink_secret", "current-secret-value");
+    stored.put("/cabal/alert_sink_secret_previous", "previous-secret-value");
+    stored.put("/cabal/scripted", "scripted-token-value");
+    Map<String, String> env = new HashMap<>();
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("SHARED_SECRET_PREVIOUS_PARAM", "/cabal/alert_sink_secret_previous");
+    env.put("ALERT_ROUTES", "critical:scripted=5");
+    env.put("SCRIPTED_TOKEN", "scripted-token-value");
+    env.put("SCRIPTED_EXPECTED_TOKEN", "scripted-token-value");
+    Sink sink = lambda(env);
+    assertEquals(List.of(List.of("/cabal/alert_sink_secret", "/cabal/alert_sink_secret_previous")),
+        calls);
+    assertTrue(sink.handle(post("current-secret-value")).status() != 401);
+    assertTrue(sink.handle(post("previous-secret-value")).status() != 401);
+    assertEquals(401, sink.handle(post("scripted-token-value")).status());
+    assertFalse(CapturedLogs.text().contains("secret-value"), CapturedLogs.text());
+  }
+
+  @Test
+  void missingParameterIsAStartupErrorNamingVariableAndParameter() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("ALERT_ROUTES", "critical:scripted=5");
+    env.put("SCRIPTED_TOKEN", "t");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    assertEquals(List.of("SHARED_SECRET_PARAM: SSM parameter '/cabal/alert_sink_secret' was not"
+        + " returned"), e.problems());
+  }
+
+  @Test
+  void unreachableParameterStoreIsOneClearStartupError() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
+    ConfigException e = assertThrows(ConfigException.class, () -> SinkSetup.create(env,
+        unreachable(), getClass().getClassLoader(), null));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("secrets could not be read from SSM Parameter Store: SSM at"
+        + " http://127.0.0.1:9 could not be reached"), e.getMessage());
+  }
+
+  @Test
+  void valueAndParameterForOneSecretIsAProblem() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_SECRET", "plain");
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    assertTrue(e.getMessage().contains(
+        "ALERT_SECRET and SHARED_SECRET_PARAM are both set"), e.getMessage());
+    assertTrue(calls.isEmpty());
+  }
+
+  @Test
+  void lambdaWithNothingConfiguredListsEveryProblemAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(Map.of()));
+    String message = e.getMessage();
+    assertTrue(message.contains("ALERT_SECRET is required"), message);
+    assertTrue(message.contains("PUSHOVER_APP_TOKEN is required"), message);
+    assertTrue(message.contains("PUSHOVER_USER_KEY is required"), message);
+    assertTrue(message.contains("NTFY_BASE_URL is required"), message);
+    assertTrue(calls.isEmpty(), "no parameter named, no SSM call");
+  }
+
+  @Test
+  void lambdaNeverFallsBackToTheConsole() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> lambda(Map.of("ALERT_SECRET", "s")));
+    assertFalse(e.getMessage().contains("ALERT_SECRET"), e.getMessage());
+    assertTrue(e.getMessage().contains("PUSHOVER_APP_TOKEN is required"),
+        "production routes apply: " + e.getMessage());
+  }
+
+  @Test
+  void localRunWithoutTransportsPrintsAlertsOnTheConsole() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Sink sink = SinkSetup.create(Map.of("ALERT_SECRET", "local-secret"), store(),
+        getClass().getClassLoader(), new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("console transport"));
+    assertTrue(sink.handle(post("local-secret")).status() != 401);
+    assertEquals("critical:console=5;warning:console=3;info:;critical.resolved:console=1;"
+        + "warning.resolved:console=1", sink.routes().toString());
+  }
+
+  @Test
+  void badSettingsOfEveryKindAreReportedTogether() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_ROUTES", "critical:scripted=9");
+    env.put("ALERT_DEADLINE", "forever");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    String message = e.getMessage();
+    assertTrue(message.contains("ALERT_SECRET is required"), message);
+    assertTrue(message.contains("ALERT_DEADLINE='forever'"), message);
+    assertTrue(message.contains("priority 9 of transport 'scripted'"), message);
+    assertTrue(message.contains("SCRIPTED_TOKEN is required"), message);
+  }
+}

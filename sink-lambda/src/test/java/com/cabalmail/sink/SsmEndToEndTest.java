@@ -1,0 +1,199 @@
+package com.cabalmail.sink;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Json;
+import com.cabalmail.http.testkit.CapturedLogs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink against moto's SSM server: the four SecureString parameters are read in one
+ * signed GetParameters call at startup, and the stored secret is what callers must send.
+ */
+class SsmEndToEndTest {
+
+  static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
+  static final String PREVIOUS = "previous-shared-secret-rotating-out";
+  static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  private static Process moto;
+  private static String endpoint;
+  private static Path log;
+
+  private ProviderStubs stubs;
+
+  @BeforeAll
+  static void startMoto() throws Exception {
+    Path python = Peers.requireMoto();
+    int port = Peers.freePort();
+    endpoint = "http://127.0.0.1:" + port;
+    log = Files.createTempFile("moto", ".log");
+    moto = Peers.start(List.of(python.toString(), "-m", "moto.server", "-H", "127.0.0.1",
+        "-p", Integer.toString(port)), log);
+    ProviderStubs.await(Duration.ofSeconds(60), () -> AlertmanagerEndToEndTest.ready(CLIENT,
+        endpoint + "/moto-api/"), "moto up; log: " + log);
+    put("/cabal/alert_sink_secret", SECRET);
+    put("/cabal/alert_sink_secret_previous", PREVIOUS);
+    put("/cabal/pushover_user_key", ProviderStubs.PUSHOVER_USER);
+    put("/cabal/pushover_app_token", ProviderStubs.PUSHOVER_TOKEN);
+    put("/cabal/ntfy_publisher_token", ProviderStubs.NTFY_TOKEN);
+  }
+
+  @AfterAll
+  static void stopMoto() throws IOException {
+    Peers.stop(moto);
+    if (log != null) {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  @BeforeEach
+  void startProviders() {
+    stubs = new ProviderStubs();
+    CapturedLogs.clear();
+  }
+
+  @AfterEach
+  void stopProviders() {
+    stubs.close();
+  }
+
+  /** Seeds a SecureString the way the AWS CLI would; moto does not check the signature. */
+  static void put(String name, String value) throws Exception {
+    byte[] body = Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("Name", name);
+      g.writeStringField("Value", value);
+      g.writeStringField("Type", "SecureString");
+      g.writeBooleanField("Overwrite", true);
+      g.writeEndObject();
+    });
+    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", "AmazonSSM.PutParameter")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/us-east-1/"
+            + "ssm/aws4_request, SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode(), answer.body());
+  }
+
+  /** The Lambda's environment: parameter names, credentials, and the providers' URLs. */
+  Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    env.put("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLETOKEN");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ENDPOINT_URL_SSM", endpoint);
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
+    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
+    env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
+    env.put("PUSHOVER_API_URL", stubs.pushover.baseUrl());
+    env.put("NTFY_BASE_URL", stubs.ntfy.baseUrl());
+    env.put("NTFY_TOPIC", "alerts");
+    return env;
+  }
+
+  static HttpResponse<String> post(int port, String secret) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+        .header("X-Alert-Secret", secret).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"severity\":\"critical\","
+            + "\"source\":\"cabal/dmarc-ingest\",\"summary\":\"DMARC ingest failed\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void sinkReadsEverySecretFromSsmAndAcceptsOnlyTheStoredOne() throws Exception {
+    try (LocalServer server = LocalServer.start(SinkSetup.create(environment(), SinkSetup.SSM,
+        getClass().getClassLoader(), null), 0)) {
+      assertEquals(401, post(server.port(), "guess").statusCode());
+      assertEquals(204, post(server.port(), SECRET).statusCode());
+    }
+    Map<String, String> page = stubs.pushoverMessages().get(0);
+    assertEquals(ProviderStubs.PUSHOVER_TOKEN, page.get("token"));
+    assertEquals(ProviderStubs.PUSHOVER_USER, page.get("user"));
+    assertEquals("Bearer " + ProviderStubs.NTFY_TOKEN, stubs.ntfy.findAll(
+        anyRequestedFor(anyUrl())).get(0).getHeader("Authorization"));
+    String logs = CapturedLogs.text();
+    for (String secret : List.of(SECRET, ProviderStubs.PUSHOVER_TOKEN, ProviderStubs.PUSHOVER_USER,
+        ProviderStubs.NTFY_TOKEN)) {
+      assertFalse(logs.contains(secret), "a secret was logged: " + logs);
+    }
+  }
+
+  @Test
+  void previousSecretFromSsmIsAcceptedDuringARotation() throws Exception {
+    Map<String, String> env = environment();
+    env.put("SHARED_SECRET_PREVIOUS_PARAM", "/cabal/alert_sink_secret_previous");
+    try (LocalServer server = LocalServer.start(SinkSetup.create(env, SinkSetup.SSM,
+        getClass().getClassLoader(), null), 0)) {
+      assertEquals(204, post(server.port(), SECRET).statusCode());
+      assertEquals(204, post(server.port(), PREVIOUS).statusCode());
+    }
+  }
+
+  @Test
+  void lambdaHandlerAnswersTheSampleEventWithTheSecretFromSsm() throws Exception {
+    SinkHandler handler = new SinkHandler(SinkSetup.create(environment(), SinkSetup.SSM,
+        getClass().getClassLoader(), null));
+    assertEquals(204, SinkHandlerEventsTest.invoke(handler,
+        SinkHandlerEventsTest.resource("functionurl-event-base64.json")).get("statusCode"));
+    assertEquals(1, stubs.pushoverMessages().size());
+  }
+
+  @Test
+  void missingParameterIsAStartupErrorNamingItAndNoValue() {
+    Map<String, String> env = environment();
+    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/no_such_parameter");
+    ConfigException e = assertThrows(ConfigException.class, () -> SinkSetup.create(env,
+        SinkSetup.SSM, getClass().getClassLoader(), null));
+    assertTrue(e.getMessage().contains("/cabal/no_such_parameter"), e.getMessage());
+    assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+    assertFalse(e.getMessage().contains(ProviderStubs.PUSHOVER_USER), e.getMessage());
+  }
+
+  @Test
+  void unreachableSsmKeepsTheLocalServerFromStartingWithAClearMessage() throws Exception {
+    Map<String, String> env = environment();
+    env.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + Peers.freePort());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    long started = System.nanoTime();
+    int status = LocalServer.run(new String[] {"--port", "0"}, env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, status, message);
+    assertTrue(message.startsWith("sink not started: configuration problem: secrets could not be"
+        + " read from SSM Parameter Store: "), message);
+    assertTrue(millis < SinkSetup.SSM_BUDGET.toMillis() + 2_000, "gave up after " + millis);
+    assertFalse(out.toString(StandardCharsets.UTF_8).contains("listening"));
+  }
+}

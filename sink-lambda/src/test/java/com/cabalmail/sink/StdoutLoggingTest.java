@@ -1,0 +1,35 @@
+package com.cabalmail.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
+
+class StdoutLoggingTest {
+
+  @Test
+  void oneEventIsOneLineWithTimeLevelAndLoggerName() {
+    String line = StdoutLogging.line(Instant.parse("2026-08-21T10:15:30.123Z"), Level.WARN,
+        "com.cabalmail.alert.AlertRouter", "delivery outcome=failed", null);
+    assertEquals("2026-08-21T10:15:30.123Z WARN AlertRouter delivery outcome=failed", line);
+  }
+
+  @Test
+  void stackTraceStaysOnTheEventsLine() {
+    String line = StdoutLogging.line(Instant.EPOCH, Level.ERROR, "com.cabalmail.sink.Sink",
+        "request r-1 failed\nunexpectedly", new IllegalStateException("boom"));
+    assertFalse(line.contains("\n"), line);
+    assertTrue(line.contains("request r-1 failed\\nunexpectedly | java.lang.IllegalStateException:"
+        + " boom\\n at com.cabalmail.sink.StdoutLoggingTest"), line);
+  }
+
+  @Test
+  void levelComesFromTheEnvironmentValueDefaultingToInfo() {
+    assertEquals(Level.DEBUG, StdoutLogging.parse(" debug "));
+    assertEquals(Level.INFO, StdoutLogging.parse(null));
+    assertEquals(Level.INFO, StdoutLogging.parse("loud"));
+  }
+}

@@ -40,7 +40,7 @@ final class FunctionUrlEvents {
   /** Reads {@code event}. */
   static SinkRequest read(byte[] event) throws BadEvent {
     Fields f = new Fields();
-    try (JsonParser p = Json.factory().createParser(event)) {
+    try (JsonParser p = Json.envelopeFactory().createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadEvent("the event is not a JSON object", false);
       }

@@ -188,21 +188,36 @@ class SinkHandlerEventsTest {
     assertTrue(bodies.isEmpty());
   }
 
-  @Test
-  void bodyOverTheJsonStringLimitIs413() throws IOException {
-    String huge = "A".repeat(Json.MAX_STRING_LENGTH + 4);
-    byte[] event = Json.write(g -> {
+  static byte[] eventWithBase64Body(int bodyBytes) {
+    String body = java.util.Base64.getEncoder().encodeToString(new byte[bodyBytes]);
+    return Json.write(g -> {
       g.writeStartObject();
       g.writeStringField("rawPath", "/");
+      g.writeObjectFieldStart("headers");
+      g.writeStringField("x-alert-secret", SAMPLE_SECRET);
+      g.writeEndObject();
       g.writeObjectFieldStart("requestContext");
       g.writeObjectFieldStart("http");
       g.writeStringField("method", "POST");
       g.writeEndObject();
       g.writeEndObject();
-      g.writeStringField("body", huge);
+      g.writeStringField("body", body);
       g.writeBooleanField("isBase64Encoded", true);
       g.writeEndObject();
     });
-    assertEquals(413, invoke(handler(), event).get("statusCode"));
+  }
+
+  @Test
+  void aBodyOverTheContentStringLimitButUnderTheBodyLimitIsDecoded() throws IOException {
+    int size = Json.MAX_STRING_LENGTH * 2;
+
+    assertEquals(204, invoke(handler(), eventWithBase64Body(size)).get("statusCode"));
+    assertEquals(size, bodies.get(0).length, "the whole body reached the decoder");
+  }
+
+  @Test
+  void aBodyOverTheBodyLimitIs413() throws IOException {
+    assertEquals(413, invoke(handler(), eventWithBase64Body((1 << 20) + 1)).get("statusCode"));
+    assertTrue(bodies.isEmpty());
   }
 }

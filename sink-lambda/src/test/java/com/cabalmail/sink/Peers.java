@@ -34,27 +34,6 @@ final class Peers {
     return found.get();
   }
 
-  /** Whether {@code python3 -m moto.server} can run; skip or fail as {@link #require}. */
-  static Path requireMoto() {
-    Path python = require("python3", "apt-get install python3");
-    boolean ok;
-    try {
-      Process probe = new ProcessBuilder(python.toString(), "-c", "import moto.server")
-          .redirectErrorStream(true).start();
-      ok = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      ok = false;
-    }
-    if (!ok) {
-      String message = "python3 cannot import moto.server: pip install 'moto[server]'";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(message + " (CI=true: end-to-end tests may not be skipped)");
-      }
-      assumeTrue(false, message);
-    }
-    return python;
-  }
-
   static Optional<Path> onPath(String program) {
     String path = System.getenv("PATH");
     if (path == null) {

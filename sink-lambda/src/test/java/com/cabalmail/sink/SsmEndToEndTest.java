@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.http.Json;
 import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.http.testkit.MotoSsm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,9 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,22 +37,15 @@ class SsmEndToEndTest {
   static final String PREVIOUS = "previous-shared-secret-rotating-out";
   static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  private static Process moto;
+  private static MotoSsm moto;
   private static String endpoint;
-  private static Path log;
 
   private ProviderStubs stubs;
 
   @BeforeAll
   static void startMoto() throws Exception {
-    Path python = Peers.requireMoto();
-    int port = Peers.freePort();
-    endpoint = "http://127.0.0.1:" + port;
-    log = Files.createTempFile("moto", ".log");
-    moto = Peers.start(List.of(python.toString(), "-m", "moto.server", "-H", "127.0.0.1",
-        "-p", Integer.toString(port)), log);
-    ProviderStubs.await(Duration.ofSeconds(60), () -> AlertmanagerEndToEndTest.ready(CLIENT,
-        endpoint + "/moto-api/"), "moto up; log: " + log);
+    moto = MotoSsm.start();
+    endpoint = moto.endpoint();
     put("/cabal/alert_sink_secret", SECRET);
     put("/cabal/alert_sink_secret_previous", PREVIOUS);
     put("/cabal/pushover_user_key", ProviderStubs.PUSHOVER_USER);
@@ -65,9 +55,8 @@ class SsmEndToEndTest {
 
   @AfterAll
   static void stopMoto() throws IOException {
-    Peers.stop(moto);
-    if (log != null) {
-      Files.deleteIfExists(log);
+    if (moto != null) {
+      moto.close();
     }
   }
 
@@ -82,24 +71,8 @@ class SsmEndToEndTest {
     stubs.close();
   }
 
-  /** Seeds a SecureString the way the AWS CLI would; moto does not check the signature. */
   static void put(String name, String value) throws Exception {
-    byte[] body = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("Name", name);
-      g.writeStringField("Value", value);
-      g.writeStringField("Type", "SecureString");
-      g.writeBooleanField("Overwrite", true);
-      g.writeEndObject();
-    });
-    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .header("X-Amz-Target", "AmazonSSM.PutParameter")
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/us-east-1/"
-            + "ssm/aws4_request, SignedHeaders=host, Signature=0")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, answer.statusCode(), answer.body());
+    moto.putSecureString(name, value);
   }
 
   /** The Lambda's environment: parameter names, credentials, and the providers' URLs. */
@@ -108,7 +81,7 @@ class SsmEndToEndTest {
     env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
     env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     env.put("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLETOKEN");
-    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_REGION", MotoSsm.REGION);
     env.put("AWS_ENDPOINT_URL_SSM", endpoint);
     env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
     env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");

@@ -3,102 +3,47 @@ package com.cabalmail.http.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
-import java.io.BufferedReader;
+import com.cabalmail.http.testkit.MotoSsm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client against a real SSM JSON-protocol peer: moto's server, started here on a free
- * loopback port, seeded with SecureString parameters through a signed {@code PutParameter}.
+ * The client against a real SSM JSON-protocol peer: moto's server on a free loopback port,
+ * seeded with SecureString parameters.
  */
 class SsmParametersAgainstMotoTest {
 
-  static Process moto;
-  static final StringBuffer output = new StringBuffer();
+  static MotoSsm moto;
   static SsmParameters ssm;
 
   @BeforeAll
   static void startMoto() throws Exception {
-    assumeTrue(motoInstalled(),
-        "python3 -c 'import moto' failed: moto is not installed, so the real-peer SSM test is"
-            + " skipped (pip install 'moto[server]' to run it)");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    moto = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
-        String.valueOf(port)).redirectErrorStream(true).start();
-    CompletableFuture<Void> listening = new CompletableFuture<>();
-    Thread drain = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(moto.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          output.append(line).append('\n');
-          if (line.contains("Running on http://127.0.0.1:" + port)) {
-            listening.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("moto exited before listening"));
-    }, "moto-output");
-    drain.setDaemon(true);
-    drain.start();
-    try {
-      listening.get(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("moto did not start within 60 s:\n" + output, e);
-    }
-
+    moto = MotoSsm.start();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("AWS_ACCESS_KEY_ID", "AKIDMOTOTEST");
     environment.put("AWS_SECRET_ACCESS_KEY", "moto-test-secret-access-key");
     environment.put("AWS_SESSION_TOKEN", "moto-test-session-token");
-    environment.put("AWS_DEFAULT_REGION", "eu-west-1");
-    environment.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + port);
+    environment.put("AWS_DEFAULT_REGION", MotoSsm.REGION);
+    environment.put("AWS_ENDPOINT_URL_SSM", moto.endpoint());
     ssm = SsmParameters.fromEnvironment(environment, HttpDelivery.shared());
   }
 
   @AfterAll
-  static void stopMoto() throws InterruptedException {
+  static void stopMoto() throws IOException {
     if (moto != null) {
-      moto.destroy();
-      if (!moto.waitFor(10, TimeUnit.SECONDS)) {
-        moto.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  static boolean motoInstalled() {
-    try {
-      Process probe = new ProcessBuilder("python3", "-c", "import moto")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      moto.close();
     }
   }
 
@@ -106,16 +51,8 @@ class SsmParametersAgainstMotoTest {
     return Deadline.after(Duration.ofSeconds(20));
   }
 
-  static void putSecureString(String name, String value) throws SsmException {
-    byte[] body = Json.write(json -> {
-      json.writeStartObject();
-      json.writeStringField("Name", name);
-      json.writeStringField("Value", value);
-      json.writeStringField("Type", "SecureString");
-      json.writeBooleanField("Overwrite", true);
-      json.writeEndObject();
-    });
-    ssm.call("PutParameter", body, deadline(), "seeding " + name);
+  static void putSecureString(String name, String value) throws Exception {
+    moto.putSecureString(name, value);
   }
 
   @Test

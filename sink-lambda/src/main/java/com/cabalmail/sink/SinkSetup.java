@@ -6,6 +6,8 @@ import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.decode.WebhookDecoder;
 import com.cabalmail.alert.decode.WebhookFormat;
+import com.cabalmail.alert.ntfy.NtfyProvider;
+import com.cabalmail.alert.pushover.PushoverProvider;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
@@ -49,9 +51,9 @@ final class SinkSetup {
   static final String ALERT_SECRET_PREVIOUS = "ALERT_SECRET_PREVIOUS";
   static final String SHARED_SECRET_PARAM = "SHARED_SECRET_PARAM";
   static final String SHARED_SECRET_PREVIOUS_PARAM = "SHARED_SECRET_PREVIOUS_PARAM";
-  static final String PUSHOVER_USER_KEY = "PUSHOVER_USER_KEY";
-  static final String PUSHOVER_APP_TOKEN = "PUSHOVER_APP_TOKEN";
-  static final String NTFY_TOKEN = "NTFY_TOKEN";
+  static final String PUSHOVER_USER_KEY = PushoverProvider.USER_KEY;
+  static final String PUSHOVER_APP_TOKEN = PushoverProvider.APP_TOKEN;
+  static final String NTFY_TOKEN = NtfyProvider.TOKEN;
 
   /** Which {@code *_PARAM} variable names the SSM parameter holding which plain setting. */
   static final Map<String, String> PARAMETERS = parameters();
@@ -59,7 +61,8 @@ final class SinkSetup {
   /** Settings that mean "a transport is configured": without any, the local server prints. */
   static final List<String> TRANSPORT_SETTINGS = List.of(AlertConfig.ROUTES,
       PUSHOVER_USER_KEY, PUSHOVER_APP_TOKEN, "PUSHOVER_USER_KEY_PARAM",
-      "PUSHOVER_APP_TOKEN_PARAM", "PUSHOVER_API_URL", "NTFY_BASE_URL", "NTFY_TOPIC", NTFY_TOKEN,
+      "PUSHOVER_APP_TOKEN_PARAM", PushoverProvider.API_URL, NtfyProvider.BASE_URL,
+      NtfyProvider.TOPIC, NTFY_TOKEN,
       "NTFY_PUBLISHER_TOKEN_PARAM");
 
   /** The local server's table when no transport is configured: production's, on the console. */

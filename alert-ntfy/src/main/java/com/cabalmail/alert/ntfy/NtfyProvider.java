@@ -30,6 +30,12 @@ public final class NtfyProvider implements TransportProvider {
 
   /** The name routes use. */
   public static final String NAME = "ntfy";
+  /** Setting: the server's base URL. */
+  public static final String BASE_URL = NtfySettings.BASE_URL;
+  /** Setting: the default topic. */
+  public static final String TOPIC = NtfySettings.TOPIC;
+  /** Setting: the access token (secret), sent as {@code Authorization: Bearer}. */
+  public static final String TOKEN = NtfySettings.TOKEN;
 
   /** Cheap: the work happens in {@link #create}. */
   public NtfyProvider() {}

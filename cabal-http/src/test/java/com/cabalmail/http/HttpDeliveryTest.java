@@ -11,38 +11,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HttpDeliveryTest {
 
-  static WireMockServer server;
+  /** The stand-in server: one per class, stubs and journal reset before each test. */
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
   ManualTicker ticker;
   HttpDelivery delivery;
 
-  @BeforeAll
-  static void start() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
   @BeforeEach
   void reset() {
-    server.resetAll();
     ticker = new ManualTicker();
     delivery = HttpDelivery.create(ticker);
   }

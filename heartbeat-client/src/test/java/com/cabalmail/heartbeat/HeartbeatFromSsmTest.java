@@ -16,17 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ping URL read once from SSM (answered by WireMock as SSM answers), then pinged. */
 class HeartbeatFromSsmTest {
@@ -36,23 +35,14 @@ class HeartbeatFromSsmTest {
   static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   static final String TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
 
-  static WireMockServer server;
+  /** The stand-in server: one per class, stubs and journal reset before each test. */
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
   Map<String, String> environment;
-
-  @BeforeAll
-  static void start() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
 
   @BeforeEach
   void reset() {
-    server.resetAll();
     CapturedLogs.clear();
     server.stubFor(post(urlPathEqualTo(PING_PATH))
         .willReturn(aResponse().withStatus(200).withBody("OK")));

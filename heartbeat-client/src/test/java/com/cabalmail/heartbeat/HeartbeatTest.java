@@ -21,7 +21,7 @@ import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Ticker;
 import com.cabalmail.http.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -38,33 +38,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HeartbeatTest {
 
   static final String UUID_PATH = "/ping/5f1c2b3a-8d4e-4f60-9a7b-0c1d2e3f4a5b";
   static final String SLUG_PATH = "/ping/fqOOd6-F4MMNuCEnzTU01w/certbot-renewal";
 
-  static WireMockServer server;
+  /** The stand-in server: one per class, stubs and journal reset before each test. */
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
   ManualTicker ticker;
-
-  @BeforeAll
-  static void start() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
 
   @BeforeEach
   void reset() {
-    server.resetAll();
     server.stubFor(any(anyUrl()).willReturn(ok()));
     CapturedLogs.clear();
     ticker = new ManualTicker();

@@ -19,7 +19,7 @@ import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Secret;
 import com.cabalmail.http.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -34,10 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SsmParametersTest {
 
@@ -48,24 +47,15 @@ class SsmParametersTest {
   static final String PUSHOVER = "/cabal/pushover_app_token";
   static final String NTFY = "/cabal/ntfy_publisher_token";
 
-  static WireMockServer server;
+  /** The stand-in server: one per class, stubs and journal reset before each test. */
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
   ManualTicker ticker;
   SsmParameters ssm;
 
-  @BeforeAll
-  static void start() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
   @BeforeEach
   void reset() throws Exception {
-    server.resetAll();
     CapturedLogs.clear();
     ticker = new ManualTicker();
     ssm = SsmParameters.fromEnvironment(environment(server.baseUrl()),
@@ -150,7 +140,7 @@ class SsmParametersTest {
     for (String name : List.of("content-type", "host", "x-amz-target")) {
       headers.put(name, sent.getHeader(name));
     }
-    assertEquals("localhost:" + server.port(), sent.getHeader("host"));
+    assertEquals("localhost:" + server.getPort(), sent.getHeader("host"));
     SigV4.Signed expected = new SigV4("eu-west-1", "ssm").sign(
         new SigV4.Request("POST", "/", "", headers, sent.getBody()),
         new SigV4.Credentials(ACCESS_KEY_ID, Secret.of(SECRET_KEY), Optional.of(Secret.of(TOKEN))),

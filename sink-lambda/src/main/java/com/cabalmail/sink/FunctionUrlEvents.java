@@ -8,14 +8,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Reads Lambda Function URL events (payload 2.0) and API Gateway REST events (payload 1.0)
- * into {@link SinkRequest}s, and writes {@link SinkResponse}s in the shape both expect
+ * into {@link SinkRequest}s (every value of a repeated 1.0 header kept, from
+ * {@code multiValueHeaders}; 2.0 events arrive with repeated headers already comma-joined),
+ * and writes {@link SinkResponse}s in the shape both expect
  * ({@code statusCode}, {@code headers}, {@code body}, {@code isBase64Encoded}).
  */
 final class FunctionUrlEvents {
@@ -91,8 +96,11 @@ final class FunctionUrlEvents {
       throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
           + " (no method or path)", false);
     }
-    Map<String, String> headers = new LinkedHashMap<>(f.multiHeaders);
-    headers.putAll(f.headers);
+    // API Gateway 1.0 sends both maps: "headers" holds only the last value of a repeated
+    // header, "multiValueHeaders" every value; the second wins wherever it names the header.
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.putAll(f.multiHeaders);
+    f.headers.forEach((name, value) -> headers.putIfAbsent(name, List.of(value)));
     byte[] body;
     if (f.body == null) {
       body = new byte[0];
@@ -106,7 +114,7 @@ final class FunctionUrlEvents {
       body = f.body.getBytes(StandardCharsets.UTF_8);
     }
     String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
-    return new SinkRequest(method, path, headers, body, id);
+    return SinkRequest.withRepeatedHeaders(method, path, headers, body, id);
   }
 
   /** The response in the Function URL / API Gateway shape. */
@@ -134,7 +142,7 @@ final class FunctionUrlEvents {
     String body;
     boolean base64;
     final Map<String, String> headers = new LinkedHashMap<>();
-    final Map<String, String> multiHeaders = new LinkedHashMap<>();
+    final Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
   }
 
   private static String text(JsonParser p, JsonToken value) throws IOException {
@@ -164,7 +172,7 @@ final class FunctionUrlEvents {
   }
 
   private static void readMultiValueHeaders(JsonParser p, JsonToken value,
-      Map<String, String> into) throws IOException {
+      Map<String, List<String>> into) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -175,15 +183,17 @@ final class FunctionUrlEvents {
         p.skipChildren();
         continue;
       }
-      StringBuilder joined = new StringBuilder();
+      List<String> values = new ArrayList<>();
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         String text = text(p, t);
         if (text != null) {
-          joined.append(joined.length() == 0 ? "" : ",").append(text);
+          values.add(text);
         }
       }
-      into.put(name, joined.toString());
+      if (!values.isEmpty()) {
+        into.put(name, values);
+      }
     }
   }
 

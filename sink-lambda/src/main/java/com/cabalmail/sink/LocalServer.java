@@ -2,39 +2,56 @@ package com.cabalmail.sink;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Json;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sink served over plain HTTP on loopback, from the same environment as the Lambda:
  * {@code java -jar sink-lambda.jar [--port N]} (default {@code PORT}, else 8080). With no
  * transport configured it prints routed alerts (the {@code console} transport); with no secret
  * configured it generates one for the run and prints it with a ready-to-run {@code curl}.
+ *
+ * <p>Each connection carries one request and gets its own read deadlines (the head within 5 s
+ * of connecting, the whole request within 15 s), on one of {@value #WORKERS} workers: a few
+ * clients that trickle their requests a byte at a time never hold up another caller.
  */
 public final class LocalServer implements AutoCloseable {
 
   /** The port used when neither {@code --port} nor {@code PORT} says. */
   public static final int DEFAULT_PORT = 8080;
 
-  private final HttpServer server;
+  /**
+   * Connection workers. Each connection holds one until it is answered or its read deadline
+   * ({@link LoopbackHttp#HEAD_DEADLINE}, {@link LoopbackHttp#REQUEST_DEADLINE}) passes, so this
+   * many clients trickling their requests at once are what it takes to delay another caller.
+   */
+  static final int WORKERS = 32;
+  /** Connections waiting for a worker; beyond this a connection is answered 503 at once. */
+  static final int QUEUED = 256;
+  private static final int BACKLOG = 128;
+  private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
+
+  private final ServerSocket server;
   private final ExecutorService workers;
   private final Sink sink;
 
-  private LocalServer(HttpServer server, ExecutorService workers, Sink sink) {
+  private LocalServer(ServerSocket server, ExecutorService workers, Sink sink) {
     this.server = server;
     this.workers = workers;
     this.sink = sink;
@@ -131,63 +148,88 @@ public final class LocalServer implements AutoCloseable {
 
   /** Serves {@code sink} on 127.0.0.1:{@code port} (0 picks a free port). */
   static LocalServer start(Sink sink, int port) throws IOException {
-    // The JDK server writes headers and body separately; with Nagle on, small answers stall
-    // ~40 ms on delayed ACKs. Read once, when the first server starts in the process.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-    ExecutorService workers = Executors.newFixedThreadPool(4, task -> {
-      Thread thread = new Thread(task, "cabal-sink-http");
-      thread.setDaemon(true);
-      return thread;
-    });
-    LocalServer local = new LocalServer(server, workers, sink);
-    server.createContext("/", local::serve);
-    server.setExecutor(workers);
-    server.start();
+    return start(sink, port, WORKERS);
+  }
+
+  /** As {@link #start(Sink, int)}, with {@code workers} connection workers (tests). */
+  static LocalServer start(Sink sink, int port, int workers) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUED), task -> {
+          Thread thread = new Thread(task, "cabal-sink-http");
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    LocalServer local = new LocalServer(socket, pool, sink);
+    Thread acceptor = new Thread(local::accept, "cabal-sink-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
     return local;
   }
 
   /** The port served. */
   int port() {
-    return server.getAddress().getPort();
+    return server.getLocalPort();
   }
 
-  private void serve(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String id = UUID.randomUUID().toString();
-      Map<String, String> headers = new LinkedHashMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name,
-          String.join(",", values)));
-      SinkResponse response;
-      byte[] body = readCapped(exchange.getRequestBody(), sink.maxBodyBytes());
-      if (body == null) {
-        response = sink.tooLarge(id, (long) sink.maxBodyBytes() + 1);
-      } else {
-        response = sink.handle(new SinkRequest(exchange.getRequestMethod(),
-            exchange.getRequestURI().getRawPath(), headers, body, id));
+  private void accept() {
+    while (!server.isClosed()) {
+      Socket connection;
+      try {
+        connection = server.accept();
+      } catch (IOException e) {
+        if (server.isClosed()) {
+          return;
+        }
+        log.warn("local server: accept failed: {}", e.toString());
+        continue;
       }
-      response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      byte[] out = response.body();
-      boolean empty = out.length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-      exchange.sendResponseHeaders(response.status(), empty ? -1 : out.length);
-      if (!empty) {
-        try (OutputStream stream = exchange.getResponseBody()) {
-          stream.write(out);
+      long acceptedAt = System.nanoTime();
+      try {
+        workers.execute(() -> serve(connection, acceptedAt));
+      } catch (RejectedExecutionException e) {
+        // Every worker busy and the queue full: say so at once rather than hang the caller.
+        try (connection) {
+          connection.setSoTimeout(100);
+          LoopbackHttp.write(connection, 503, Map.of("retry-after", "1"), new byte[0], true);
+        } catch (IOException ignored) {
+          // the client is gone
         }
       }
     }
   }
 
-  /** The body, or null when it is over {@code max} bytes (reading stops there). */
-  static byte[] readCapped(InputStream in, int max) throws IOException {
-    byte[] bytes = in.readNBytes(max + 1);
-    return bytes.length > max ? null : bytes;
+  private void serve(Socket connection, long acceptedAt) {
+    try (connection) {
+      connection.setTcpNoDelay(true);
+      String id = UUID.randomUUID().toString();
+      SinkResponse response;
+      boolean head = false;
+      try {
+        LoopbackHttp.Request request = LoopbackHttp.read(connection, sink.maxBodyBytes(),
+            System::nanoTime, acceptedAt);
+        head = request.method().equals("HEAD");
+        response = sink.handle(SinkRequest.withRepeatedHeaders(request.method(), request.path(),
+            request.headers(), request.body(), id));
+      } catch (LoopbackHttp.Unreadable e) {
+        response = SinkResponse.error(e.status(), id, e.getMessage());
+      }
+      LoopbackHttp.write(connection, response.status(), response.headers(), response.body(),
+          head);
+    } catch (IOException e) {
+      log.debug("local server: connection ended early: {}", e.toString());
+    }
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    try {
+      server.close();
+    } catch (IOException e) {
+      log.debug("local server: close: {}", e.toString());
+    }
     workers.shutdownNow();
     try {
       workers.awaitTermination(1, TimeUnit.SECONDS);

@@ -25,16 +25,24 @@ final class SecretCheck {
     this.previous = previous;
   }
 
-  /** Whether {@code request} carries an accepted secret in either header. */
+  /**
+   * Whether {@code request} carries an accepted secret in either header. Each value of a
+   * repeated header is tried (a proxy may add its own {@code Authorization}); a value that a
+   * Function URL comma-joined is tried whole, then piece by piece.
+   */
   boolean accepts(SinkRequest request) {
     boolean ok = false;
-    Optional<String> direct = request.header("x-alert-secret");
-    if (direct.isPresent()) {
-      ok |= matches(direct.get().trim());
+    for (String direct : request.headerValues("x-alert-secret")) {
+      String value = direct.trim();
+      ok |= matches(value);
+      if (!ok && value.indexOf(',') >= 0) {
+        for (String piece : value.split(",")) {
+          ok |= matches(piece.trim());
+        }
+      }
     }
-    Optional<String> authorization = request.header("authorization");
-    if (authorization.isPresent()) {
-      String value = authorization.get().trim();
+    for (String authorization : request.headerValues("authorization")) {
+      String value = authorization.trim();
       if (value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
         ok |= matches(value.substring(7).trim());
       }

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's request handling, independent of how the request arrived: health probe, method,
- * path, shared secret, body decoding, routing, and the answer (204, 207, 502, or a 4xx naming
+ * The sink's request handling, independent of how the request arrived: health probe, method
+ * (POST or PUT), path, shared secret, body form ({@link BodyForms}: gzip or deflate, Kuma's
+ * multipart form), body decoding, routing, and the answer (204, 207, 502, or a 4xx naming
  * what the caller got wrong). Anything that escapes anyway becomes a 500 carrying a request id
  * whose stack trace is logged. Thread-safe.
  */
@@ -81,9 +82,9 @@ final class Sink {
       return SinkResponse.error(405, id, "method " + method + " not allowed on /health; use GET")
           .withHeader("allow", "GET, HEAD");
     }
-    if (!method.equals("POST")) {
-      return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed")
-          .withHeader("allow", "POST");
+    if (!method.equals("POST") && !method.equals("PUT")) {
+      return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed"
+          + " (or PUT)").withHeader("allow", "POST, PUT");
     }
     WebhookFormat format = formatFor(path);
     if (format == null) {
@@ -96,9 +97,18 @@ final class Sink {
     if (request.body().length > maxBodyBytes) {
       return tooLarge(id, request.body().length);
     }
+    SinkRequest unwrapped;
+    try {
+      unwrapped = BodyForms.unwrap(request, maxBodyBytes);
+    } catch (BodyForms.Refused e) {
+      SinkResponse refused = SinkResponse.error(e.status(), id, e.getMessage());
+      return e.status() == 415 ? refused.withHeader("accept-encoding", "gzip, deflate")
+          : refused;
+    }
     AlertBatch batch;
     try {
-      batch = decoder.decode(request.body(), request.header("content-type").orElse(null), format);
+      batch = decoder.decode(unwrapped.body(), unwrapped.header("content-type").orElse(null),
+          format);
     } catch (DecodeException e) {
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
     }

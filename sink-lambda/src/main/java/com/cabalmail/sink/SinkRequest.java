@@ -1,6 +1,8 @@
 package com.cabalmail.sink;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,25 +10,47 @@ import java.util.TreeMap;
 
 /**
  * One HTTP request as the sink sees it, whether it came in a Function URL event or over the
- * local server: header names compare case-insensitively.
+ * local server: header names compare case-insensitively, and every value of a repeated header
+ * is kept.
  */
 final class SinkRequest {
 
   private final String method;
   private final String path;
-  private final Map<String, String> headers;
+  private final Map<String, List<String>> headers;
   private final byte[] body;
   private final String requestId;
 
+  /** A request whose headers have one value each. */
   SinkRequest(String method, String path, Map<String, String> headers, byte[] body,
       String requestId) {
+    this(method, path, body, requestId, single(headers));
+  }
+
+  private SinkRequest(String method, String path, byte[] body, String requestId,
+      Map<String, List<String>> headers) {
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
-    Map<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, value) -> copy.merge(name, value, (a, b) -> a + "," + b));
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, values) -> copy.computeIfAbsent(name, n -> new ArrayList<>())
+        .addAll(values));
+    copy.replaceAll((name, values) -> List.copyOf(values));
     this.headers = Collections.unmodifiableMap(copy);
     this.body = Objects.requireNonNull(body, "body");
     this.requestId = Objects.requireNonNull(requestId, "requestId");
+  }
+
+  /** A request whose headers may repeat: every value of each is kept, in order. */
+  static SinkRequest withRepeatedHeaders(String method, String path,
+      Map<String, List<String>> headers, byte[] body, String requestId) {
+    return new SinkRequest(method, path, body, requestId, headers);
+  }
+
+  private static Map<String, List<String>> single(Map<String, String> headers) {
+    Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, value) -> lists.computeIfAbsent(name, n -> new ArrayList<>())
+        .add(value));
+    return lists;
   }
 
   String method() {
@@ -39,7 +63,28 @@ final class SinkRequest {
 
   /** The value of header {@code name}, repeated headers comma-joined as HTTP allows. */
   Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name));
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? Optional.empty()
+        : Optional.of(String.join(",", values));
+  }
+
+  /** Every value of header {@code name}, in the order received; empty when absent. */
+  List<String> headerValues(String name) {
+    return headers.getOrDefault(name, List.of());
+  }
+
+  /** This request with another body and content type, the encoding removed (it is decoded). */
+  SinkRequest withBody(byte[] decoded, String contentType) {
+    Map<String, List<String>> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    changed.putAll(headers);
+    changed.remove("content-encoding");
+    changed.remove("content-length");
+    if (contentType == null) {
+      changed.remove("content-type");
+    } else {
+      changed.put("content-type", List.of(contentType));
+    }
+    return new SinkRequest(method, path, decoded, requestId, changed);
   }
 
   byte[] body() {

@@ -240,7 +240,7 @@ class SinkTest {
     SinkResponse response = sink(sending("p"), sending("n"), List.of(critical("x")))
         .handle(new SinkRequest("GET", "/", Map.of(), new byte[0], "req-1"));
     assertEquals(405, response.status());
-    assertEquals("POST", response.headers().get("allow"));
+    assertEquals("POST, PUT", response.headers().get("allow"));
   }
 
   @Test

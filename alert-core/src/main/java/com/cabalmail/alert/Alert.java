@@ -107,6 +107,11 @@ public record Alert(
     return status == AlertStatus.RESOLVED;
   }
 
+  /** Whether this is a test notification ({@link Labels#TEST} is {@code true}), not a problem. */
+  public boolean isTest() {
+    return "true".equals(labels.get(Labels.TEST));
+  }
+
   private boolean fingerprintIsDerived() {
     return fingerprint.equals(derivedFingerprint(source, labels));
   }

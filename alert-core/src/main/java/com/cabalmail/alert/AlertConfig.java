@@ -95,9 +95,13 @@ public final class AlertConfig {
 
   private static void checkRoutes(RoutingTable routes, Map<String, TransportProvider> providers,
       List<String> problems) {
+    List<List<Route>> lists = new ArrayList<>();
     for (Severity severity : Severity.values()) {
-      List<Route> all = new ArrayList<>(routes.firing(severity));
-      all.addAll(routes.resolved(severity));
+      lists.add(routes.firing(severity));
+      lists.add(routes.resolved(severity));
+    }
+    lists.add(routes.tests());
+    for (List<Route> all : lists) {
       for (Route route : all) {
         TransportProvider provider = providers.get(route.transport());
         String problem;

@@ -99,8 +99,9 @@ public final class AlertRouter {
       for (Route route : planned) {
         Deadline own = overall.atMost(transportTimeout);
         Transport transport = transports.get(route.transport());
+        Alert handed = handedTo(alert, route);
         Future<Finished> future =
-            workers.submit(() -> deliver(transport, alert, route, own));
+            workers.submit(() -> deliver(transport, handed, route, own));
         pending.add(new Pending(alert, route, own, future));
       }
     }
@@ -111,6 +112,20 @@ public final class AlertRouter {
       deliveries.add(delivery);
     }
     return new DeliveryReport(deliveries);
+  }
+
+  /**
+   * The alert as {@code route}'s transport gets it: a resolved one carries
+   * {@link Labels#FIRING_PRIORITY}, so the transport knows what the firing alert could have
+   * started there (the fingerprint is kept as it was).
+   */
+  private Alert handedTo(Alert alert, Route route) {
+    if (!alert.isResolved()) {
+      return alert;
+    }
+    Integer firing = routes.firingPriority(alert.severity(), route.transport());
+    return alert.withLabel(Labels.FIRING_PRIORITY, firing == null ? "none" : firing.toString())
+        .withFingerprint(alert.fingerprint());
   }
 
   private Finished deliver(Transport transport, Alert alert, Route route, Deadline own) {
@@ -145,8 +160,9 @@ public final class AlertRouter {
 
     Delivery await() {
       if (route == null) {
-        String why = "no route for " + (alert.isResolved() ? "resolved " : "")
-            + alert.severity().wireName() + " alerts";
+        String why = alert.isTest() ? "no route for test notifications"
+            : "no route for " + (alert.isResolved() ? "resolved " : "")
+                + alert.severity().wireName() + " alerts";
         return new Delivery(alert, Optional.empty(), Outcome.dropped(why), Duration.ZERO);
       }
       try {

@@ -18,6 +18,24 @@ public final class Labels {
   public static final String TRUNCATED_ALERTS = "truncated_alerts";
   /** Why the severity was assumed, when the tool's body did not give a usable one. */
   public static final String SEVERITY_ASSUMED = "severity_assumed";
+  /**
+   * A runbook the sender wrote that is not a link ("see the wiki page Disk-Full"): transports
+   * show it as text, so nothing the sender wrote is lost.
+   */
+  public static final String RUNBOOK_TEXT = "runbook_text";
+  /**
+   * Set to {@code true} on a test notification (Uptime Kuma's Test button): the routing table
+   * sends it by its {@code test} routes (by default quietly, on the transports of warnings at
+   * their quiet priority, never as a page) and transports mark it as a test.
+   */
+  public static final String TEST = "test";
+  /**
+   * Set by the router on a resolved alert it hands to a transport: the priority the routing
+   * table gives that transport for firing alerts of the same severity, or {@code none} when
+   * it sends them elsewhere. A transport uses it to undo only what a firing alert could have
+   * started (Pushover cancels emergency repeats only when priority 2 was possible).
+   */
+  public static final String FIRING_PRIORITY = "__firing_priority";
 
   private Labels() {}
 }

@@ -18,8 +18,11 @@ import java.util.Set;
  * critical.resolved:pushover=-1,ntfy=3;warning.resolved:ntfy=3
  * </pre>
  *
- * A key is a severity (firing alerts), {@code <severity>.resolved}, or {@code resolved} (resolved
- * alerts of every severity that has firing routes). An empty list routes nowhere: the alert is
+ * A key is a severity (firing alerts), {@code <severity>.resolved}, {@code resolved} (resolved
+ * alerts of every severity that has firing routes), or {@code test} (test notifications, such
+ * as Uptime Kuma's Test button, whatever their severity; by default the routes of resolved
+ * warnings: the transports of warnings at their quiet priority, so a test is seen but never
+ * pages). An empty list routes nowhere: the alert is
  * reported as dropped by routing. A severity left out routes nowhere. Where a severity's
  * resolved routes are not written, they are its firing transports at each transport's quiet
  * priority, so a recovery is recorded on the same channels without waking anyone.
@@ -31,10 +34,14 @@ public final class RoutingTable {
 
   private final Map<Severity, List<Route>> firing;
   private final Map<Severity, List<Route>> resolved;
+  private final List<Route> tests;
 
-  private RoutingTable(Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved) {
+  private RoutingTable(Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved,
+      List<Route> tests) {
     this.firing = freeze(firing);
     this.resolved = freeze(resolved);
+    this.tests = tests == null ? this.resolved.getOrDefault(Severity.WARNING, List.of())
+        : List.copyOf(tests);
   }
 
   /**
@@ -45,15 +52,26 @@ public final class RoutingTable {
     return parse("defaults", DEFAULT, name -> name.equals("pushover") ? -1 : 3, new ArrayList<>());
   }
 
-  /** A table from explicit route lists; severities left out route nowhere. */
+  /**
+   * A table from explicit route lists; severities left out route nowhere; test notifications
+   * follow the resolved routes of warnings.
+   */
   public static RoutingTable of(
       Map<Severity, List<Route>> firing, Map<Severity, List<Route>> resolved) {
-    return new RoutingTable(firing, resolved);
+    return new RoutingTable(firing, resolved, null);
   }
 
   /** The routes for {@code alert}: empty means it is dropped by routing. */
   public List<Route> routesFor(Alert alert) {
+    if (alert.isTest()) {
+      return tests;
+    }
     return (alert.isResolved() ? resolved : firing).getOrDefault(alert.severity(), List.of());
+  }
+
+  /** The routes for test notifications ({@link Alert#isTest()}). */
+  public List<Route> tests() {
+    return tests;
   }
 
   /** The routes for firing alerts of {@code severity}. */
@@ -71,6 +89,7 @@ public final class RoutingTable {
     Set<String> names = new LinkedHashSet<>();
     firing.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
     resolved.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
+    tests.forEach(r -> names.add(r.transport()));
     return Collections.unmodifiableSet(names);
   }
 
@@ -86,6 +105,7 @@ public final class RoutingTable {
     Map<Severity, List<Route>> firing = new EnumMap<>(Severity.class);
     Map<Severity, List<Route>> resolved = new EnumMap<>(Severity.class);
     List<Route> resolvedForAll = null;
+    List<Route> tests = null;
     for (String rawEntry : text.split(";", -1)) {
       String entry = rawEntry.trim();
       if (entry.isEmpty()) {
@@ -103,6 +123,13 @@ public final class RoutingTable {
         resolvedForAll = routes;
         continue;
       }
+      if ("test".equalsIgnoreCase(target)) {
+        if (tests != null) {
+          problems.add(key + ": 'test' is given twice");
+        }
+        tests = routes;
+        continue;
+      }
       boolean forResolved = target.toLowerCase(java.util.Locale.ROOT).endsWith(".resolved");
       String severityText = forResolved ? target.substring(0, target.length() - 9) : target;
       Severity severity;
@@ -110,7 +137,7 @@ public final class RoutingTable {
         severity = Severity.parse(severityText);
       } catch (IllegalArgumentException e) {
         problems.add(key + ": " + e.getMessage() + " in entry '" + entry
-            + "' (keys are <severity>, <severity>.resolved or resolved)");
+            + "' (keys are <severity>, <severity>.resolved, resolved or test)");
         continue;
       }
       Map<Severity, List<Route>> into = forResolved ? resolved : firing;
@@ -134,7 +161,7 @@ public final class RoutingTable {
         resolved.put(severity, quiet);
       }
     }
-    return new RoutingTable(firing, resolved);
+    return new RoutingTable(firing, resolved, tests);
   }
 
   private static List<Route> parseRoutes(String key, String text, List<String> problems) {
@@ -179,6 +206,7 @@ public final class RoutingTable {
         entries.add(severity.wireName() + ".resolved:" + join(resolved(severity)));
       }
     }
+    entries.add("test:" + join(tests));
     return String.join(";", entries);
   }
 
@@ -192,11 +220,25 @@ public final class RoutingTable {
   public boolean equals(Object other) {
     return other instanceof RoutingTable
         && firing.equals(((RoutingTable) other).firing)
-        && resolved.equals(((RoutingTable) other).resolved);
+        && resolved.equals(((RoutingTable) other).resolved)
+        && tests.equals(((RoutingTable) other).tests);
   }
 
   @Override
   public int hashCode() {
-    return firing.hashCode() * 31 + resolved.hashCode();
+    return (firing.hashCode() * 31 + resolved.hashCode()) * 31 + tests.hashCode();
+  }
+
+  /**
+   * The priority this table gives {@code transport} for firing alerts of {@code severity}, or
+   * null when it sends them elsewhere.
+   */
+  Integer firingPriority(Severity severity, String transport) {
+    for (Route route : firing(severity)) {
+      if (route.transport().equals(transport)) {
+        return route.priority();
+      }
+    }
+    return null;
   }
 }

@@ -42,7 +42,7 @@ class AlertConfigTest {
 
     assertEquals(3, e.problems().size(), e.getMessage());
     assertEquals("ALERT_ROUTES: unknown severity 'urgent'; allowed: critical, warning, info in entry"
-        + " 'urgent:feed=3' (keys are <severity>, <severity>.resolved or resolved)",
+        + " 'urgent:feed=3' (keys are <severity>, <severity>.resolved, resolved or test)",
         e.problems().get(0));
     assertEquals("ALERT_ROUTES: transport 'gotify' is not on the class path (add the alert-gotify"
         + " artifact); available: feed, pager", e.problems().get(1));

@@ -65,6 +65,51 @@ class AlertRouterTest {
   }
 
   @Test
+  void testNotificationGoesQuietlyToTheWarningTransportOnlyNeverAsAPage() {
+    Alert test = Alert.firing(Severity.INFO, "kuma", "Cabal sink Testing")
+        .withLabel(Labels.TEST, "true");
+    DeliveryReport report = defaults().build().route(test);
+
+    assertEquals(List.of("ntfy=3 sent"), summary(report));
+    assertEquals(List.of("ntfy@3:kuma"), calls);
+  }
+
+  @Test
+  void testNotificationFollowsAnExplicitTestEntry() {
+    List<String> problems = new java.util.ArrayList<>();
+    RoutingTable table = RoutingTable.parse("ALERT_ROUTES",
+        "critical:pushover=2;warning:ntfy=4;test:pushover=-1", name -> 3, problems);
+    assertEquals(List.of(), problems);
+    DeliveryReport report = defaults().routes(table).build().route(
+        Alert.firing(Severity.CRITICAL, "kuma", "x Testing").withLabel(Labels.TEST, "true"));
+
+    assertEquals(List.of("pushover=-1 sent"), summary(report));
+  }
+
+  @Test
+  void resolvedAlertTellsEachTransportWhatItsFiringPriorityWas() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Transport recordingLabel = (alert, priority, deadline) -> {
+      seen.add(alert.labels().get(Labels.FIRING_PRIORITY));
+      return Outcome.sent("id", "", 1);
+    };
+    List<String> problems = new java.util.ArrayList<>();
+    RoutingTable table = RoutingTable.parse("ALERT_ROUTES",
+        "critical:pushover=2;critical.resolved:pushover=-1;warning:ntfy=3;"
+            + "warning.resolved:pushover=-1", name -> 3, problems);
+    AlertRouter router = AlertRouter.builder().routes(table)
+        .transport("pushover", recordingLabel).transport("ntfy", recording("ntfy")).build();
+    Alert critical = Alert.resolved(Severity.CRITICAL, "kuma/IMAP", "back");
+
+    router.route(critical);
+    router.route(Alert.resolved(Severity.WARNING, "kuma/IMAP", "back"));
+
+    assertEquals(List.of("2", "none"), seen);
+    assertEquals(Alert.resolved(Severity.CRITICAL, "kuma/IMAP", "back").fingerprint(),
+        critical.fingerprint(), "the fingerprint the transport cancels by is unchanged");
+  }
+
+  @Test
   void infoReachesNobodyAndIsReportedAsDroppedByRouting() {
     DeliveryReport report = defaults().build()
         .route(Alert.firing(Severity.INFO, "cert/expiry", "20 days left"));

@@ -16,7 +16,7 @@ class RoutingTableTest {
   @Test
   void theDefaultTableIsCabalmails() {
     assertEquals("critical:pushover=1,ntfy=5;warning:ntfy=3;info:;"
-        + "critical.resolved:pushover=-1,ntfy=3;warning.resolved:ntfy=3",
+        + "critical.resolved:pushover=-1,ntfy=3;warning.resolved:ntfy=3;test:ntfy=3",
         RoutingTable.defaults().toString());
   }
 

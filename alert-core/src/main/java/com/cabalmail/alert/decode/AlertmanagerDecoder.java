@@ -17,12 +17,10 @@ import java.util.Optional;
  */
 final class AlertmanagerDecoder {
 
-  /** Set when {@code annotations.runbook_url} is not an absolute http(s) URL. */
-  static final String RUNBOOK_URL_INVALID = "runbook_url_invalid";
-
   private AlertmanagerDecoder() {}
 
-  static List<Alert> alerts(Body body, boolean grafana) throws DecodeException {
+  static List<Alert> alerts(Body body, boolean grafana, SeverityAliases aliases)
+      throws DecodeException {
     if (body.alerts == null) {
       throw new DecodeException("/alerts is missing: an " + (grafana ? "Grafana" : "Alertmanager")
           + " body carries its alerts in an array");
@@ -33,12 +31,13 @@ final class AlertmanagerDecoder {
     String prefix = grafana ? "grafana/" : "alertmanager/";
     List<Alert> alerts = new ArrayList<>(body.alerts.size());
     for (Body.AmAlert given : body.alerts) {
-      alerts.add(alert(given, prefix, body.truncatedAlerts));
+      alerts.add(alert(given, prefix, body.truncatedAlerts, aliases));
     }
     return alerts;
   }
 
-  private static Alert alert(Body.AmAlert given, String prefix, int truncated) {
+  private static Alert alert(Body.AmAlert given, String prefix, int truncated,
+      SeverityAliases aliases) {
     Map<String, String> labels = given.labels();
     String alertname = labels.get("alertname");
     String instance = labels.get("instance");
@@ -50,10 +49,11 @@ final class AlertmanagerDecoder {
     if (label == null) {
       labels.put(Labels.SEVERITY_ASSUMED, "labels.severity missing");
     } else {
-      Severity named = BodyReader.severityOrNull(label);
+      Severity named = aliases.find(label);
       if (named == null) {
         labels.put(Labels.SEVERITY_ASSUMED, "labels.severity " + CleanText.quote(label)
-            + " unknown; allowed: critical, warning, info");
+            + " unknown; allowed: critical, warning, info, or an alias ("
+            + WebhookDecoder.SEVERITY_ALIASES + ")");
       } else {
         severity = named;
       }
@@ -70,7 +70,7 @@ final class AlertmanagerDecoder {
     if (runbookText != null && !runbookText.isBlank()) {
       runbook = BodyReader.httpUrl(runbookText);
       if (runbook == null) {
-        labels.put(RUNBOOK_URL_INVALID, CleanText.line(runbookText));
+        labels.put(Labels.RUNBOOK_TEXT, CleanText.line(runbookText.strip()));
       }
     }
 

@@ -36,6 +36,8 @@ final class Body {
   String source;
   String summary;
   URI runbook;
+  /** A {@code runbook_url} that is not a link, kept as text. */
+  String runbookText;
   Map<String, String> labels;
   AlertStatus status;
 

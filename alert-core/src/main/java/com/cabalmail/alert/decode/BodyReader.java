@@ -37,13 +37,16 @@ final class BodyReader {
   private final WebhookFormat format;
   private final int maxAlerts;
   private final int offsetBase;
+  private final SeverityAliases aliases;
   private JsonToken last;
 
-  private BodyReader(JsonParser parser, WebhookFormat format, int maxAlerts, int offsetBase) {
+  private BodyReader(JsonParser parser, WebhookFormat format, int maxAlerts, int offsetBase,
+      SeverityAliases aliases) {
     this.parser = parser;
     this.format = format;
     this.maxAlerts = maxAlerts;
     this.offsetBase = offsetBase;
+    this.aliases = aliases;
   }
 
   /**
@@ -52,8 +55,8 @@ final class BodyReader {
    * @param offsetBase where the parser's input starts in the body (after a byte order mark)
    */
   static BodyReader over(JsonParser parser, WebhookFormat format, int maxAlerts,
-      int offsetBase) {
-    return new BodyReader(parser, format, maxAlerts, offsetBase);
+      int offsetBase, SeverityAliases aliases) {
+    return new BodyReader(parser, format, maxAlerts, offsetBase, aliases);
   }
 
   /** The last token read: a syntax error right after a string hints at an unescaped quote. */
@@ -147,7 +150,12 @@ final class BodyReader {
       case "runbook_url":
         if (wants(DIRECT, HEALTHCHECKS)) {
           String text = string();
-          body.runbook = text.isBlank() ? null : runbook(text);
+          if (!text.isBlank()) {
+            body.runbook = httpUrl(text);
+            if (body.runbook == null) {
+              body.runbookText = CleanText.line(text.strip());
+            }
+          }
           return;
         }
         break;
@@ -371,23 +379,12 @@ final class BodyReader {
 
   private Severity severity() throws IOException, DecodeException {
     String text = string();
-    Severity severity = severityOrNull(text);
+    Severity severity = aliases.find(text);
     if (severity == null) {
       throw new DecodeException("unknown severity " + CleanText.quote(text) + " at "
-          + pointer() + "; allowed: critical, warning, info");
+          + pointer() + "; allowed: " + aliases.allowed());
     }
     return severity;
-  }
-
-  /** The severity named by {@code text}, ignoring case and surrounding blanks, or null. */
-  static Severity severityOrNull(String text) {
-    String name = text.trim();
-    for (Severity severity : Severity.values()) {
-      if (severity.name().equalsIgnoreCase(name)) {
-        return severity;
-      }
-    }
-    return null;
   }
 
   private AlertStatus directStatus() throws IOException, DecodeException {
@@ -403,15 +400,6 @@ final class BodyReader {
         throw new DecodeException("unknown status " + CleanText.quote(text) + " at " + pointer()
             + "; allowed: firing, resolved, down (firing), up (resolved)");
     }
-  }
-
-  private URI runbook(String text) throws DecodeException {
-    URI uri = httpUrl(text);
-    if (uri == null) {
-      throw new DecodeException(pointer() + " " + CleanText.quote(text)
-          + " is not an absolute http(s) URL");
-    }
-    return uri;
   }
 
   /** An absolute http(s) URL with a host, or null. */

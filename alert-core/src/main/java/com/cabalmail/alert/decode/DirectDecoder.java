@@ -2,6 +2,8 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.Labels;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +11,8 @@ import java.util.Optional;
 /**
  * The direct shape {@code {severity, source, summary, runbook_url?, labels?, status?}}, as sent
  * by Kuma's custom body and the Healthchecks integration. Nothing is guessed: a missing
- * severity, source or summary rejects the body, naming the field.
+ * severity, source or summary rejects the body, naming the field. A {@code runbook_url} that
+ * is not a link is kept as text ({@link Labels#RUNBOOK_TEXT}).
  */
 final class DirectDecoder {
 
@@ -24,6 +27,10 @@ final class DirectDecoder {
     String summary = requireText(
         body.summary == null ? null : CleanText.multiline(body.summary), "/summary");
     Map<String, String> labels = body.labels == null ? Map.of() : body.labels;
+    if (body.runbookText != null) {
+      labels = new LinkedHashMap<>(labels);
+      labels.put(Labels.RUNBOOK_TEXT, body.runbookText);
+    }
     return List.of(new Alert(body.severity, source, summary, Optional.ofNullable(body.runbook),
         labels, body.status == null ? AlertStatus.FIRING : body.status, Optional.empty(), null));
   }

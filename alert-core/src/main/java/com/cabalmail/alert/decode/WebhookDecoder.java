@@ -53,19 +53,24 @@ import java.util.Optional;
  *
  * <p><b>Output.</b> Alertmanager and Grafana: one alert per element of {@code alerts},
  * source {@code alertmanager/<alertname>[/<instance>]} (or {@code grafana/…}), severity from
- * {@code labels.severity} (missing or unknown: warning, with the reason in the
+ * {@code labels.severity} or one of its aliases ({@value #SEVERITY_ALIASES}: {@code page},
+ * {@code crit}, {@code warn}, {@code none}, {@code P1}…) (missing or unknown: warning, with the
+ * reason in the
  * {@value com.cabalmail.alert.Labels#SEVERITY_ASSUMED} label), summary from the
  * {@code summary} annotation, else {@code description}, else the alert name, runbook from the
- * {@code runbook_url} annotation (one that is not an http(s) URL is kept in the
- * {@code runbook_url_invalid} label instead), status from the alert's {@code status}
+ * {@code runbook_url} annotation (one that is not an http(s) URL is kept as text in the
+ * {@value com.cabalmail.alert.Labels#RUNBOOK_TEXT} label instead), status from the alert's {@code status}
  * ({@code endsAt} is not read), start time from {@code startsAt}, fingerprint as given; every
  * label kept, links and {@code truncatedAlerts} as the well-known labels of
  * {@link com.cabalmail.alert.Labels}. Uptime Kuma: heartbeat 0 down is critical firing, 1 up
  * is critical resolved, 2 pending warning, 3 maintenance info, source {@code kuma/<monitor>},
  * summary {@code msg}, labels {@code monitor_url} and {@code hostname} when the monitor has
- * them; a test notification is one info alert. Direct shape and Healthchecks:
- * {@code severity}, {@code source} and {@code summary} required, {@code runbook_url} an
- * absolute http(s) URL, {@code labels} an object of strings, {@code status} firing/resolved
+ * them; with {@code heartbeat} and {@code monitor} null, the Test button ({@code msg} ending in
+ * " Testing") is a test notification ({@link com.cabalmail.alert.Alert#isTest()}) and a
+ * certificate or domain expiry notice is a warning that never resolves. Direct shape and
+ * Healthchecks: {@code severity} (or an alias; unknown: 400 listing the words allowed),
+ * {@code source} and {@code summary} required, {@code runbook_url} an absolute http(s) URL
+ * (other text is kept in {@value com.cabalmail.alert.Labels#RUNBOOK_TEXT}), {@code labels} an object of strings, {@code status} firing/resolved
  * or down/up (default firing).
  * An alert with no runbook gets one from the configured runbook map. Control characters are
  * replaced by U+FFFD (summaries keep line feeds and tabs); all other Unicode is kept as is.
@@ -79,6 +84,8 @@ import java.util.Optional;
  *       {@code {"kuma/IMAP reachable (internal)": "https://…/probe-failure.md"}}</td></tr>
  *   <tr><td>{@value #RUNBOOKS_FILE}</td><td>path of a JSON file of the same shape; entries of
  *       {@value #RUNBOOKS} win</td></tr>
+ *   <tr><td>{@value #SEVERITY_ALIASES}</td><td>more severity words, {@code word:severity,...},
+ *       added to {@link #DEFAULT_SEVERITY_ALIASES}</td></tr>
  * </table>
  */
 public final class WebhookDecoder {
@@ -91,6 +98,13 @@ public final class WebhookDecoder {
   public static final String RUNBOOKS = "ALERT_RUNBOOKS";
   /** The setting holding the path of a JSON file with more of the runbook map. */
   public static final String RUNBOOKS_FILE = "ALERT_RUNBOOKS_FILE";
+  /**
+   * The setting adding severity aliases, {@code word:severity,...} (e.g.
+   * {@code sev1:critical,sev2:warning}), to the built-in ones ({@link #DEFAULT_SEVERITY_ALIASES}).
+   */
+  public static final String SEVERITY_ALIASES = "ALERT_SEVERITY_ALIASES";
+  /** The built-in severity aliases, in the setting's syntax. */
+  public static final String DEFAULT_SEVERITY_ALIASES = SeverityAliases.DEFAULTS;
 
   /** 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -107,11 +121,14 @@ public final class WebhookDecoder {
   private final int maxBodyBytes;
   private final int maxAlerts;
   private final RunbookMap runbooks;
+  private final SeverityAliases aliases;
 
-  private WebhookDecoder(int maxBodyBytes, int maxAlerts, RunbookMap runbooks) {
+  private WebhookDecoder(int maxBodyBytes, int maxAlerts, RunbookMap runbooks,
+      SeverityAliases aliases) {
     this.maxBodyBytes = maxBodyBytes;
     this.maxAlerts = maxAlerts;
     this.runbooks = runbooks;
+    this.aliases = aliases;
   }
 
   /** A builder starting from the defaults: 1 MiB, 1000 alerts, no runbook map. */
@@ -135,7 +152,10 @@ public final class WebhookDecoder {
     }
     settings.optional(RUNBOOKS).ifPresent(json -> RunbookMap.parse(RUNBOOKS,
         json.getBytes(StandardCharsets.UTF_8), runbooks, settings::problem));
-    return new WebhookDecoder(maxBody, maxAlerts, RunbookMap.of(runbooks));
+    SeverityAliases aliases = settings.optional(SEVERITY_ALIASES)
+        .map(text -> SeverityAliases.parse(SEVERITY_ALIASES, text, settings::problem))
+        .orElse(SeverityAliases.BUILT_IN);
+    return new WebhookDecoder(maxBody, maxAlerts, RunbookMap.of(runbooks), aliases);
   }
 
   private static void readRunbookFile(String name, Map<String, URI> into, Settings settings) {
@@ -180,10 +200,10 @@ public final class WebhookDecoder {
     List<Alert> alerts;
     switch (detected) {
       case ALERTMANAGER:
-        alerts = AlertmanagerDecoder.alerts(parsed, false);
+        alerts = AlertmanagerDecoder.alerts(parsed, false, aliases);
         break;
       case GRAFANA:
-        alerts = AlertmanagerDecoder.alerts(parsed, true);
+        alerts = AlertmanagerDecoder.alerts(parsed, true, aliases);
         break;
       case KUMA:
         alerts = KumaDecoder.alerts(parsed);
@@ -204,7 +224,7 @@ public final class WebhookDecoder {
     } catch (IOException e) {
       throw new DecodeException("body cannot be read: " + e.getMessage(), e);
     }
-    BodyReader reader = BodyReader.over(parser, format, maxAlerts, start);
+    BodyReader reader = BodyReader.over(parser, format, maxAlerts, start, aliases);
     try {
       return reader.read();
     } catch (StreamConstraintsException e) {
@@ -277,7 +297,9 @@ public final class WebhookDecoder {
     if (afterString || detail.startsWith("Unrecognized character escape")
         || detail.startsWith("Illegal unquoted character")) {
       message.append("; a quote, backslash or control character inside a string must be"
-          + " escaped (Healthchecks puts $NAME in unescaped: keep check names free of them)");
+          + " escaped (Healthchecks puts $NAME in as is: use $NAME_JSON, which it writes as a"
+          + " quoted JSON string, e.g. \"labels\": {\"check\": $NAME_JSON}, and $SLUG in"
+          + " \"source\": \"healthchecks/$SLUG\")");
     }
     message.append(declared(contentType));
     return new DecodeException(message.toString(), e);
@@ -353,6 +375,7 @@ public final class WebhookDecoder {
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxAlerts = DEFAULT_MAX_ALERTS;
     private final Map<String, URI> runbooks = new LinkedHashMap<>();
+    private SeverityAliases aliases = SeverityAliases.BUILT_IN;
 
     private Builder() {}
 
@@ -393,9 +416,25 @@ public final class WebhookDecoder {
       return this;
     }
 
+    /**
+     * Severity aliases added to the built-in ones, in the syntax of {@value #SEVERITY_ALIASES}.
+     *
+     * @throws IllegalArgumentException naming the first bad entry
+     */
+    public Builder severityAliases(String table) {
+      Objects.requireNonNull(table, "table");
+      List<String> problems = new ArrayList<>();
+      SeverityAliases parsed = SeverityAliases.parse(SEVERITY_ALIASES, table, problems::add);
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException(problems.get(0));
+      }
+      this.aliases = parsed;
+      return this;
+    }
+
     /** The decoder. */
     public WebhookDecoder build() {
-      return new WebhookDecoder(maxBodyBytes, maxAlerts, RunbookMap.of(runbooks));
+      return new WebhookDecoder(maxBodyBytes, maxAlerts, RunbookMap.of(runbooks), aliases);
     }
   }
 }

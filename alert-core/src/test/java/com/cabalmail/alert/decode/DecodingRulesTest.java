@@ -42,11 +42,47 @@ class DecodingRulesTest {
   void unknownSeverityLabelIsAWarningWithTheReasonAsALabel() throws DecodeException {
     assertEquals(
         alert(WARNING, "alertmanager/A", "s", null,
-            labels("alertname", "A", "severity", "page",
-                "severity_assumed", "labels.severity 'page' unknown; allowed: critical, warning,"
-                    + " info"),
+            labels("alertname", "A", "severity", "sev9",
+                "severity_assumed", "labels.severity 'sev9' unknown; allowed: critical, warning,"
+                    + " info, or an alias (ALERT_SEVERITY_ALIASES)"),
             FIRING, "2026-08-21T09:12:30Z", "00000000000000aa"),
-        only(amAlert("\"alertname\":\"A\",\"severity\":\"page\"", "\"summary\":\"s\"")));
+        only(amAlert("\"alertname\":\"A\",\"severity\":\"sev9\"", "\"summary\":\"s\"")));
+  }
+
+  @Test
+  void severityWordsPeopleUseAreAliases() throws DecodeException {
+    String[][] cases = {{"page", "CRITICAL"}, {"crit", "CRITICAL"}, {"P1", "CRITICAL"},
+        {"error", "CRITICAL"}, {"Warn", "WARNING"}, {"ticket", "WARNING"}, {"none", "INFO"},
+        {" p5 ", "INFO"}};
+    for (String[] c : cases) {
+      Alert alert = only(amAlert("\"alertname\":\"A\",\"severity\":\"" + c[0] + "\"", ""));
+      assertEquals(c[1], alert.severity().name(), c[0]);
+      assertEquals(null, alert.labels().get("severity_assumed"), c[0]);
+      assertEquals(c[1], only("{\"severity\":\"" + c[0] + "\",\"source\":\"s\","
+          + "\"summary\":\"x\"}").severity().name(), "direct shape: " + c[0]);
+    }
+  }
+
+  @Test
+  void configuredAliasesAddToTheDefaultsAndOverrideThem() throws DecodeException {
+    WebhookDecoder custom = WebhookDecoder.builder()
+        .severityAliases("sev1:critical, error:warning").build();
+    assertEquals(CRITICAL, custom.decode(utf8("{\"severity\":\"SEV1\",\"source\":\"s\","
+        + "\"summary\":\"x\"}"), null, WebhookFormat.AUTO).alerts().get(0).severity());
+    assertEquals(WARNING, custom.decode(utf8("{\"severity\":\"error\",\"source\":\"s\","
+        + "\"summary\":\"x\"}"), null, WebhookFormat.AUTO).alerts().get(0).severity());
+    assertEquals(CRITICAL, custom.decode(utf8("{\"severity\":\"page\",\"source\":\"s\","
+        + "\"summary\":\"x\"}"), null, WebhookFormat.AUTO).alerts().get(0).severity());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> WebhookDecoder.builder().severityAliases("sev1:urgent"));
+  }
+
+  @Test
+  void directRunbookThatIsNoLinkIsKeptAsText() throws DecodeException {
+    Alert alert = only("{\"severity\":\"warning\",\"source\":\"s\",\"summary\":\"x\","
+        + "\"runbook_url\":\" see the wiki page Disk-Full \"}");
+    assertEquals(java.util.Optional.empty(), alert.runbook());
+    assertEquals("see the wiki page Disk-Full", alert.labels().get("runbook_text"));
   }
 
   @Test
@@ -68,7 +104,7 @@ class DecodingRulesTest {
     assertEquals(
         alert(CRITICAL, "alertmanager/A/h:9100", "s", null,
             labels("alertname", "A", "instance", "h:9100", "severity", "critical",
-                "runbook_url_invalid", "see the wiki"),
+                "runbook_text", "see the wiki"),
             FIRING, "2026-08-21T09:12:30Z", "00000000000000aa"),
         only(amAlert("\"alertname\":\"A\",\"instance\":\"h:9100\",\"severity\":\"critical\"",
             "\"summary\":\"s\",\"runbook_url\":\"see the wiki\"")));
@@ -156,8 +192,9 @@ class DecodingRulesTest {
 
   @Test
   void kumaTestNotificationWithoutMessageStillDecodes() throws DecodeException {
-    assertEquals(alert(INFO, "kuma", "Uptime Kuma test notification", null, labels(), FIRING,
-        null, null), only("{\"heartbeat\":null,\"monitor\":null,\"msg\":\"\"}"));
+    assertEquals(alert(INFO, "kuma", "Uptime Kuma test notification", null,
+        labels("test", "true", "notice", "test"), FIRING, null, null),
+        only("{\"heartbeat\":null,\"monitor\":null,\"msg\":\"\"}"));
   }
 
   @Test

@@ -9,6 +9,8 @@ import static com.cabalmail.alert.decode.Payloads.alert;
 import static com.cabalmail.alert.decode.Payloads.bytes;
 import static com.cabalmail.alert.decode.Payloads.labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.Alert;
 import java.net.URI;
@@ -313,13 +315,36 @@ class FixtureDecodingTest {
   }
 
   @Test
-  void kumaTestNotificationIsAnInfoAlertNotAnError() throws DecodeException {
+  void kumaTestButtonIsATestNotification() throws DecodeException {
     AlertBatch batch = decode("kuma-test.json", "application/json");
 
     assertEquals(WebhookFormat.KUMA, batch.format());
-    assertAlerts(List.of(
-        alert(INFO, "kuma", "Cabal sink Testing", null, labels(), FIRING, null, null)),
-        batch);
+    assertAlerts(List.of(alert(INFO, "kuma", "Cabal sink Testing", null,
+        labels("test", "true", "notice", "test"), FIRING, null, null)), batch);
+    assertTrue(batch.alerts().get(0).isTest());
+  }
+
+  @Test
+  void kumaCertificateExpiryIsAWarningThatNeverResolves() throws DecodeException {
+    AlertBatch batch = decode("kuma-certificate-expiry.json", "application/json");
+
+    assertEquals(WebhookFormat.KUMA, batch.format());
+    assertAlerts(List.of(alert(WARNING, "kuma/cabal-webmail",
+        "[cabal-webmail][https://mail.cabal.example/] Server certificate mail.cabal.example"
+            + " will expire in 14 days", null,
+        labels("notice", "certificate-expiry", "monitor_url", "https://mail.cabal.example/",
+            "days_left", "14"), FIRING, null, null)), batch);
+    assertFalse(batch.alerts().get(0).isTest());
+  }
+
+  @Test
+  void kumaDomainExpiryIsAWarningThatNeverResolves() throws DecodeException {
+    AlertBatch batch = decode("kuma-domain-expiry.json", "application/json");
+
+    assertAlerts(List.of(alert(WARNING, "kuma/cabal.example",
+        "Domain name cabal.example will expire in 7 days", null,
+        labels("notice", "domain-expiry", "hostname", "cabal.example", "days_left", "7"),
+        FIRING, null, null)), batch);
   }
 
   @Test

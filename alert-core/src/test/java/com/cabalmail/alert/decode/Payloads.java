@@ -34,6 +34,8 @@ final class Payloads {
       "sample-kuma-up.json",
       "kuma-custom-down.json",
       "kuma-test.json",
+      "kuma-certificate-expiry.json",
+      "kuma-domain-expiry.json",
       "healthchecks-up.json");
 
   /** Fixtures that are broken as the real tool sends them. */

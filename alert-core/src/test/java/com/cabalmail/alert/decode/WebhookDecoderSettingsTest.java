@@ -48,6 +48,15 @@ class WebhookDecoderSettingsTest {
   }
 
   @Test
+  void badSeverityAliasesAreReportedNamingTheSetting() {
+    assertEquals(List.of("ALERT_SEVERITY_ALIASES: entry 'sev1' is not <word>:<severity>",
+        "ALERT_SEVERITY_ALIASES: entry 'sev2:urgent' maps to 'urgent'; allowed: critical,"
+            + " warning, info",
+        "ALERT_SEVERITY_ALIASES: 'warning' is a severity itself, not an alias"),
+        problems(Map.of(WebhookDecoder.SEVERITY_ALIASES, "sev1, sev2:urgent, warning:info")));
+  }
+
+  @Test
   void withoutSettingsTheDefaultsApply() throws DecodeException {
     WebhookDecoder decoder = valid(Map.of());
     DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(

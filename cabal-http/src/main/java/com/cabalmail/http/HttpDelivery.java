@@ -2,6 +2,7 @@ package com.cabalmail.http;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -103,6 +105,7 @@ public final class HttpDelivery {
     Exchange last = null;
     Exception lastError = null;
     int attempt = 0;
+    String host = request.copy().build().uri().getHost();
     while (true) {
       Duration left = deadline.remaining();
       if (left.isZero()) {
@@ -127,11 +130,11 @@ public final class HttpDelivery {
         throw new DeliveryException(peer + ": interrupted during attempt " + attempt, attempt, e);
       } catch (IOException e) {
         if (!isTransient(e)) {
-          throw new DeliveryException(peer + ": " + describe(e), attempt, e);
+          throw new DeliveryException(peer + ": " + describe(e, host), attempt, e);
         }
         lastError = e;
         wait = backoff(policy, attempt);
-        log.debug("{}: attempt {} failed: {}", peer, attempt, describe(e));
+        log.debug("{}: attempt {} failed: {}", peer, attempt, describe(e, host));
       }
       if (attempt >= policy.maxAttempts()) {
         break;
@@ -151,7 +154,8 @@ public final class HttpDelivery {
     if (last != null && lastError == null) {
       return last;
     }
-    String why = lastError == null ? "deadline passed before the first attempt" : describe(lastError);
+    String why = lastError == null ? "deadline passed before the first attempt"
+        : describe(lastError, host);
     throw new DeliveryException(
         peer + ": " + why + " (" + attempt + (attempt == 1 ? " attempt)" : " attempts)"),
         attempt, lastError);
@@ -226,9 +230,16 @@ public final class HttpDelivery {
     return !(e instanceof SSLHandshakeException);
   }
 
-  static String describe(Exception e) {
+  /**
+   * What went wrong, in the operator's terms: a host that does not resolve (a typo in a URL
+   * setting, a missing DNS record) is told apart from one that refuses or cannot be reached.
+   */
+  static String describe(Exception e, String host) {
     if (e instanceof HttpTimeoutException) {
       return "timed out (" + e.getMessage() + ")";
+    }
+    if (doesNotResolve(e)) {
+      return "host '" + host + "' does not resolve (no DNS record: check the URL setting)";
     }
     if (e instanceof ConnectException) {
       return "connection refused or unreachable";
@@ -236,6 +247,18 @@ public final class HttpDelivery {
     String message = e.getMessage();
     String kind = e.getClass().getSimpleName();
     return message == null || message.isBlank() ? kind : kind + ": " + message;
+  }
+
+  private static boolean doesNotResolve(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -208,6 +208,20 @@ class HttpDeliveryTest {
   }
 
   @Test
+  void hostThatDoesNotResolveIsNamedNotCalledRefused() {
+    // .invalid never resolves (RFC 6761).
+    HttpRequest.Builder typo = HttpRequest.newBuilder(URI.create("https://api.pushover.invalid/1"))
+        .POST(HttpRequest.BodyPublishers.noBody());
+
+    DeliveryException e = assertThrows(DeliveryException.class,
+        () -> delivery.send("pushover", typo, RetryPolicy.standard().withMaxAttempts(1),
+            deadline(Duration.ofSeconds(10))));
+
+    assertEquals("pushover: host 'api.pushover.invalid' does not resolve (no DNS record: check"
+        + " the URL setting) (1 attempt)", e.getMessage());
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndHttpDates() {
     assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 "));
     assertEquals(Duration.ZERO, HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,14 @@ public final class Heartbeat {
 
   /** Default body limit: Healthchecks' self-hosted {@code PING_BODY_LIMIT}. */
   public static final int DEFAULT_BODY_LIMIT = PingBody.DEFAULT_LIMIT;
+
+  /**
+   * What {@link #run(Runnable, LongSupplier)} leaves of the invocation for the handler itself:
+   * the final ping never waits into it.
+   */
+  public static final Duration INVOCATION_RESERVE = Duration.ofMillis(500);
+
+  private static final LongSupplier NO_INVOCATION_DEADLINE = () -> Long.MAX_VALUE;
 
   /** How long past its deadline a caller may wait for a signal's outcome to be handed over. */
   private static final Duration HANDOVER_GRACE = Duration.ofMillis(250);
@@ -200,20 +209,32 @@ public final class Heartbeat {
   /**
    * Runs {@code job} between a start and a success, or a failure carrying the exception's class
    * and message, all under one fresh run id; rethrows the job's own exception untouched. The
-   * start goes out in the background while the job runs; the end waits for it (so Healthchecks
-   * sees them in order), bounded by the deadline.
+   * start goes out in the background while the job runs and never delays it. After the job,
+   * the end waits for the start (so Healthchecks sees them in order) and is then sent, both
+   * within one timeout: <b>the most a heartbeat adds to a job is the timeout</b> (5 s by
+   * default), reached only when Healthchecks accepts connections and never answers.
    */
   public void run(Runnable job) {
+    run(job, NO_INVOCATION_DEADLINE);
+  }
+
+  /**
+   * As {@link #run(Runnable)}, inside an invocation that ends in {@code remainingMillis}
+   * milliseconds (a Lambda handler passes {@code context::getRemainingTimeInMillis}): the final
+   * ping never waits past that, less {@link #INVOCATION_RESERVE} left for the handler to answer.
+   */
+  public void run(Runnable job, LongSupplier remainingMillis) {
     Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(remainingMillis, "remainingMillis");
     Heartbeat run = newRun();
     CompletableFuture<PingOutcome> started = run.startInBackground();
     try {
       job.run();
     } catch (RuntimeException | Error e) {
-      run.finish(started, e);
+      run.finish(started, e, remainingMillis);
       throw e;
     }
-    run.finish(started, null);
+    run.finish(started, null, remainingMillis);
   }
 
   /**
@@ -222,17 +243,27 @@ public final class Heartbeat {
    * @throws Exception exactly what {@code job} threw
    */
   public <T> T run(Callable<T> job) throws Exception {
+    return run(job, NO_INVOCATION_DEADLINE);
+  }
+
+  /**
+   * As {@link #run(Runnable, LongSupplier)}, returning the job's result.
+   *
+   * @throws Exception exactly what {@code job} threw
+   */
+  public <T> T run(Callable<T> job, LongSupplier remainingMillis) throws Exception {
     Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(remainingMillis, "remainingMillis");
     Heartbeat run = newRun();
     CompletableFuture<PingOutcome> started = run.startInBackground();
     T result;
     try {
       result = job.call();
     } catch (Exception | Error e) {
-      run.finish(started, e);
+      run.finish(started, e, remainingMillis);
       throw e;
     }
-    run.finish(started, null);
+    run.finish(started, null, remainingMillis);
     return result;
   }
 
@@ -240,16 +271,58 @@ public final class Heartbeat {
     return async(Heartbeat::start);
   }
 
-  private void finish(CompletableFuture<PingOutcome> started, Throwable failure) {
+  /**
+   * The end of a run, within one budget: the timeout, cut to what is left of the invocation
+   * less {@link #INVOCATION_RESERVE}. The start ping (in flight since the job began) gets at
+   * most half of it to finish, so Healthchecks sees start before end; the final ping gets the
+   * rest. The worst case added to the job is that budget.
+   */
+  private void finish(CompletableFuture<PingOutcome> started, Throwable failure,
+      LongSupplier remainingMillis) {
     if (pinger == null) {
       return;
     }
-    await(started, pinger.timeout());
-    if (failure == null) {
-      success();
-    } else {
+    long began = System.nanoTime();
+    Duration budget = pinger.timeout();
+    long remaining = remainingMillis.getAsLong();
+    if (remaining != Long.MAX_VALUE) {
+      Duration invocation = Duration.ofMillis(remaining).minus(INVOCATION_RESERVE);
+      if (invocation.compareTo(budget) < 0) {
+        budget = invocation;
+      }
+    }
+    if (budget.isNegative() || budget.isZero()) {
+      log.warn("heartbeat {} for {} not sent: {} ms of the invocation left, under the {} ms"
+          + " kept for the handler", failure == null ? "success" : "fail", pinger.label(),
+          remaining, INVOCATION_RESERVE.toMillis());
+      return;
+    }
+    awaitAtMost(started, budget.dividedBy(2));
+    Duration left = budget.minusNanos(System.nanoTime() - began);
+    if (left.isNegative() || left.isZero()) {
+      return;
+    }
+    String suffix = failure == null ? "" : "/fail";
+    String body = null;
+    if (failure != null) {
       String message = failure.getMessage();
-      fail(failure.getClass().getName() + (message == null ? "" : ": " + message));
+      body = failure.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+    String name = failure == null ? "success" : "fail";
+    String text = body;
+    CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
+        () -> pinger.send(name, suffix, runId, text, left), DAEMON_THREADS);
+    awaitAtMost(sent, left);
+  }
+
+  /** Waits for {@code outcome} at most {@code limit}; never throws, keeps an interrupt. */
+  private static void awaitAtMost(CompletableFuture<PingOutcome> outcome, Duration limit) {
+    try {
+      outcome.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // left to finish in the background; its outcome is logged by the pinger
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

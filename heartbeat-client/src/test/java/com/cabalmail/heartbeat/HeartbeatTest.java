@@ -284,6 +284,24 @@ class HeartbeatTest {
   }
 
   @Test
+  void hostedRateLimitedAnswerIsNotRecordedWithAWarningInBothSpellings() {
+    for (String answer : List.of("OK (rate limited)", "OK (rate-limited)")) {
+      server.resetAll();
+      CapturedLogs.clear();
+      server.stubFor(post(urlPathEqualTo(UUID_PATH)).willReturn(answer(200, answer)));
+
+      PingOutcome outcome = heartbeat(UUID_PATH).success();
+
+      assertEquals(PingOutcome.Kind.FAILED, outcome.kind(), answer);
+      assertFalse(outcome.delivered(), answer);
+      assertTrue(outcome.detail().startsWith("not recorded: Healthchecks answered '" + answer),
+          outcome.detail());
+      assertTrue(CapturedLogs.text().contains("WARN") && CapturedLogs.text().contains(answer),
+          CapturedLogs.text());
+    }
+  }
+
+  @Test
   void tooManyRequestsThenOkIsDelivered() {
     answerInTurn(UUID_PATH, answer(429, "rate limited"), ok());
 
@@ -302,9 +320,9 @@ class HeartbeatTest {
     assertTrue(outcome.attempts() > 1, "connection errors are retried");
   }
 
-  @Test
-  void serverThatNeverAnswersCostsTheJobNoMoreThanTheDeadline() throws Exception {
-    Duration timeout = Duration.ofMillis(800);
+  /** Runs an instant job against a server that accepts and never answers; the time added. */
+  private static Duration addedToAnInstantJob(Duration timeout, java.util.function.LongSupplier
+      remaining) throws Exception {
     // Connections complete in the kernel's backlog; nothing ever reads or answers them.
     try (ServerSocket silent = new ServerSocket(0, 50)) {
       Heartbeat heartbeat = Heartbeat.builder().timeout(timeout)
@@ -316,16 +334,42 @@ class HeartbeatTest {
       String result = heartbeat.run(() -> {
         ran.set(true);
         return "done";
-      });
+      }, remaining);
       Duration took = Duration.ofNanos(System.nanoTime() - began);
 
       assertEquals("done", result);
       assertTrue(ran.get());
-      // start (overlapping the job) + end: two deadlines at most, plus a generous margin.
-      assertTrue(took.compareTo(timeout.multipliedBy(2).plusSeconds(3)) < 0, "took " + took);
-      PingOutcome single = heartbeat.success();
-      assertEquals(PingOutcome.Kind.FAILED, single.kind());
+      return took;
     }
+  }
+
+  @Test
+  void silentServerAddsAtMostOneTimeoutToAJob() throws Exception {
+    Duration timeout = Duration.ofSeconds(1);
+
+    Duration took = addedToAnInstantJob(timeout, () -> Long.MAX_VALUE);
+
+    // Before: 2.0 s (start blocked before the job, the end after it). Now: one timeout.
+    assertTrue(took.compareTo(timeout.minusMillis(100)) >= 0, "the end waited: " + took);
+    assertTrue(took.compareTo(timeout.plusMillis(400)) < 0, "took " + took);
+  }
+
+  @Test
+  void finalPingNeverWaitsPastTheRemainingInvocationTime() throws Exception {
+    // 5 s timeout, but the invocation has 1.5 s left: 1 s for the heartbeat, 0.5 s kept.
+    Duration took = addedToAnInstantJob(Duration.ofSeconds(5), () -> 1_500);
+
+    assertTrue(took.compareTo(Duration.ofMillis(1_400)) < 0, "took " + took);
+    assertTrue(took.compareTo(Duration.ofMillis(900)) >= 0, "took " + took);
+  }
+
+  @Test
+  void noTimeLeftInTheInvocationSkipsTheFinalPing() throws Exception {
+    Duration took = addedToAnInstantJob(Duration.ofSeconds(5), () -> 300);
+
+    assertTrue(took.compareTo(Duration.ofMillis(300)) < 0, "took " + took);
+    assertTrue(CapturedLogs.text().contains("not sent: 300 ms of the invocation left"),
+        CapturedLogs.text());
   }
 
   @Test

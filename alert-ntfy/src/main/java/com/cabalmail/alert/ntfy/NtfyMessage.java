@@ -13,7 +13,11 @@ import java.util.Optional;
 /**
  * The JSON body ntfy receives for one alert: {@code topic}, {@code title}, {@code message},
  * {@code priority}, {@code tags}, {@code click}, {@code actions} and {@code markdown}, written
- * through the shared {@link Json} factory so any Unicode arrives as sent.
+ * through the shared {@link Json} factory so any Unicode arrives as sent. The title starts with
+ * {@code [CRITICAL]}, {@code [RESOLVED]} or {@code [TEST]}. Buttons: runbook, dashboard, panel,
+ * silence, source (at most {@value #MAX_ACTIONS}); {@code click} opens the runbook, else the
+ * dashboard, panel or source, never the silence page. A runbook that is not a link
+ * ({@link Labels#RUNBOOK_TEXT}) is a line of the message.
  *
  * <p>Limits, all in UTF-8 bytes and cut on a code-point boundary with a visible {@value #CUT}:
  * the message at most {@value #MAX_MESSAGE_BYTES} (above it ntfy makes the message an
@@ -41,6 +45,9 @@ final class NtfyMessage {
   static final String CUT = "…";
 
   private static final char REPLACEMENT = '\uFFFD';
+  /** What a tap on the notification may open: never the "new silence" page. */
+  private static final java.util.Set<String> CLICKABLE =
+      java.util.Set.of("Runbook", "Dashboard", "Panel", "Source");
   private static final String NOTES_SEPARATOR = "\n\n";
   /** The notes give way to the summary below this many bytes of it. */
   private static final int MIN_SUMMARY_BYTES = 64;
@@ -53,17 +60,20 @@ final class NtfyMessage {
   /** The body for {@code alert} at {@code priority} (1 to 5), at most {@value #MAX_JSON_BYTES}. */
   static byte[] render(Alert alert, int priority, NtfySettings settings) {
     String topic = settings.topics().get(alert.severity());
-    String title = fit(singleLine((alert.isResolved() ? "[RESOLVED] "
-        : "[" + alert.severity().name() + "] ") + alert.source()), MAX_TITLE_BYTES);
+    String marker = alert.isTest() ? "[TEST] " : alert.isResolved() ? "[RESOLVED] "
+        : "[" + alert.severity().name() + "] ";
+    String title = fit(singleLine(marker + alert.source()), MAX_TITLE_BYTES);
     List<String> tags = tags(alert, settings);
 
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     truncatedAlertsNote(alert).ifPresent(notes::add);
     link(alert.runbook().map(URI::toString), "Runbook", actions, notes);
+    label(alert, Labels.RUNBOOK_TEXT)
+        .ifPresent(text -> notes.add(fit(singleLine("Runbook: " + text), MAX_NOTE_BYTES)));
     link(label(alert, Labels.DASHBOARD_URL), "Dashboard", actions, notes);
-    link(label(alert, Labels.SILENCE_URL), "Silence", actions, notes);
     link(label(alert, Labels.PANEL_URL), "Panel", actions, notes);
+    link(label(alert, Labels.SILENCE_URL), "Silence", actions, notes);
     link(label(alert, Labels.GENERATOR_URL), "Source", actions, notes);
     label(alert, Labels.SEVERITY_ASSUMED)
         .ifPresent(why -> notes.add(fit(singleLine("Severity assumed: " + why), MAX_NOTE_BYTES)));
@@ -101,8 +111,12 @@ final class NtfyMessage {
         }
         json.writeEndArray();
       }
+      Optional<Action> click = actions.stream()
+          .filter(action -> CLICKABLE.contains(action.label())).findFirst();
+      if (click.isPresent()) {
+        json.writeStringField("click", click.get().url());
+      }
       if (!actions.isEmpty()) {
-        json.writeStringField("click", actions.get(0).url());
         json.writeArrayFieldStart("actions");
         for (Action action : actions) {
           json.writeStartObject();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,39 @@ class NtfyMessageTest {
         + "\"tags\":[\"white_check_mark\"],\"click\":\"" + runbook + "\",\"actions\":"
         + "[{\"action\":\"view\",\"label\":\"Runbook\",\"url\":\"" + runbook + "\"}]}",
         new String(body, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void clickOpensTheDashboardNeverTheSilencePageAndARunbookTextIsALine() {
+    NtfySettings settings = NtfySettings.read(
+        Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));
+    Alert grafana = Alert.firing(Severity.WARNING, "grafana/Queue", "Mail queue growing")
+        .withLabel(Labels.SILENCE_URL, "https://grafana.example/alerting/silence/new?x=1")
+        .withLabel(Labels.DASHBOARD_URL, "https://grafana.example/d/mail")
+        .withLabel(Labels.RUNBOOK_TEXT, "see the wiki page Disk-Full");
+
+    String body = new String(NtfyMessage.render(grafana, 3, settings), StandardCharsets.UTF_8);
+
+    assertTrue(body.contains("\"click\":\"https://grafana.example/d/mail\""), body);
+    assertTrue(body.contains("\"message\":\"Mail queue growing\\n\\nRunbook: see the wiki page"
+        + " Disk-Full\""), body);
+    assertTrue(body.contains("\"label\":\"Silence\""), "the silence page stays a button: " + body);
+
+    Alert onlySilence = Alert.firing(Severity.WARNING, "grafana/Queue", "x")
+        .withLabel(Labels.SILENCE_URL, "https://grafana.example/alerting/silence/new?x=1");
+    String silenced = new String(NtfyMessage.render(onlySilence, 3, settings),
+        StandardCharsets.UTF_8);
+    assertTrue(!silenced.contains("\"click\""), silenced);
+  }
+
+  @Test
+  void testNotificationIsMarkedInTheTitle() {
+    NtfySettings settings = NtfySettings.read(
+        Settings.of(Map.of("NTFY_BASE_URL", "https://ntfy.cabal.example")));
+    String body = new String(NtfyMessage.render(Alert.firing(Severity.INFO, "kuma",
+        "Cabal sink Testing").withLabel(Labels.TEST, "true"), 3, settings),
+        StandardCharsets.UTF_8);
+    assertTrue(body.contains("\"title\":\"[TEST] kuma\""), body);
   }
 
   @Test

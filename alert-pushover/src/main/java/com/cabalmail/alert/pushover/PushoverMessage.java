@@ -21,10 +21,11 @@ import java.util.Set;
  * in code points, see {@link PushoverText}); the credentials are added by the transport.
  *
  * <ul>
- *   <li>{@code title}: {@code [CRITICAL] source} ({@code [RESOLVED] source} for a recovery), one
- *       line, at most 250.
+ *   <li>{@code title}: {@code [CRITICAL] source} ({@code [RESOLVED] source} for a recovery,
+ *       {@code [TEST] source} for a test notification), one line, at most 250.
  *   <li>{@code message}: the summary; then, after a blank line, one {@code name: value} line per
- *       label worth reading (not {@code alertname}, {@code severity}, nor the link labels), and
+ *       label worth reading (not {@code alertname}, {@code severity}, nor the link labels), a
+ *       runbook that is not a link as "Runbook: text" ({@link Labels#RUNBOOK_TEXT}), and
  *       "+N alerts not shown" for {@link Labels#TRUNCATED_ALERTS}; a recovery says when the
  *       alert started. At most 1,024, cut from the end so the start of the summary survives.
  *   <li>{@code url} and {@code url_title}: the runbook ("Runbook"), else the dashboard, panel
@@ -50,7 +51,8 @@ final class PushoverMessage {
 
   private static final Set<String> NOT_SHOWN = Set.of(
       "alertname", "severity", "summary", "runbook_url", Labels.TRUNCATED_ALERTS,
-      Labels.DASHBOARD_URL, Labels.PANEL_URL, Labels.SILENCE_URL, Labels.GENERATOR_URL);
+      Labels.DASHBOARD_URL, Labels.PANEL_URL, Labels.SILENCE_URL, Labels.GENERATOR_URL,
+      Labels.RUNBOOK_TEXT, Labels.TEST, Labels.FIRING_PRIORITY);
   private static final DateTimeFormatter STARTED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
@@ -74,7 +76,7 @@ final class PushoverMessage {
     Map<String, String> fields = new LinkedHashMap<>();
     boolean resolved = alert.isResolved();
 
-    String marker = resolved ? "RESOLVED" : alert.severity().name();
+    String marker = alert.isTest() ? "TEST" : resolved ? "RESOLVED" : alert.severity().name();
     String title = PushoverText.line("[" + marker + "] " + alert.source());
     fields.put("title", cut(title, MAX_TITLE, "title", notes));
 
@@ -153,6 +155,10 @@ final class PushoverMessage {
         lines.add(PushoverText.line(name) + ": " + PushoverText.body(value.strip()));
       }
     });
+    String runbookText = alert.labels().get(Labels.RUNBOOK_TEXT);
+    if (runbookText != null && !runbookText.isBlank()) {
+      lines.add(Link.RUNBOOK + ": " + PushoverText.line(runbookText.strip()));
+    }
     String truncated = alert.labels().get(Labels.TRUNCATED_ALERTS);
     if (truncated != null && !truncated.isBlank() && !truncated.strip().equals("0")) {
       lines.add("+" + PushoverText.line(truncated.strip()) + " alerts not shown");

@@ -1,6 +1,7 @@
 package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
@@ -38,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * logged when under 10% of the application's monthly quota is left. At most two requests are
  * in flight at once, as Pushover asks; others wait for a slot within their deadline.
  *
- * <p><b>Recoveries.</b> A resolved alert first cancels, with
- * {@code POST /1/receipts/cancel_by_tag/{tag}.json}, the repeats of any emergency sent for the
- * same fingerprint (nothing is remembered: the firing emergency carried the tag), then the
+ * <p><b>Recoveries.</b> A resolved alert for which the routing table could have sent an
+ * emergency (its firing route here is priority 2, {@link Labels#FIRING_PRIORITY}) first cancels,
+ * with {@code POST /1/receipts/cancel_by_tag/{tag}.json}, the repeats of any emergency sent for
+ * the same fingerprint (nothing is remembered: the firing emergency carried the tag); any other
+ * recovery is only sent. Then the
  * recovery is sent at the route's priority, 2 being lowered to 1. The cancel gets at most half
  * of the delivery budget, so the recovery always has the rest. When the cancel fails, the
  * recovery is still sent and says, in its last line, that the repeats could not be stopped;
@@ -101,6 +104,9 @@ final class PushoverTransport implements Transport {
     if (!alert.isResolved()) {
       return send(PushoverMessage.of(alert, priority, settings, null), deadline);
     }
+    if (!couldHavePaged(alert)) {
+      return send(PushoverMessage.of(alert, priority, settings, null), deadline);
+    }
     String tag = PushoverMessage.tag(alert);
     Deadline cancelBy = deadline.atMost(deadline.remaining().dividedBy(2));
     Step cancel = cancel(tag, cancelBy);
@@ -108,6 +114,16 @@ final class PushoverTransport implements Transport {
         alert, priority, settings, cancel.kind == Outcome.Kind.SENT ? null : CANCEL_FAILED_NOTE);
     Outcome sent = send(recovery, deadline);
     return combine(tag, cancel, sent);
+  }
+
+  /**
+   * Whether an emergency could have been sent for this alert while it fired: the router says
+   * so in {@link Labels#FIRING_PRIORITY}; without that label (a caller outside the router) the
+   * cancel is made, the safe side.
+   */
+  static boolean couldHavePaged(Alert alert) {
+    String firing = alert.labels().get(Labels.FIRING_PRIORITY);
+    return firing == null || firing.equals(Integer.toString(PushoverMessage.EMERGENCY));
   }
 
   private Outcome send(PushoverMessage message, Deadline deadline) {

@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.AlertRouter;
+import com.cabalmail.alert.Route;
+import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
@@ -314,6 +317,73 @@ class PushoverTransportTest {
     assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
     assertEquals(2, outcome.attempts());
     assertTrue(outcome.detail().contains(tag + " cancelled"), outcome.detail());
+  }
+
+  private PushoverTransport transport() {
+    return new PushoverTransport(PushoverFixtures.settings(URI.create(server.baseUrl()),
+        Map.of()), HttpDelivery.create(ticker));
+  }
+
+  /** Cabalmail's table, or one that pages critical alerts as emergencies. */
+  private AlertRouter router(boolean emergencies) {
+    RoutingTable routes = !emergencies ? RoutingTable.defaults()
+        : RoutingTable.of(Map.of(Severity.CRITICAL, List.of(new Route("pushover", 2))),
+            Map.of(Severity.CRITICAL, List.of(new Route("pushover", -1))));
+    return AlertRouter.builder().routes(routes).transport("pushover", transport())
+        .transport("ntfy", (alert, priority, deadline) -> Outcome.sent("n", "", 1))
+        .ticker(ticker).build();
+  }
+
+  @Test
+  void recoveryIsNotCancelledWhenTheRoutingTableCouldNotHaveSentAnEmergency() {
+    server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*")).willReturn(accepted()));
+    answer(MESSAGES, accepted());
+
+    // Cabalmail's table pages critical alerts at 1: no emergency to cancel.
+    router(false).route(diskFull().withStatus(AlertStatus.RESOLVED));
+
+    assertEquals(List.of(MESSAGES), received().stream().map(LoggedRequest::getUrl)
+        .collect(java.util.stream.Collectors.toList()));
+  }
+
+  @Test
+  void recoveryIsCancelledWhenTheRoutingTableSendsEmergenciesForItsSeverity() {
+    server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*")).willReturn(accepted()));
+    answer(MESSAGES, accepted());
+
+    router(true).route(diskFull().withStatus(AlertStatus.RESOLVED));
+
+    assertEquals(List.of("/1/receipts/cancel_by_tag/3f2a9c1de4b56789.json", MESSAGES),
+        received().stream().map(LoggedRequest::getUrl)
+            .collect(java.util.stream.Collectors.toList()));
+  }
+
+  @Test
+  void apiHostThatDoesNotResolveSaysSo() {
+    PushoverTransport typo = new PushoverTransport(PushoverFixtures.settings(
+        URI.create("https://api.pushover.invalid"), Map.of()), HttpDelivery.create(ticker));
+
+    Outcome outcome = typo.deliver(diskFull(), 1, Deadline.after(Duration.ofSeconds(4), ticker));
+
+    assertEquals(Outcome.Kind.FAILED, outcome.kind());
+    assertTrue(outcome.detail().contains("host 'api.pushover.invalid' does not resolve"),
+        outcome.detail());
+  }
+
+  @Test
+  void testNotificationIsMarkedAndARunbookThatIsNoLinkIsText() {
+    answer(MESSAGES, accepted());
+    Alert test = Alert.firing(Severity.INFO, "kuma", "Cabal sink Testing")
+        .withLabel(Labels.TEST, "true")
+        .withLabel(Labels.RUNBOOK_TEXT, "see the wiki page Disk-Full");
+
+    deliver(test, -1);
+
+    Map<String, String> sent = sentMessage();
+    assertEquals("[TEST] kuma", sent.get("title"));
+    assertEquals("Cabal sink Testing\n\nRunbook: see the wiki page Disk-Full",
+        sent.get("message"));
+    assertFalse(sent.containsKey("url"));
   }
 
   @Test

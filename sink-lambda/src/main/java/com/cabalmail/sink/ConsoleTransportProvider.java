@@ -56,7 +56,7 @@ public final class ConsoleTransportProvider implements TransportProvider {
     static String render(Alert alert, int priority) {
       StringBuilder text = new StringBuilder()
           .append("=== [").append(alert.severity().name()).append("] ").append(alert.source())
-          .append(alert.isResolved() ? " (resolved)" : "")
+          .append(alert.isResolved() ? " (resolved)" : "").append(alert.isTest() ? " (test)" : "")
           .append(" - priority ").append(priority).append('\n')
           .append("    ").append(alert.summary().replace("\n", "\n    ")).append('\n');
       alert.runbook().ifPresent(uri -> text.append("    runbook: ").append(uri).append('\n'));

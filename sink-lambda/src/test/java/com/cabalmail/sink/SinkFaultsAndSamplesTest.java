@@ -129,7 +129,8 @@ class SinkFaultsAndSamplesTest {
     List<Map<String, String>> pushover = stubs.pushoverMessages();
     assertEquals(2, pushover.size(), "the two resolved criticals: " + pushover);
     assertTrue(pushover.stream().allMatch(m -> m.get("priority").equals("-1")), pushover.toString());
-    assertEquals(2, stubs.pushoverCancelledTags().size());
+    assertEquals(0, stubs.pushoverCancelledTags().size(),
+        "critical pages at 1 by default: no emergency to cancel");
     List<Map<String, String>> ntfy = stubs.ntfyMessages();
     assertEquals(3, ntfy.size(), "critical and warning of Alertmanager, Kuma's critical: " + ntfy);
     assertTrue(ntfy.stream().allMatch(m -> m.get("priority").equals("3")), ntfy.toString());
@@ -164,8 +165,8 @@ class SinkFaultsAndSamplesTest {
     SinkHandler handler = handler(Map.of());
     java.nio.file.Path tools = java.nio.file.Paths.get("..", "examples", "deploy", "tools");
     for (String name : List.of("healthchecks-down.json", "healthchecks-up.json")) {
-      byte[] body = java.nio.file.Files.readString(tools.resolve(name))
-          .replace("$NAME", "certbot-renewal").getBytes(StandardCharsets.UTF_8);
+      byte[] body = ToolTemplates.healthchecks(java.nio.file.Files.readString(tools.resolve(name)),
+          "certbot renewal", "certbot-renewal", "down").getBytes(StandardCharsets.UTF_8);
       assertEquals(204, invoke(handler, event("/healthchecks", null, body)).get("statusCode"),
           name);
     }
@@ -174,37 +175,10 @@ class SinkFaultsAndSamplesTest {
     assertEquals("1", pushover.get(0).get("priority"));
     assertTrue(pushover.get(0).get("message").contains("Missed heartbeat: certbot-renewal"));
     assertEquals("-1", pushover.get(1).get("priority"), "the recovery is quiet");
-    assertEquals(1, stubs.pushoverCancelledTags().size(), "a recovery cancels by tag");
+    assertEquals(0, stubs.pushoverCancelledTags().size(),
+        "critical pages at 1 by default: no emergency to cancel");
     assertEquals(List.of("5", "3"), stubs.ntfyMessages().stream().map(m -> m.get("priority"))
         .collect(java.util.stream.Collectors.toList()));
-  }
-
-  /** The example Kuma template rendered as Kuma's Liquid would, for one monitor state. */
-  static byte[] kumaBody(String template, boolean down, String monitor, String message) {
-    String status = down ? "firing" : "resolved";
-    String quoted = new String(Json.write(g -> g.writeString(message)), StandardCharsets.UTF_8);
-    String rendered = template.trim()
-        .replace("{% if heartbeatJSON.status == 0 %}firing{% else %}resolved{% endif %}", status)
-        .replace("{{ monitorJSON.name }}", monitor)
-        .replace("{{ msg | json }}", quoted);
-    assertFalse(rendered.contains("{"  + "%") || rendered.contains("{{"), rendered);
-    return rendered.getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void exampleKumaBodyPagesOnDownAndResolvesOnUp() throws IOException {
-    SinkHandler handler = handler(Map.of());
-    String template = java.nio.file.Files.readString(java.nio.file.Paths.get("..", "examples",
-        "deploy", "tools", "kuma-webhook-body.liquid"));
-    assertEquals(204, invoke(handler, event("/", "application/x-www-form-urlencoded",
-        kumaBody(template, true, "Zürich ✓", "[Zürich ✓] [🔴 Down] \"timeout\""))).get("statusCode"));
-    assertEquals(204, invoke(handler, event("/", "application/x-www-form-urlencoded",
-        kumaBody(template, false, "Zürich ✓", "[Zürich ✓] [✅ Up] OK"))).get("statusCode"));
-    List<Map<String, String>> pushover = stubs.pushoverMessages();
-    assertEquals(2, pushover.size(), pushover.toString());
-    assertTrue(pushover.get(0).get("title").contains("kuma/Zürich ✓"), pushover.toString());
-    assertEquals("1", pushover.get(0).get("priority"));
-    assertEquals("-1", pushover.get(1).get("priority"));
   }
 
   @Test

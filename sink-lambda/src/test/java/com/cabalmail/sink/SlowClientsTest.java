@@ -88,6 +88,7 @@ class SlowClientsTest {
       trickleInto(server.port(), 8);
       normalAlertMillis(server.port()); // warms the client up; the trickle has begun
       long millis = normalAlertMillis(server.port());
+      System.out.println("slow clients: a normal alert took " + millis + " ms beside 8 tricklers");
       assertTrue(millis < 1000, "a normal alert took " + millis + " ms beside 8 tricklers");
     }
   }
@@ -98,6 +99,8 @@ class SlowClientsTest {
     try (LocalServer server = LocalServer.start(sink(), 0, workers)) {
       trickleInto(server.port(), workers);
       long millis = normalAlertMillis(server.port());
+      System.out.println("slow clients: with all " + workers + " workers trickled, a normal"
+          + " alert took " + millis + " ms");
       long deadline = LoopbackHttp.HEAD_DEADLINE.toMillis();
       assertTrue(millis >= deadline - 1500 && millis < deadline + 3000,
           "with every worker held by a trickler, a caller waits for the first head deadline ("

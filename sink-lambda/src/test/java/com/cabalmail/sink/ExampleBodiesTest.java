@@ -175,4 +175,36 @@ class ExampleBodiesTest {
         ntfy.toString());
     assertEquals("https://grafana.cabal.example/d/cabal-mail", ntfy.get("click"));
   }
+
+  @Test
+  void kumaDefaultBodiesWithoutHeartbeatAreATestOnNtfyAndAWarningNeverAPage()
+      throws IOException {
+    SinkHandler handler = handler();
+    assertEquals(204, post(handler, "/kuma", "application/json",
+        "{\"heartbeat\":null,\"monitor\":null,\"msg\":\"Cabal sink Testing\"}"));
+    assertEquals(204, post(handler, "/kuma", "application/json",
+        "{\"heartbeat\":null,\"monitor\":null,\"msg\":\"Domain name cabal.example will"
+            + " expire in 7 days\"}"));
+
+    assertEquals(List.of(), stubs.pushoverMessages());
+    List<Map<String, String>> ntfy = stubs.ntfyMessages();
+    assertEquals(2, ntfy.size(), ntfy.toString());
+    assertTrue(ntfy.stream().anyMatch(m -> m.get("title").equals("[TEST] kuma")
+        && m.get("priority").equals("3")), ntfy.toString());
+    assertTrue(ntfy.stream().anyMatch(m -> m.get("title").equals("[WARNING] kuma/cabal.example")
+        && m.get("priority").equals("3")), ntfy.toString());
+  }
+
+  @Test
+  void directShapeWithAnUnknownSeverityIs400ListingTheWordsAndAliases() throws IOException {
+    Map<String, Object> response = SinkFaultsAndSamplesTest.invoke(handler(),
+        SinkFaultsAndSamplesTest.event("/", "application/json",
+            "{\"severity\":\"sev9\",\"source\":\"s\",\"summary\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+    assertEquals(400, response.get("statusCode"));
+    String body = String.valueOf(response.get("body"));
+    assertTrue(body.contains("unknown severity 'sev9' at /severity; allowed: critical, warning,"
+        + " info; aliases (ALERT_SEVERITY_ALIASES): page (critical)"), body);
+    assertTrue(body.contains("warn (warning)") && body.contains("none (info)"), body);
+  }
 }

@@ -23,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * <p>Answers: 2xx with ntfy's stored message is sent, with its id; 3xx and 4xx (401 bad
  * credentials, 403 no write access, 413 too large...) are rejected at once with ntfy's error
  * text; 429, 500, 502, 503, 504, resets and timeouts are retried while the deadline allows, a
- * final 429 then fails as rate limited; a 2xx that is not ntfy's JSON fails.
+ * final 429 then fails as rate limited, except the daily quota (429 with code 42908), which is
+ * rejected and never retried; a 2xx that is not ntfy's JSON fails.
  */
 final class NtfyTransport implements Transport {
 
   private static final Logger log = LoggerFactory.getLogger(NtfyTransport.class);
 
   static final String PEER = "ntfy";
+  /** ntfy's code for a visitor's daily message quota used up: retrying today is useless. */
+  static final int DAILY_QUOTA = 42908;
   static final int MIN_PRIORITY = 1;
   static final int MAX_PRIORITY = 5;
 
@@ -91,6 +94,11 @@ final class NtfyTransport implements Transport {
           + " bytes): is " + NtfySettings.BASE_URL + " the ntfy server?", attempts);
     }
     String said = parsed.map(NtfyAnswer::describe).orElse("no ntfy error in the answer");
+    if (status == 429 && parsed.map(p -> p.code() == DAILY_QUOTA).orElse(false)) {
+      return Outcome.rejected(scrub("ntfy's daily message quota is used up (" + DAILY_QUOTA
+          + (parsed.get().error().isEmpty() ? "" : ": " + parsed.get().error())
+          + "); not retried, it resets at midnight (server time)"), attempts);
+    }
     if (status == 429) {
       String code = parsed.filter(p -> p.code() != 0).map(p -> String.valueOf(p.code()))
           .orElse("HTTP 429");

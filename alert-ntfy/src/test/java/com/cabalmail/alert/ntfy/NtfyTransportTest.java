@@ -228,8 +228,10 @@ class NtfyTransportTest {
     assertEquals(List.of(
             Map.of("action", "view", "label", "Runbook", "url", RUNBOOK.toString()),
             Map.of("action", "view", "label", "Dashboard", "url", dashboard),
-            Map.of("action", "view", "label", "Silence", "url", silence)),
+            Map.of("action", "view", "label", "Panel", "url",
+                "https://grafana.cabal.example/d/mail?viewPanel=2")),
         sent.get("actions"));
+    assertFalse(sent.toString().contains(silence), "the panel outranks the silence page");
   }
 
   @Test

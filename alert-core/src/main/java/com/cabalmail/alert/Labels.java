@@ -26,9 +26,11 @@ public final class Labels {
   /**
    * Set to {@code true} on a test notification (Uptime Kuma's Test button): the routing table
    * sends it by its {@code test} routes (by default quietly, on the transports of warnings at
-   * their quiet priority, never as a page) and transports mark it as a test.
+   * their quiet priority, never as a page) and transports mark it as a test. Reserved
+   * ({@code __} prefix, which Prometheus and Grafana keep for themselves), so that no rule's own
+   * {@code test} label can silence a real alert; the direct shape may set it in {@code labels}.
    */
-  public static final String TEST = "test";
+  public static final String TEST = "__test";
   /**
    * Set by the router on a resolved alert it hands to a transport: the priority the routing
    * table gives that transport for firing alerts of the same severity, or {@code none} when

@@ -193,7 +193,7 @@ class DecodingRulesTest {
   @Test
   void kumaTestNotificationWithoutMessageStillDecodes() throws DecodeException {
     assertEquals(alert(INFO, "kuma", "Uptime Kuma test notification", null,
-        labels("test", "true", "notice", "test"), FIRING, null, null),
+        labels("__test", "true", "notice", "test"), FIRING, null, null),
         only("{\"heartbeat\":null,\"monitor\":null,\"msg\":\"\"}"));
   }
 

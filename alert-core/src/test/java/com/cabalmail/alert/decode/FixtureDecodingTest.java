@@ -320,7 +320,7 @@ class FixtureDecodingTest {
 
     assertEquals(WebhookFormat.KUMA, batch.format());
     assertAlerts(List.of(alert(INFO, "kuma", "Cabal sink Testing", null,
-        labels("test", "true", "notice", "test"), FIRING, null, null)), batch);
+        labels("__test", "true", "notice", "test"), FIRING, null, null)), batch);
     assertTrue(batch.alerts().get(0).isTest());
   }
 

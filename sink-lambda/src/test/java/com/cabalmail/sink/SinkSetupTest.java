@@ -137,7 +137,7 @@ class SinkSetupTest {
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("console transport"));
     assertTrue(sink.handle(post("local-secret")).status() != 401);
     assertEquals("critical:console=5;warning:console=3;info:;critical.resolved:console=1;"
-        + "warning.resolved:console=1", sink.routes().toString());
+        + "warning.resolved:console=1;test:console=1", sink.routes().toString());
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Secret;
-import com.cabalmail.http.aws.SsmException;
+import com.cabalmail.aws.SsmException;
 import com.cabalmail.http.testkit.CapturedLogs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.MotoSsm;
+import com.cabalmail.aws.testkit.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,14 +37,14 @@ class SsmEndToEndTest {
   static final String PREVIOUS = "previous-shared-secret-rotating-out";
   static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  private static MotoSsm moto;
+  private static MotoServer moto;
   private static String endpoint;
 
   private ProviderStubs stubs;
 
   @BeforeAll
   static void startMoto() throws Exception {
-    moto = MotoSsm.start();
+    moto = MotoServer.start();
     endpoint = moto.endpoint();
     put("/cabal/alert_sink_secret", SECRET);
     put("/cabal/alert_sink_secret_previous", PREVIOUS);
@@ -81,7 +81,7 @@ class SsmEndToEndTest {
     env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
     env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     env.put("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLETOKEN");
-    env.put("AWS_REGION", MotoSsm.REGION);
+    env.put("AWS_REGION", MotoServer.REGION);
     env.put("AWS_ENDPOINT_URL_SSM", endpoint);
     env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
     env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");

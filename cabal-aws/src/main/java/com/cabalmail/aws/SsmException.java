@@ -1,4 +1,4 @@
-package com.cabalmail.http.aws;
+package com.cabalmail.aws;
 
 /** Parameters could not be read; the message names them (never their values) and says why. */
 public final class SsmException extends Exception {

@@ -1,4 +1,4 @@
-package com.cabalmail.http.testkit;
+package com.cabalmail.aws.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * free loopback port. Where moto is missing, the test is skipped with a message saying what to
  * install, and fails under CI ({@code CI=true}), where end-to-end tests may not be skipped.
  */
-public final class MotoSsm implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
   /** The region parameters are stored in: moto keeps one store per region, so read there. */
   public static final String REGION = "us-east-1";
@@ -31,14 +31,14 @@ public final class MotoSsm implements AutoCloseable {
   private final Path log;
   private final String endpoint;
 
-  private MotoSsm(Process process, Path log, String endpoint) {
+  private MotoServer(Process process, Path log, String endpoint) {
     this.process = process;
     this.log = log;
     this.endpoint = endpoint;
   }
 
   /** Starts moto and waits (up to 60 s) until it answers. */
-  public static MotoSsm start() throws IOException, InterruptedException {
+  public static MotoServer start() throws IOException, InterruptedException {
     requireMoto();
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -47,7 +47,7 @@ public final class MotoSsm implements AutoCloseable {
     Path log = Files.createTempFile("moto", ".log");
     Process process = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
         Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    MotoSsm moto = new MotoSsm(process, log, "http://127.0.0.1:" + port);
+    MotoServer moto = new MotoServer(process, log, "http://127.0.0.1:" + port);
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!moto.answers()) {
       if (!process.isAlive() || System.nanoTime() > giveUp) {

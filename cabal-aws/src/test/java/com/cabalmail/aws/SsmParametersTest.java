@@ -1,4 +1,4 @@
-package com.cabalmail.http.aws;
+package com.cabalmail.aws;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;

@@ -1,4 +1,4 @@
-package com.cabalmail.http.aws;
+package com.cabalmail.aws;
 
 import com.cabalmail.http.Secret;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.cabalmail.http.aws;
+package com.cabalmail.aws;
 
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;

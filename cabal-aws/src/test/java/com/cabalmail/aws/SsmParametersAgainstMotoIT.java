@@ -1,4 +1,4 @@
-package com.cabalmail.http.aws;
+package com.cabalmail.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Secret;
-import com.cabalmail.http.testkit.MotoSsm;
+import com.cabalmail.aws.testkit.MotoServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,19 +23,19 @@ import org.junit.jupiter.api.Test;
  * The client against a real SSM JSON-protocol peer: moto's server on a free loopback port,
  * seeded with SecureString parameters.
  */
-class SsmParametersAgainstMotoTest {
+class SsmParametersAgainstMotoIT {
 
-  static MotoSsm moto;
+  static MotoServer moto;
   static SsmParameters ssm;
 
   @BeforeAll
   static void startMoto() throws Exception {
-    moto = MotoSsm.start();
+    moto = MotoServer.start();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("AWS_ACCESS_KEY_ID", "AKIDMOTOTEST");
     environment.put("AWS_SECRET_ACCESS_KEY", "moto-test-secret-access-key");
     environment.put("AWS_SESSION_TOKEN", "moto-test-session-token");
-    environment.put("AWS_DEFAULT_REGION", MotoSsm.REGION);
+    environment.put("AWS_DEFAULT_REGION", MotoServer.REGION);
     environment.put("AWS_ENDPOINT_URL_SSM", moto.endpoint());
     ssm = SsmParameters.fromEnvironment(environment, HttpDelivery.shared());
   }

@@ -113,7 +113,7 @@ public final class HttpDelivery {
       Duration wait;
       try {
         Exchange answer = attempt(request, timeout, attempt);
-        if (!policy.retries(answer.statusCode())) {
+        if (!policy.retries(answer)) {
           return answer;
         }
         last = answer;

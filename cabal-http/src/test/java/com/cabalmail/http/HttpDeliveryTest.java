@@ -183,6 +183,53 @@ class HttpDeliveryTest {
   }
 
   @Test
+  void aFourHundredWhoseBodySaysThrottledIsRetriedByThePolicysPredicate() throws Exception {
+    answerInTurn("/p", aResponse().withStatus(400).withBody("{\"__type\":\"ThrottlingException\"}"),
+        aResponse().withStatus(200).withBody("{}"));
+    RetryPolicy throttled = RetryPolicy.standard()
+        .alsoRetrying(answer -> answer.bodyText().contains("ThrottlingException"));
+
+    Exchange answer = delivery.send("peer", request("/p"), throttled,
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(2, answer.attempts());
+    server.verify(exactly(2), postRequestedFor(urlEqualTo("/p")));
+  }
+
+  @Test
+  void aFourHundredThePredicateDoesNotAcceptIsAnsweredAtOnce() throws Exception {
+    server.stubFor(post(urlEqualTo("/q"))
+        .willReturn(aResponse().withStatus(400).withBody("{\"__type\":\"ValidationException\"}")));
+    RetryPolicy throttled = RetryPolicy.standard()
+        .alsoRetrying(answer -> answer.bodyText().contains("ThrottlingException"));
+
+    Exchange answer = delivery.send("peer", request("/q"), throttled,
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(400, answer.statusCode());
+    assertEquals(1, answer.attempts());
+  }
+
+  @Test
+  void notRetryingTakesAStatusOutOfThePredicateAndRetryingReplacesIt() throws Exception {
+    server.stubFor(post(urlEqualTo("/r")).willReturn(aResponse().withStatus(503)));
+    server.stubFor(post(urlEqualTo("/s")).willReturn(aResponse().withStatus(418)));
+    RetryPolicy twice = RetryPolicy.standard().withMaxAttempts(2);
+
+    Exchange not503 = delivery.send("peer", request("/r"), twice.notRetrying(503),
+        deadline(Duration.ofSeconds(10)));
+    Exchange only418 = delivery.send("peer", request("/s"),
+        twice.retrying(RetryPolicy.statusIn(418)), deadline(Duration.ofSeconds(10)));
+    Exchange still503 = delivery.send("peer", request("/r"),
+        twice.retrying(RetryPolicy.statusIn(418)), deadline(Duration.ofSeconds(10)));
+
+    assertEquals(1, not503.attempts());
+    assertEquals(2, only418.attempts());
+    assertEquals(1, still503.attempts());
+  }
+
+  @Test
   void responseBodiesAreCapped() throws Exception {
     server.stubFor(post(urlEqualTo("/k"))
         .willReturn(aResponse().withStatus(200).withBody("x".repeat(100_000))));

@@ -270,6 +270,16 @@ class HeartbeatTest {
   }
 
   @Test
+  void anUnusualServerErrorIsRetriedLikeAnyOther5xx() {
+    answerInTurn(UUID_PATH, answer(520, "Web Server Returned an Unknown Error"), ok());
+
+    PingOutcome outcome = heartbeat(UUID_PATH).success();
+
+    assertEquals(PingOutcome.Kind.DELIVERED, outcome.kind());
+    assertEquals(2, outcome.attempts());
+  }
+
+  @Test
   void tooManyRequestsIsRetriedThenLogged() {
     server.stubFor(post(urlPathEqualTo(UUID_PATH)).willReturn(answer(429, "rate limited")));
 

@@ -188,6 +188,20 @@ class SinkHandlerEventsTest {
     assertTrue(bodies.isEmpty());
   }
 
+  @Test
+  void theEnvelopeFactoryRaisesOnlyTheStringLimit() {
+    var envelope = FunctionUrlEvents.ENVELOPE_FACTORY;
+    var shared = Json.factory();
+
+    assertEquals(Json.MAX_DOCUMENT_LENGTH, envelope.streamReadConstraints().getMaxStringLength());
+    assertEquals(shared.streamReadConstraints().getMaxNestingDepth(),
+        envelope.streamReadConstraints().getMaxNestingDepth());
+    assertEquals(shared.streamReadConstraints().getMaxDocumentLength(),
+        envelope.streamReadConstraints().getMaxDocumentLength());
+    assertTrue(envelope.isEnabled(com.fasterxml.jackson.core.StreamReadFeature
+        .STRICT_DUPLICATE_DETECTION.mappedFeature()));
+  }
+
   static byte[] eventWithBase64Body(int bodyBytes) {
     String body = java.util.Base64.getEncoder().encodeToString(new byte[bodyBytes]);
     return Json.write(g -> {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -32,28 +31,6 @@ final class SigV4 {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
   private static final HexFormat HEX = HexFormat.of();
-
-  /** Credentials as the Lambda environment hands them out; the token is for temporary keys. */
-  record Credentials(String accessKeyId, Secret secretAccessKey, Optional<Secret> sessionToken) {
-    Credentials {
-      Objects.requireNonNull(accessKeyId, "accessKeyId");
-      Objects.requireNonNull(secretAccessKey, "secretAccessKey");
-      Objects.requireNonNull(sessionToken, "sessionToken");
-    }
-
-    /** The secret parts, for scrubbing text that might echo them. */
-    List<Secret> secrets() {
-      List<Secret> all = new ArrayList<>(2);
-      all.add(secretAccessKey);
-      sessionToken.ifPresent(all::add);
-      return all;
-    }
-
-    @Override
-    public String toString() {
-      return "Credentials[" + accessKeyId + ", <redacted>]";
-    }
-  }
 
   /**
    * What is signed: method, canonical path, raw query (already URI-encoded as AWS expects, or
@@ -88,7 +65,7 @@ final class SigV4 {
    * Signs {@code request} at {@code now}. The {@code x-amz-date} header and, with a session
    * token, {@code x-amz-security-token} are added to the signed headers before signing.
    */
-  Signed sign(Request request, Credentials credentials, Instant now) {
+  Signed sign(Request request, AwsCredentials credentials, Instant now) {
     String amzDate = AMZ_DATE.format(now);
     String date = amzDate.substring(0, 8);
 

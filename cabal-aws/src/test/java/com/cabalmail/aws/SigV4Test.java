@@ -25,8 +25,8 @@ class SigV4Test {
     headers.put("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
     SigV4.Request request = new SigV4.Request(
         "GET", "/", "Version=2010-05-08&Action=ListUsers", headers, new byte[0]);
-    SigV4.Credentials credentials =
-        new SigV4.Credentials("AKIDEXAMPLE", SECRET, Optional.empty());
+    AwsCredentials credentials =
+        AwsCredentials.of("AKIDEXAMPLE", SECRET, Optional.empty());
 
     SigV4.Signed signed = new SigV4("us-east-1", "iam")
         .sign(request, credentials, Instant.parse("2015-08-30T12:36:00Z"));
@@ -64,8 +64,8 @@ class SigV4Test {
     headers.put("Content-Type", "application/x-amz-json-1.1");
     headers.put("Host", "ssm.us-east-1.amazonaws.com");
     headers.put("X-Amz-Target", "AmazonSSM.GetParameter");
-    SigV4.Credentials credentials =
-        new SigV4.Credentials("AKIDEXAMPLE", SECRET, Optional.of(Secret.of(TOKEN)));
+    AwsCredentials credentials =
+        AwsCredentials.of("AKIDEXAMPLE", SECRET, Optional.of(Secret.of(TOKEN)));
 
     SigV4.Signed signed = new SigV4("us-east-1", "ssm").sign(
         new SigV4.Request("POST", "/", "", headers, body), credentials,
@@ -96,7 +96,7 @@ class SigV4Test {
     Map<String, String> headers = Map.of("Host", "example.com", "X-Odd", "  a   b \t c  ");
     SigV4.Signed signed = new SigV4("us-east-1", "ssm").sign(
         new SigV4.Request("POST", "/", "", headers, new byte[0]),
-        new SigV4.Credentials("AKIDEXAMPLE", SECRET, Optional.empty()),
+        AwsCredentials.of("AKIDEXAMPLE", SECRET, Optional.empty()),
         Instant.parse("2026-08-21T12:00:00Z"));
 
     assertTrue(signed.canonicalRequest().contains("\nx-odd:a b c\n"), signed.canonicalRequest());
@@ -104,8 +104,8 @@ class SigV4Test {
 
   @Test
   void credentialsNeverPrintTheirSecrets() {
-    SigV4.Credentials credentials =
-        new SigV4.Credentials("AKIDEXAMPLE", SECRET, Optional.of(Secret.of(TOKEN)));
+    AwsCredentials credentials =
+        AwsCredentials.of("AKIDEXAMPLE", SECRET, Optional.of(Secret.of(TOKEN)));
 
     assertFalse(credentials.toString().contains(SECRET.reveal()));
     assertFalse(credentials.toString().contains(TOKEN));

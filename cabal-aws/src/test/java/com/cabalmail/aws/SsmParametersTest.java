@@ -143,7 +143,7 @@ class SsmParametersTest {
     assertEquals("localhost:" + server.getPort(), sent.getHeader("host"));
     SigV4.Signed expected = new SigV4("eu-west-1", "ssm").sign(
         new SigV4.Request("POST", "/", "", headers, sent.getBody()),
-        new SigV4.Credentials(ACCESS_KEY_ID, Secret.of(SECRET_KEY), Optional.of(Secret.of(TOKEN))),
+        AwsCredentials.of(ACCESS_KEY_ID, Secret.of(SECRET_KEY), Optional.of(Secret.of(TOKEN))),
         NOW);
     assertEquals(expected.headersToAdd().get("Authorization"), sent.getHeader("Authorization"));
     assertTrue(sent.getHeader("Authorization").contains(
@@ -365,8 +365,9 @@ class SsmParametersTest {
     SsmException e = assertThrows(SsmException.class,
         () -> SsmParameters.fromEnvironment(Map.of("AWS_SESSION_TOKEN", TOKEN)));
 
-    assertEquals("SSM client not configured: AWS_ACCESS_KEY_ID is not set; "
-        + "AWS_SECRET_ACCESS_KEY is not set; AWS_REGION (or AWS_DEFAULT_REGION) is not set",
+    assertEquals("SSM client not configured: no AWS credentials: set AWS_ACCESS_KEY_ID and"
+        + " AWS_SECRET_ACCESS_KEY, or AWS_CONTAINER_CREDENTIALS_FULL_URI or"
+        + " AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; AWS_REGION (or AWS_DEFAULT_REGION) is not set",
         e.getMessage());
   }
 

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real SSM Parameter Store peer for tests: moto's server ({@code python3 -m moto.server}) on a
+ * A real SSM Parameter Store and DynamoDB peer for tests: moto's server ({@code python3 -m moto.server}) on a
  * free loopback port. Where moto is missing, the test is skipped with a message saying what to
  * install, and fails under CI ({@code CI=true}), where end-to-end tests may not be skipped.
  */
@@ -60,7 +60,7 @@ public final class MotoServer implements AutoCloseable {
     return moto;
   }
 
-  /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM}. */
+  /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL_DYNAMODB}. */
   public String endpoint() {
     return endpoint;
   }
@@ -70,24 +70,52 @@ public final class MotoServer implements AutoCloseable {
    * signatures, so this one is a placeholder: the client under test signs its own requests).
    */
   public void putSecureString(String name, String value) throws IOException, InterruptedException {
-    byte[] body = Json.write(g -> {
+    send("1.1", "AmazonSSM.PutParameter", "ssm", "PutParameter " + name, Json.write(g -> {
       g.writeStartObject();
       g.writeStringField("Name", name);
       g.writeStringField("Value", value);
       g.writeStringField("Type", "SecureString");
       g.writeBooleanField("Overwrite", true);
       g.writeEndObject();
-    });
+    }));
+  }
+
+  /** Creates a DynamoDB table in {@link #REGION} keyed by the string {@code partitionKey}. */
+  public void createTable(String table, String partitionKey)
+      throws IOException, InterruptedException {
+    send("1.0", "DynamoDB_20120810.CreateTable", "dynamodb", "CreateTable " + table,
+        Json.write(g -> {
+          g.writeStartObject();
+          g.writeStringField("TableName", table);
+          g.writeArrayFieldStart("AttributeDefinitions");
+          g.writeStartObject();
+          g.writeStringField("AttributeName", partitionKey);
+          g.writeStringField("AttributeType", "S");
+          g.writeEndObject();
+          g.writeEndArray();
+          g.writeArrayFieldStart("KeySchema");
+          g.writeStartObject();
+          g.writeStringField("AttributeName", partitionKey);
+          g.writeStringField("KeyType", "HASH");
+          g.writeEndObject();
+          g.writeEndArray();
+          g.writeStringField("BillingMode", "PAY_PER_REQUEST");
+          g.writeEndObject();
+        }));
+  }
+
+  private void send(String jsonVersion, String target, String service, String what, byte[] body)
+      throws IOException, InterruptedException {
     HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .header("X-Amz-Target", "AmazonSSM.PutParameter")
+        .header("Content-Type", "application/x-amz-json-" + jsonVersion)
+        .header("X-Amz-Target", target)
         .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/" + REGION + "/"
-            + "ssm/aws4_request, SignedHeaders=host, Signature=0")
+            + service + "/aws4_request, SignedHeaders=host, Signature=0")
         .timeout(Duration.ofSeconds(20))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {
-      fail("moto refused PutParameter " + name + ": " + answer.statusCode() + " " + answer.body());
+      fail("moto refused " + what + ": " + answer.statusCode() + " " + answer.body());
     }
   }
 

@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ final class ContainerCredentials implements CredentialsProvider {
   private static final Duration FETCH_BUDGET = Duration.ofSeconds(5);
   private static final Set<String> HTTP_HOSTS = Set.of(
       "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]");
+  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
   private static final RetryPolicy POLICY = RetryPolicy.standard()
       .alsoRetrying(answer -> answer.statusCode() >= 500)
       .withAttemptTimeout(Duration.ofSeconds(2));
@@ -107,7 +110,8 @@ final class ContainerCredentials implements CredentialsProvider {
   }
 
   static boolean allowsPlainHttp(String host) {
-    return host.startsWith("127.") || HTTP_HOSTS.contains(host.toLowerCase(java.util.Locale.ROOT));
+    return LOOPBACK_V4.matcher(host).matches()
+        || HTTP_HOSTS.contains(host.toLowerCase(Locale.ROOT));
   }
 
   @Override

@@ -236,6 +236,7 @@ class CredentialsProviderTest {
     assertTrue(ContainerCredentials.allowsPlainHttp("169.254.170.23"));
     assertTrue(ContainerCredentials.allowsPlainHttp("[fd00:ec2::23]"));
     assertFalse(ContainerCredentials.allowsPlainHttp("169.254.169.254"));
+    assertFalse(ContainerCredentials.allowsPlainHttp("127.example.com"));
   }
 
   @Test

@@ -56,13 +56,11 @@ final class ContainerCredentials implements CredentialsProvider {
   static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
 
   private static final String PEER = "container credentials";
-  private static final Duration FETCH_BUDGET = Duration.ofSeconds(5);
   private static final Set<String> HTTP_HOSTS = Set.of(
       "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
   private static final RetryPolicy POLICY = RetryPolicy.standard()
-      .alsoRetrying(answer -> answer.statusCode() >= 500)
-      .withAttemptTimeout(Duration.ofSeconds(2));
+      .alsoRetrying(answer -> answer.statusCode() >= 500);
 
   private final URI uri;
   private final Optional<Secret> token;
@@ -127,7 +125,7 @@ final class ContainerCredentials implements CredentialsProvider {
         return current; // another caller fetched while this one waited
       }
       try {
-        cached = fetch(deadline.atMost(FETCH_BUDGET));
+        cached = fetch(deadline);
         return cached;
       } catch (AwsException e) {
         if (current != null && clock.instant().isBefore(current.expiration().orElseThrow())) {

@@ -2,6 +2,7 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -289,7 +290,7 @@ public final class WebhookDecoder {
   }
 
   private static String excerpt(String text) {
-    String clean = CleanText.line(String.valueOf(text));
+    String clean = Text.singleLine(String.valueOf(text));
     return clean.length() <= MAX_MESSAGE_EXCERPT
         ? clean : clean.substring(0, MAX_MESSAGE_EXCERPT) + "…";
   }
@@ -303,7 +304,7 @@ public final class WebhookDecoder {
     if (type.contains("json") && (!type.contains("charset") || type.contains("utf-8"))) {
       return "";
     }
-    return " (declared content type " + CleanText.quote(contentType)
+    return " (declared content type " + Text.quote(contentType)
         + " is only a hint: the body must be JSON text in UTF-8)";
   }
 
@@ -328,7 +329,7 @@ public final class WebhookDecoder {
           ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
     }
     List<String> found = new ArrayList<>();
-    body.names.forEach(name -> found.add(CleanText.quote(name)));
+    body.names.forEach(name -> found.add(Text.quote(name)));
     throw new DecodeException("cannot tell the format of the body: expected alerts"
         + " (Alertmanager, Grafana), heartbeat and monitor (Uptime Kuma) or severity, source"
         + " and summary (direct shape, Healthchecks); found "

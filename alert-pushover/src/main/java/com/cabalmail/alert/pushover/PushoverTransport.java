@@ -2,6 +2,7 @@ package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
@@ -137,7 +138,7 @@ final class PushoverTransport implements Transport {
         return Outcome.failed(scrub("Pushover answered " + status + " with status "
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
-      return Outcome.sent(json.request().map(PushoverText::line).orElse(null),
+      return Outcome.sent(json.request().map(Text::singleLine).orElse(null),
           scrub(sentDetail(message, json)), answer.attempts());
     }
     if (status == 429) {
@@ -230,7 +231,7 @@ final class PushoverTransport implements Transport {
   private String sentDetail(PushoverMessage message, PushoverAnswer answer) {
     StringBuilder detail = new StringBuilder("queued");
     answer.receipt().ifPresent(receipt -> detail.append("; emergency receipt ")
-        .append(PushoverText.line(receipt)).append(", repeats every ")
+        .append(Text.singleLine(receipt)).append(", repeats every ")
         .append(settings.emergencyRetry().toSeconds()).append(" s for up to ")
         .append(settings.emergencyExpire().toSeconds()).append(" s until acknowledged, tag ")
         .append(message.fields().get("tags")));
@@ -271,13 +272,13 @@ final class PushoverTransport implements Transport {
 
   /** The start of a body that is not Pushover's JSON, one line, for the outcome. */
   private static String excerpt(Exchange answer) {
-    String type = answer.header("Content-Type").map(t -> " (" + PushoverText.line(t) + ")")
+    String type = answer.header("Content-Type").map(t -> " (" + Text.singleLine(t) + ")")
         .orElse("");
     String text = answer.bodyText().strip();
     if (text.isEmpty()) {
       return "empty body" + type;
     }
-    return "'" + PushoverText.truncate(PushoverText.line(text), 80) + "'" + type;
+    return "'" + Text.truncate(Text.singleLine(text), 80) + "'" + type;
   }
 
   private static HttpRequest.Builder post(URI url, Map<String, String> form) {

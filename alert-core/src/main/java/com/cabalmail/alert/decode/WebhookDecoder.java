@@ -97,8 +97,12 @@ public final class WebhookDecoder {
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   /** 1000 alerts. */
   public static final int DEFAULT_MAX_ALERTS = 1000;
-  /** The largest body limit allowed: the shared JSON factory's document limit. */
-  public static final int LARGEST_MAX_BODY_BYTES = (int) Json.MAX_DOCUMENT_LENGTH;
+  /**
+   * The largest body limit allowed: 6 MiB, a Lambda Function URL's request ceiling (a larger
+   * body never reaches the sink), within the shared JSON factory's document limit.
+   */
+  public static final int LARGEST_MAX_BODY_BYTES =
+      (int) Math.min(6 * 1024 * 1024, Json.MAX_DOCUMENT_LENGTH);
   /** The largest alert limit allowed. */
   public static final int LARGEST_MAX_ALERTS = 100_000;
 
@@ -113,6 +117,11 @@ public final class WebhookDecoder {
     this.maxBodyBytes = maxBodyBytes;
     this.maxAlerts = maxAlerts;
     this.runbooks = runbooks;
+  }
+
+  /** The largest body accepted, in bytes: the one limit of every path that reads a body. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
   }
 
   /** A builder starting from the defaults: 1 MiB, 1000 alerts, no runbook map. */

@@ -75,6 +75,8 @@ final class PushoverTransport implements Transport {
   static final int MAX_IN_FLIGHT = 2;
   private static final String NO_SLOT = "pushover: no request slot freed up before the deadline"
       + " (Pushover allows " + MAX_IN_FLIGHT + " concurrent requests)";
+  private static final String INTERRUPTED = "pushover: interrupted while waiting for a request"
+      + " slot (the router is closing); not sent";
   private static final int LOW_QUOTA_PERCENT = 10;
 
   private final PushoverSettings settings;
@@ -121,6 +123,9 @@ final class PushoverTransport implements Transport {
       answer = exchange(messagesUrl, form, deadline);
     } catch (DeliveryException e) {
       return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Outcome.failed(INTERRUPTED, 0);
     }
     if (answer == null) {
       return Outcome.failed(NO_SLOT, 0);
@@ -177,6 +182,9 @@ final class PushoverTransport implements Transport {
       answer = exchange(url, form, deadline);
     } catch (DeliveryException e) {
       return new Step(Outcome.Kind.FAILED, scrub(e.getMessage()), e.attempts());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Step(Outcome.Kind.FAILED, INTERRUPTED, 0);
     }
     if (answer == null) {
       return new Step(Outcome.Kind.FAILED, NO_SLOT, 0);
@@ -194,16 +202,13 @@ final class PushoverTransport implements Transport {
 
   /**
    * Sends one request once one of Pushover's {@value #MAX_IN_FLIGHT} concurrent request slots
-   * is free; null when none frees up before the deadline (or the thread is interrupted).
+   * is free, waiting at most until the deadline; null when none frees up before it.
+   *
+   * @throws InterruptedException when interrupted while waiting: not a missing slot
    */
   private Exchange exchange(URI url, Map<String, String> form, Deadline deadline)
-      throws DeliveryException {
-    try {
-      if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
-        return null;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      throws DeliveryException, InterruptedException {
+    if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
       return null;
     }
     try {

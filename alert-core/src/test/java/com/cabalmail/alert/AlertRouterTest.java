@@ -122,10 +122,10 @@ class AlertRouterTest {
     assertEquals(List.of("pushover=1 sent", "ntfy=5 sent"), summary(report));
   }
 
-  @Test
-  void aHungTransportFailsAtItsTimeoutWhileTheOtherIsSent() {
+  /** A transport that never answers until interrupted. */
+  private static Transport hung() {
     CountDownLatch never = new CountDownLatch(1);
-    Transport hung = (alert, priority, deadline) -> {
+    return (alert, priority, deadline) -> {
       try {
         never.await();
       } catch (InterruptedException e) {
@@ -133,6 +133,11 @@ class AlertRouterTest {
       }
       return Outcome.sent(null, "", 1);
     };
+  }
+
+  @Test
+  void aHungTransportFailsAtItsTimeoutWhileTheOtherIsSent() {
+    Transport hung = hung();
     AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
         .transport("pushover", hung).transport("ntfy", recording("ntfy"))
         .transportTimeout(Duration.ofMillis(300)).build();
@@ -149,15 +154,7 @@ class AlertRouterTest {
 
   @Test
   void abandonedDeliveryReportsTheRealElapsedTimeWhenTheDeadlineCutItShort() {
-    CountDownLatch never = new CountDownLatch(1);
-    Transport hung = (alert, priority, deadline) -> {
-      try {
-        never.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Outcome.sent(null, "", 1);
-    };
+    Transport hung = hung();
     // The deadline (300 ms) is far shorter than the transport timeout (20 s).
     try (AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
         .transport("pushover", hung).transport("ntfy", recording("ntfy"))

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -269,8 +270,41 @@ class HttpDeliveryTest {
 
   @Test
   void retryAfterAcceptsSecondsAndHttpDates() {
-    assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 "));
-    assertEquals(Duration.ZERO, HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
-    assertEquals(null, HttpDelivery.parseRetryAfter("soon"));
+    Instant now = Instant.parse("2026-12-02T02:00:00Z");
+    assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 ", now));
+    assertEquals(Duration.ZERO,
+        HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now));
+    assertEquals(null, HttpDelivery.parseRetryAfter("soon", now));
+  }
+
+  @Test
+  void retryAfterDateIsReadAgainstTheInjectedTickerNotTheWallClock() throws Exception {
+    // A date years away from the wall clock: only the ticker's own time makes it 3 s away.
+    Instant virtualNow = Instant.parse("2031-03-04T05:06:07Z");
+    Ticker clocked = new Ticker() {
+      @Override
+      public long nanoTime() {
+        return ticker.nanoTime();
+      }
+
+      @Override
+      public Instant now() {
+        return virtualNow;
+      }
+
+      @Override
+      public void sleep(Duration duration) {
+        ticker.sleep(duration);
+      }
+    };
+    answerInTurn("/date", aResponse().withStatus(503)
+            .withHeader("Retry-After", "Tue, 4 Mar 2031 05:06:10 GMT"),
+        aResponse().withStatus(200));
+
+    Exchange answer = HttpDelivery.create(clocked).send("peer", request("/date"),
+        RetryPolicy.standard(), Deadline.after(Duration.ofSeconds(10), clocked));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(List.of(Duration.ofSeconds(3)), ticker.sleeps());
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,15 +35,30 @@ public final class LocalServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Sink sink;
 
+  /** The JDK server's switch for TCP_NODELAY, read once per process. */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+
   private LocalServer(HttpServer server, ExecutorService workers, Sink sink) {
     this.server = server;
     this.workers = workers;
     this.sink = sink;
   }
 
-  /** Serves until the process is stopped; exits 1 with the reason when it cannot start. */
+  /**
+   * Serves until the process is stopped; exits 1 with the reason when it cannot start. The
+   * process-wide choices are made here, once, never by {@link #run}: the JDK server's
+   * {@code sun.net.httpserver.nodelay} (unless given with {@code -D}; the JDK reads it once) and
+   * one shutdown hook that closes the server.
+   */
   public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err);
+    if (System.getProperty(NODELAY) == null) {
+      // The JDK server writes headers and body separately; with Nagle on, small answers stall
+      // ~40 ms on delayed ACKs.
+      System.setProperty(NODELAY, "true");
+    }
+    int status = run(args, System.getenv(), System.out, System.err,
+        server -> Runtime.getRuntime().addShutdownHook(
+            new Thread(server::close, "cabal-sink-stop")));
     if (status != 0) {
       System.exit(status);
     }
@@ -51,6 +67,15 @@ public final class LocalServer implements AutoCloseable {
   /** Starts serving and returns 0, or prints why not and returns the exit status. */
   static int run(String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err) {
+    return run(args, environment, out, err, server -> { });
+  }
+
+  /**
+   * Starts serving, hands the server to {@code started} (which owns closing it) and returns 0,
+   * or prints why not and returns the exit status.
+   */
+  static int run(String[] args, Map<String, String> environment, PrintStream out,
+      PrintStream err, Consumer<LocalServer> started) {
     int port;
     try {
       port = port(args, environment);
@@ -79,7 +104,7 @@ public final class LocalServer implements AutoCloseable {
       err.println("sink not started: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
+    started.accept(server);
     out.println("Alert sink listening on http://127.0.0.1:" + server.port() + "/ (paths "
         + Sink.PATHS + ", GET /health)");
     if (generated != null) {
@@ -131,9 +156,6 @@ public final class LocalServer implements AutoCloseable {
 
   /** Serves {@code sink} on 127.0.0.1:{@code port} (0 picks a free port). */
   static LocalServer start(Sink sink, int port) throws IOException {
-    // The JDK server writes headers and body separately; with Nagle on, small answers stall
-    // ~40 ms on delayed ACKs. Read once, when the first server starts in the process.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     ExecutorService workers = Executors.newFixedThreadPool(4, task -> {

@@ -71,9 +71,6 @@ final class SinkSetup {
   /** The budget of the SSM read: inside Lambda's 10 s init limit with room to spare. */
   static final Duration SSM_BUDGET = Duration.ofSeconds(4);
 
-  /** The largest request body, in bytes: a Function URL's own request limit. */
-  static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
-
   /** Where secrets named by parameters come from: SSM Parameter Store in production. */
   @FunctionalInterface
   interface ParameterStore {
@@ -162,7 +159,7 @@ final class SinkSetup {
           + " transport). Set PUSHOVER_* / NTFY_* or ALERT_ROUTES to deliver them.");
     }
     return new Sink(new SecretCheck(current.orElseThrow(), previous), decoder::decode, router,
-        MAX_BODY_BYTES);
+        decoder.maxBodyBytes());
   }
 
   /**

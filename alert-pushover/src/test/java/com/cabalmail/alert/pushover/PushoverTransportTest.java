@@ -391,6 +391,24 @@ class PushoverTransportTest {
   }
 
   @Test
+  void interruptWhileWaitingForASlotIsReportedAsAnInterruptNotAsNoSlot() {
+    answer(MESSAGES, accepted());
+    PushoverTransport transport = new PushoverTransport(
+        PushoverFixtures.settings(URI.create(server.baseUrl()), Map.of()),
+        HttpDelivery.create(ticker));
+
+    Thread.currentThread().interrupt();
+    Outcome outcome = transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker));
+    boolean stillInterrupted = Thread.interrupted();
+
+    assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.detail());
+    assertTrue(outcome.detail().contains("interrupted"), outcome.detail());
+    assertFalse(outcome.detail().contains("no request slot"), outcome.detail());
+    assertTrue(stillInterrupted, "the interrupt is kept for the caller");
+    server.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
   void atMostTwoRequestsAreInFlightAtOnce() throws Exception {
     answer(MESSAGES, accepted().withFixedDelay(400));
     PushoverTransport transport = new PushoverTransport(

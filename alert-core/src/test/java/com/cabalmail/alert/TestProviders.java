@@ -31,6 +31,11 @@ public final class TestProviders {
     }
 
     @Override
+    public List<String> settingKeys() {
+      return List.of("PAGER_TOKEN");
+    }
+
+    @Override
     public Transport create(Settings settings) {
       Optional<Secret> token = settings.secret("PAGER_TOKEN", "the pager transport is routed");
       return recording(name());
@@ -91,6 +96,96 @@ public final class TestProviders {
 
     @Override
     public Transport create(Settings settings) {
+      return recording(name());
+    }
+  }
+
+  /** Named by {@link #nameOf}: null, throwing, or outside the alphabet; listed by a test. */
+  public abstract static class BadlyNamed implements TransportProvider {
+    abstract String nameOf();
+
+    @Override
+    public String name() {
+      return nameOf();
+    }
+
+    @Override
+    public Priorities priorities() {
+      return new Priorities(0, 2, 0);
+    }
+
+    @Override
+    public Transport create(Settings settings) {
+      throw new AssertionError("never created");
+    }
+  }
+
+  /** {@code name()} is null. */
+  public static final class NullName extends BadlyNamed {
+    @Override
+    String nameOf() {
+      return null;
+    }
+  }
+
+  /** {@code name()} throws. */
+  public static final class ThrowingName extends BadlyNamed {
+    @Override
+    String nameOf() {
+      throw new IllegalStateException("no name today");
+    }
+  }
+
+  /** {@code name()} has upper case and an underscore. */
+  public static final class OffAlphabetName extends BadlyNamed {
+    @Override
+    String nameOf() {
+      return "Pager_2";
+    }
+  }
+
+  /** {@code settingKeys()} throws; otherwise a working provider named "keyless". */
+  public static final class ThrowingKeys implements TransportProvider {
+    @Override
+    public String name() {
+      return "keyless";
+    }
+
+    @Override
+    public Priorities priorities() {
+      return new Priorities(0, 2, 0);
+    }
+
+    @Override
+    public List<String> settingKeys() {
+      throw new IllegalStateException("keys unknown");
+    }
+
+    @Override
+    public Transport create(Settings settings) {
+      return recording(name());
+    }
+  }
+
+  /**
+   * Named "strict": records a problem for STRICT_URL, then throws what the shared settings
+   * hold, the problems recorded before it included.
+   */
+  public static final class SharedSettingsThrower implements TransportProvider {
+    @Override
+    public String name() {
+      return "strict";
+    }
+
+    @Override
+    public Priorities priorities() {
+      return new Priorities(0, 2, 0);
+    }
+
+    @Override
+    public Transport create(Settings settings) {
+      settings.httpUrl("STRICT_URL", null);
+      settings.requireValid();
       return recording(name());
     }
   }

@@ -1,10 +1,12 @@
 package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.http.HttpDelivery;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,6 +51,7 @@ public final class PushoverProvider implements TransportProvider {
   public static final String DEFAULT_API_URL = "https://api.pushover.net";
 
   private static final Priorities PRIORITIES = new Priorities(-2, 2, -1);
+  private static final List<String> SETTING_KEYS = settingKeyList();
 
   /** For {@link java.util.ServiceLoader}; cheap. */
   public PushoverProvider() {}
@@ -62,6 +65,20 @@ public final class PushoverProvider implements TransportProvider {
   @Override
   public Priorities priorities() {
     return PRIORITIES;
+  }
+
+  @Override
+  public List<String> settingKeys() {
+    return SETTING_KEYS;
+  }
+
+  private static List<String> settingKeyList() {
+    List<String> keys = new ArrayList<>(List.of(APP_TOKEN, USER_KEY, API_URL, DEVICE,
+        EMERGENCY_RETRY, EMERGENCY_EXPIRE));
+    for (Severity severity : Severity.values()) {
+      keys.add(PushoverSettings.soundKey(severity));
+    }
+    return List.copyOf(keys);
   }
 
   /**

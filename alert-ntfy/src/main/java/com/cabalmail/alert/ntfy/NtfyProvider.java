@@ -86,8 +86,17 @@ public final class NtfyProvider implements TransportProvider {
     return List.copyOf(keys);
   }
 
+  /**
+   * Reads the settings above; throws a {@link com.cabalmail.alert.ConfigException} naming each
+   * missing or bad one, never a transport without a URL.
+   */
   @Override
   public Transport create(Settings settings) {
-    return new NtfyTransport(NtfySettings.read(settings), HttpDelivery.shared());
+    return transport(new NtfyConfig(settings.requireValid(NtfySettings::read)));
+  }
+
+  /** A transport for an embedder's {@link NtfyConfig}, with no settings map at all. */
+  public static Transport transport(NtfyConfig config) {
+    return new NtfyTransport(config.settings(), HttpDelivery.shared());
   }
 }

@@ -1,6 +1,5 @@
 package com.cabalmail.alert.pushover;
 
-import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
@@ -82,20 +81,16 @@ public final class PushoverProvider implements TransportProvider {
   }
 
   /**
-   * Reads the settings above. Bad or missing ones are recorded in {@code settings}, which the
-   * caller turns into one exception; the transport returned then rejects every delivery,
-   * naming the same problems.
+   * Reads the settings above; throws a {@link com.cabalmail.alert.ConfigException} naming each
+   * missing or bad one, never a transport that could not deliver.
    */
   @Override
   public Transport create(Settings settings) {
-    int before = settings.problems().size();
-    PushoverSettings config = PushoverSettings.read(settings);
-    List<String> problems = settings.problems();
-    if (problems.size() > before) {
-      String why = "pushover is misconfigured: "
-          + String.join("; ", problems.subList(before, problems.size()));
-      return (alert, priority, deadline) -> Outcome.rejected(why, 0);
-    }
-    return new PushoverTransport(config, HttpDelivery.shared());
+    return transport(new PushoverConfig(settings.requireValid(PushoverSettings::read)));
+  }
+
+  /** A transport for an embedder's {@link PushoverConfig}, with no settings map at all. */
+  public static Transport transport(PushoverConfig config) {
+    return new PushoverTransport(config.settings(), HttpDelivery.shared());
   }
 }

@@ -4,10 +4,7 @@ import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.Secret;
-import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * An example transport plugin: POSTs each alert as a JSON document to one URL. Copy this
@@ -54,10 +51,11 @@ public final class WebhookProvider implements TransportProvider {
   /** Reads the settings above; throws a {@code ConfigException} naming each bad one. */
   @Override
   public Transport create(Settings settings) {
-    return settings.requireValid(s -> {
-      URI url = s.httpUrl(URL, null);
-      Optional<Secret> token = s.optionalSecret(TOKEN);
-      return new WebhookTransport(url, token, HttpDelivery.shared());
-    });
+    return transport(settings.requireValid(WebhookConfig::read));
+  }
+
+  /** A transport for an embedder's {@link WebhookConfig}, with no settings map at all. */
+  public static Transport transport(WebhookConfig config) {
+    return new WebhookTransport(config.url(), config.token(), HttpDelivery.shared());
   }
 }

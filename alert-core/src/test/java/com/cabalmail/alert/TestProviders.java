@@ -100,8 +100,8 @@ public final class TestProviders {
     }
   }
 
-  /** Named by {@link #nameOf}: null, throwing, or outside the alphabet; listed by a test. */
-  public abstract static class BadlyNamed implements TransportProvider {
+  /** Named by {@link #nameOf}, priorities 0..2; listed only by a test's own class loader. */
+  public abstract static class Named implements TransportProvider {
     abstract String nameOf();
 
     @Override
@@ -116,12 +116,12 @@ public final class TestProviders {
 
     @Override
     public Transport create(Settings settings) {
-      throw new AssertionError("never created");
+      return recording(name());
     }
   }
 
   /** {@code name()} is null. */
-  public static final class NullName extends BadlyNamed {
+  public static final class NullName extends Named {
     @Override
     String nameOf() {
       return null;
@@ -129,7 +129,7 @@ public final class TestProviders {
   }
 
   /** {@code name()} throws. */
-  public static final class ThrowingName extends BadlyNamed {
+  public static final class ThrowingName extends Named {
     @Override
     String nameOf() {
       throw new IllegalStateException("no name today");
@@ -137,49 +137,34 @@ public final class TestProviders {
   }
 
   /** {@code name()} has upper case and an underscore. */
-  public static final class OffAlphabetName extends BadlyNamed {
+  public static final class OffAlphabetName extends Named {
     @Override
     String nameOf() {
       return "Pager_2";
     }
   }
 
-  /** {@code settingKeys()} throws; otherwise a working provider named "keyless". */
-  public static final class ThrowingKeys implements TransportProvider {
+  /** "keyless": {@code settingKeys()} throws. */
+  public static final class ThrowingKeys extends Named {
     @Override
-    public String name() {
+    String nameOf() {
       return "keyless";
-    }
-
-    @Override
-    public Priorities priorities() {
-      return new Priorities(0, 2, 0);
     }
 
     @Override
     public List<String> settingKeys() {
       throw new IllegalStateException("keys unknown");
     }
-
-    @Override
-    public Transport create(Settings settings) {
-      return recording(name());
-    }
   }
 
   /**
-   * Named "strict": records a problem for STRICT_URL, then throws what the shared settings
-   * hold, the problems recorded before it included.
+   * "strict": records a problem for STRICT_URL, then throws what the shared settings hold, the
+   * problems recorded before it included.
    */
-  public static final class SharedSettingsThrower implements TransportProvider {
+  public static final class SharedSettingsThrower extends Named {
     @Override
-    public String name() {
+    String nameOf() {
       return "strict";
-    }
-
-    @Override
-    public Priorities priorities() {
-      return new Priorities(0, 2, 0);
     }
 
     @Override

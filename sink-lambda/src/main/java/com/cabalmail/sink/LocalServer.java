@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sink served over plain HTTP on loopback, from the same environment as the Lambda:
  * {@code java -jar sink-lambda.jar [--port N]} (default {@code PORT}, else 8080). With no
- * transport configured it prints routed alerts (the {@code console} transport); with no secret
+ * transport configured (neither {@code ALERT_ROUTES} nor any setting a transport provider on
+ * the class path declares, nor its {@code _PARAM} form) it prints routed alerts (the
+ * {@code console} transport); with no secret
  * configured it generates one for the run and prints it with a ready-to-run {@code curl}.
  */
 public final class LocalServer implements AutoCloseable {
@@ -86,11 +88,10 @@ public final class LocalServer implements AutoCloseable {
     }
     Map<String, String> settings = new LinkedHashMap<>(environment);
     String generated = null;
-    if (isBlank(environment.get(SinkSetup.ALERT_SECRET))
-        && isBlank(environment.get(SinkSetup.SHARED_SECRET_PARAM))) {
+    if (!SinkSetup.hasSharedSecret(environment)) {
       generated = SinkSetup.generateSecret();
       settings.put(SinkSetup.ALERT_SECRET, generated);
-      out.println("No ALERT_SECRET or SHARED_SECRET_PARAM set: this run accepts the generated"
+      out.println("No ALERT_SECRET or ALERT_SECRET_PARAM set: this run accepts the generated"
           + " secret " + generated);
     }
     LocalServer server;
@@ -121,10 +122,6 @@ public final class LocalServer implements AutoCloseable {
           + "/");
     }
     return 0;
-  }
-
-  private static boolean isBlank(String value) {
-    return value == null || value.isBlank();
   }
 
   static int port(String[] args, Map<String, String> environment) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.example.webhook.WebhookProvider;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.MotoSsm;
+import com.cabalmail.aws.testkit.MotoServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,11 +52,11 @@ class WebhookPluginThroughSinkIT {
   static WireMockExtension hook =
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  private static MotoSsm moto;
+  private static MotoServer moto;
 
   @BeforeAll
   static void startMoto() throws Exception {
-    moto = MotoSsm.start();
+    moto = MotoServer.start();
     moto.putSecureString("/cabal/alert_sink_secret", SECRET);
     moto.putSecureString("/cabal/webhook_token", TOKEN);
   }
@@ -79,7 +79,7 @@ class WebhookPluginThroughSinkIT {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
     env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-    env.put("AWS_REGION", MotoSsm.REGION);
+    env.put("AWS_REGION", MotoServer.REGION);
     env.put("AWS_ENDPOINT_URL_SSM", moto.endpoint());
     env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
     env.put("ALERT_ROUTES", "critical:webhook=1");

@@ -5,17 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Json;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Lambda handler with everything real but the providers: the shared samples' Function URL
@@ -26,17 +27,17 @@ class SinkFaultsAndSamplesTest {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
+  @RegisterExtension
+  static WireMockExtension pushover = ProviderStubs.server();
+  @RegisterExtension
+  static WireMockExtension ntfy = ProviderStubs.server();
+
   private ProviderStubs stubs;
 
   @BeforeEach
   void start() {
-    stubs = new ProviderStubs();
+    stubs = new ProviderStubs(pushover, ntfy);
     CapturedLogs.clear();
-  }
-
-  @AfterEach
-  void stop() {
-    stubs.close();
   }
 
   SinkHandler handler(Map<String, String> extra) {

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.MotoSsm;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,16 +23,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink against moto's SSM server: the four SecureString parameters are read in one
  * signed GetParameters call at startup, and the stored secret is what callers must send.
  */
-class SsmEndToEndTest {
+class SsmEndToEndIT {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
   static final String PREVIOUS = "previous-shared-secret-rotating-out";
@@ -39,6 +40,11 @@ class SsmEndToEndTest {
 
   private static MotoSsm moto;
   private static String endpoint;
+
+  @RegisterExtension
+  static WireMockExtension pushover = ProviderStubs.server();
+  @RegisterExtension
+  static WireMockExtension ntfy = ProviderStubs.server();
 
   private ProviderStubs stubs;
 
@@ -62,13 +68,8 @@ class SsmEndToEndTest {
 
   @BeforeEach
   void startProviders() {
-    stubs = new ProviderStubs();
+    stubs = new ProviderStubs(pushover, ntfy);
     CapturedLogs.clear();
-  }
-
-  @AfterEach
-  void stopProviders() {
-    stubs.close();
   }
 
   static void put(String name, String value) throws Exception {

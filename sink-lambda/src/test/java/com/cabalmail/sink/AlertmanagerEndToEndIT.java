@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,11 +42,7 @@ class AlertmanagerEndToEndIT {
   Path dir;
 
   @RegisterExtension
-  static WireMockExtension pushover = ProviderStubs.server();
-  @RegisterExtension
-  static WireMockExtension ntfy = ProviderStubs.server();
-
-  private ProviderStubs stubs;
+  static final ProviderStubs stubs = new ProviderStubs();
   private LocalServer sink;
   private Process alertmanager;
 
@@ -87,7 +82,6 @@ class AlertmanagerEndToEndIT {
         "apt-get install prometheus-alertmanager");
     Path amtool = Peers.require("amtool", "apt-get install prometheus-alertmanager");
     CapturedLogs.clear();
-    stubs = new ProviderStubs(pushover, ntfy);
     Map<String, String> env = new HashMap<>(stubs.settings());
     env.put("ALERT_SECRET", SECRET);
     env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");

@@ -29,30 +29,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Pushover and ntfy played by WireMock (each a {@link WireMockExtension} the test registers),
- * answering as the real services do: the test kit's {@link PushoverStandIn} and {@link
- * NtfyStandIn}. Reads back what each received.
+ * Pushover and ntfy played by WireMock, answering as the real services do: the test kit's {@link
+ * PushoverStandIn} and {@link NtfyStandIn}. A JUnit extension over two {@link WireMockExtension}s
+ * ({@code @RegisterExtension static final ProviderStubs stubs = new ProviderStubs();}): both
+ * servers start once per class and answer success again before each test. Reads back what each
+ * received.
  */
-final class ProviderStubs {
+final class ProviderStubs
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
   static final String PUSHOVER_TOKEN = PushoverStandIn.APP_TOKEN;
   static final String PUSHOVER_USER = PushoverStandIn.USER_KEY;
   static final String NTFY_TOKEN = NtfyStandIn.TOKEN;
 
-  final WireMockExtension pushover;
-  final WireMockExtension ntfy;
+  final WireMockExtension pushover =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  final WireMockExtension ntfy =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  /** A stand-in server for a test class: {@code @RegisterExtension static ... = server()}. */
-  static WireMockExtension server() {
-    return WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    pushover.beforeAll(context);
+    ntfy.beforeAll(context);
   }
 
-  /** Pushover and ntfy answering success on the two (already reset) servers. */
-  ProviderStubs(WireMockExtension pushover, WireMockExtension ntfy) {
-    this.pushover = pushover;
-    this.ntfy = ntfy;
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    pushover.beforeEach(context);
+    ntfy.beforeEach(context);
+    answerSuccess();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    pushover.afterEach(context);
+    ntfy.afterEach(context);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    pushover.afterAll(context);
+    ntfy.afterAll(context);
+  }
+
+  /** Pushover and ntfy answering success (the servers were just reset). */
+  private void answerSuccess() {
     pushoverAnswers(pushoverAccepted());
     pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(PushoverStandIn.cancelled()));

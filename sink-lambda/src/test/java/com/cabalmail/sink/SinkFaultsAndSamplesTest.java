@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Json;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -28,15 +27,10 @@ class SinkFaultsAndSamplesTest {
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
   @RegisterExtension
-  static WireMockExtension pushover = ProviderStubs.server();
-  @RegisterExtension
-  static WireMockExtension ntfy = ProviderStubs.server();
-
-  private ProviderStubs stubs;
+  static final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeEach
   void start() {
-    stubs = new ProviderStubs(pushover, ntfy);
     CapturedLogs.clear();
   }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.testkit.MotoSsm;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,11 +41,7 @@ class SsmEndToEndIT {
   private static String endpoint;
 
   @RegisterExtension
-  static WireMockExtension pushover = ProviderStubs.server();
-  @RegisterExtension
-  static WireMockExtension ntfy = ProviderStubs.server();
-
-  private ProviderStubs stubs;
+  static final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeAll
   static void startMoto() throws Exception {
@@ -67,8 +62,7 @@ class SsmEndToEndIT {
   }
 
   @BeforeEach
-  void startProviders() {
-    stubs = new ProviderStubs(pushover, ntfy);
+  void clearLogs() {
     CapturedLogs.clear();
   }
 

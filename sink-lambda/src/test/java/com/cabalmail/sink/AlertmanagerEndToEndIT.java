@@ -42,7 +42,7 @@ class AlertmanagerEndToEndIT {
   Path dir;
 
   @RegisterExtension
-  static final ProviderStubs stubs = new ProviderStubs();
+  final ProviderStubs stubs = new ProviderStubs();
   private LocalServer sink;
   private Process alertmanager;
 

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Pushover and ntfy played by WireMock, answering as the real services do: the test kit's {@link
  * PushoverStandIn} and {@link NtfyStandIn}. A JUnit extension over two {@link WireMockExtension}s
- * ({@code @RegisterExtension static final ProviderStubs stubs = new ProviderStubs();}): both
- * servers start once per class and answer success again before each test. Reads back what each
- * received.
+ * ({@code @RegisterExtension final ProviderStubs stubs = new ProviderStubs();}): an instance field,
+ * so each test gets two fresh servers answering success, and a delivery a test left hanging dies
+ * with its servers. Reads back what each received.
  */
 final class ProviderStubs
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
@@ -56,31 +56,38 @@ final class ProviderStubs
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    pushover.beforeAll(context);
-    ntfy.beforeAll(context);
+    both(server -> server.beforeAll(context));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    pushover.beforeEach(context);
-    ntfy.beforeEach(context);
+    both(server -> server.beforeEach(context));
     answerSuccess();
   }
 
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
-    pushover.afterEach(context);
-    ntfy.afterEach(context);
+    both(server -> server.afterEach(context));
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    pushover.afterAll(context);
-    ntfy.afterAll(context);
+    both(server -> server.afterAll(context));
   }
 
-  /** Pushover and ntfy answering success (the servers were just reset). */
-  private void answerSuccess() {
+  /** One step of a server's JUnit life cycle. */
+  private interface Step {
+    void on(WireMockExtension server) throws Exception;
+  }
+
+  private void both(Step step) throws Exception {
+    step.on(pushover);
+    step.on(ntfy);
+  }
+
+  /** Pushover and ntfy forgetting every stub, scenario and request, then answering success. */
+  private void answerSuccess() throws Exception {
+    both(WireMockExtension::resetAll);
     pushoverAnswers(pushoverAccepted());
     pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(PushoverStandIn.cancelled()));

@@ -27,7 +27,7 @@ class SinkFaultsAndSamplesTest {
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
   @RegisterExtension
-  static final ProviderStubs stubs = new ProviderStubs();
+  final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeEach
   void start() {

@@ -41,7 +41,7 @@ class SsmEndToEndIT {
   private static String endpoint;
 
   @RegisterExtension
-  static final ProviderStubs stubs = new ProviderStubs();
+  final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeAll
   static void startMoto() throws Exception {

@@ -76,6 +76,7 @@ public abstract class TransportTestKit {
 
   @BeforeEach
   void resetProvider() {
+    server.resetAll();
     ticker = new ManualTicker();
     CapturedLogs.clear();
   }

@@ -29,6 +29,7 @@ abstract class HealthchecksServer {
 
   @BeforeEach
   void answerOk() {
+    server.resetAll();
     CapturedLogs.clear();
     server.stubFor(any(anyUrl()).willReturn(HealthchecksStandIn.ok()));
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.spi.Settings;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;

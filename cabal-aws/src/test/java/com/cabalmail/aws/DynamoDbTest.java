@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

@@ -57,6 +57,7 @@ public final class Json {
   /** What writes one JSON document. */
   @FunctionalInterface
   public interface Writer {
+    /** Writes the document through {@code generator}, which the caller flushes and closes. */
     void writeTo(JsonGenerator generator) throws IOException;
   }
 

@@ -1,5 +1,7 @@
 package com.cabalmail.heartbeat;
 
+import static com.cabalmail.alert.testkit.HealthchecksStandIn.answer;
+import static com.cabalmail.alert.testkit.HealthchecksStandIn.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -18,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.http.Deadline;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Ticker;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -75,18 +77,6 @@ class HeartbeatTest {
     server.stubFor(any(anyUrl()).willReturn(ok()));
     CapturedLogs.clear();
     ticker = new ManualTicker();
-  }
-
-  static ResponseDefinitionBuilder ok() {
-    return answer(200, "OK");
-  }
-
-  /** Healthchecks answers text/plain and announces its body limit on every ping. */
-  static ResponseDefinitionBuilder answer(int status, String text) {
-    return aResponse().withStatus(status)
-        .withHeader("Content-Type", "text/plain; charset=utf-8")
-        .withHeader("Ping-Body-Limit", "10000")
-        .withBody(text);
   }
 
   Heartbeat heartbeat(String path) {

@@ -16,8 +16,8 @@ import com.cabalmail.alert.spi.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 10-alert critical group with a slow Pushover (WireMock delays each answer): Pushover's two
@@ -25,12 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ManyAlertsSlowPushoverTest {
 
-  private final ProviderStubs stubs = new ProviderStubs();
-
-  @AfterEach
-  void stop() {
-    stubs.close();
-  }
+  @RegisterExtension final ProviderStubs stubs = new ProviderStubs();
 
   @Test
   void tenCriticalAlertsWithASlowPushoverAreAllDeliveredWithinTheDeadline() {

@@ -16,8 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One nasty alert through Pushover and ntfy (WireMock answering as each does): both channels
@@ -29,12 +29,7 @@ class SameTextOnEveryChannelTest {
   private static final String SUMMARY_START =
       "line 1\u2028line 2\u0085line 3\r\nline 4\rline 5\ttabbed \u202Eevil\u202C 🚨 𝄞 مرحبا ";
 
-  private final ProviderStubs stubs = new ProviderStubs();
-
-  @AfterEach
-  void stop() {
-    stubs.close();
-  }
+  @RegisterExtension final ProviderStubs stubs = new ProviderStubs();
 
   @Test
   void nastyAlertShowsTheSameCharactersOnPushoverAndNtfy() {

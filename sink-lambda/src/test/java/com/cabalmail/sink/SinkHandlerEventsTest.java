@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.WebhookFormat;
+import com.cabalmail.alert.testkit.WebhookSamples;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
 import com.fasterxml.jackson.core.JsonParser;
@@ -46,7 +47,11 @@ class SinkHandlerEventsTest {
         decoder, router, 1 << 20));
   }
 
+  /** A Function URL event under {@code /samples/}, or one of the kit's webhook bodies. */
   static byte[] resource(String name) throws IOException {
+    if (WebhookSamples.ALL.contains(name)) {
+      return WebhookSamples.bytes(name);
+    }
     try (InputStream in = SinkHandlerEventsTest.class.getResourceAsStream("/samples/" + name)) {
       return in.readAllBytes();
     }

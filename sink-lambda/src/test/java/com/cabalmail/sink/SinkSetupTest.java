@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Secret;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.aws.SsmException;
-import com.cabalmail.http.testkit.CapturedLogs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

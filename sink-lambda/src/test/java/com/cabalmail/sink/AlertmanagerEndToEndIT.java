@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to the locally served sink; {@code amtool} fires a group mixing a critical and a warning
  * alert, then resolves it; WireMock plays Pushover and ntfy.
  */
-class AlertmanagerEndToEndTest {
+class AlertmanagerEndToEndIT {
 
   static final String SECRET = "am-e2e-shared-secret-0123456789";
   static final String CRITICAL_SUMMARY = "Postfix deferred queue above 1000 on mail-1 — Zürich ✓";
@@ -40,7 +41,8 @@ class AlertmanagerEndToEndTest {
   @TempDir
   Path dir;
 
-  private ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
   private LocalServer sink;
   private Process alertmanager;
 
@@ -49,9 +51,6 @@ class AlertmanagerEndToEndTest {
     Peers.stop(alertmanager);
     if (sink != null) {
       sink.close();
-    }
-    if (stubs != null) {
-      stubs.close();
     }
   }
 
@@ -83,7 +82,6 @@ class AlertmanagerEndToEndTest {
         "apt-get install prometheus-alertmanager");
     Path amtool = Peers.require("amtool", "apt-get install prometheus-alertmanager");
     CapturedLogs.clear();
-    stubs = new ProviderStubs();
     Map<String, String> env = new HashMap<>(stubs.settings());
     env.put("ALERT_SECRET", SECRET);
     env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");

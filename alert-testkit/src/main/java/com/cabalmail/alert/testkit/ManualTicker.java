@@ -1,4 +1,4 @@
-package com.cabalmail.http.testkit;
+package com.cabalmail.alert.testkit;
 
 import com.cabalmail.http.Ticker;
 import java.time.Duration;

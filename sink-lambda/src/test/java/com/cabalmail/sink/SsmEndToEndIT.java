@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.aws.testkit.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,16 +22,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink against moto's SSM server: the four SecureString parameters are read in one
  * signed GetParameters call at startup, and the stored secret is what callers must send.
  */
-class SsmEndToEndTest {
+class SsmEndToEndIT {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
   static final String PREVIOUS = "previous-shared-secret-rotating-out";
@@ -40,7 +40,8 @@ class SsmEndToEndTest {
   private static MotoServer moto;
   private static String endpoint;
 
-  private ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeAll
   static void startMoto() throws Exception {
@@ -61,14 +62,8 @@ class SsmEndToEndTest {
   }
 
   @BeforeEach
-  void startProviders() {
-    stubs = new ProviderStubs();
+  void clearLogs() {
     CapturedLogs.clear();
-  }
-
-  @AfterEach
-  void stopProviders() {
-    stubs.close();
   }
 
   static void put(String name, String value) throws Exception {

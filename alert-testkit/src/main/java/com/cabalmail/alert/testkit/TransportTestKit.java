@@ -12,36 +12,43 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The behaviour every transport shares, run against each one over real HTTP: a WireMock server
  * stands in for the provider. A transport module extends this class, says how to build its
  * transport against a base URL, which request it sends and what the provider's success answer
- * is, and adds its own provider-specific tests beside.
+ * is, and adds its own provider-specific tests beside. The answers of the providers this
+ * project knows are in {@link PushoverStandIn} and {@link NtfyStandIn}.
+ *
+ * <p>Every test reads the log lines through {@link CapturedLogs}, which fails unless it is the
+ * active SLF4J backend: the kit's "no secret in outcomes or logs" test cannot pass by seeing
+ * no logs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class TransportTestKit {
 
-  /** The stand-in provider, fresh stubs before each test. */
-  protected WireMockServer server;
+  /** The stand-in provider on a free loopback port, stubs and requests reset before each test. */
+  @RegisterExtension
+  protected final WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
   /** Virtual waits: retry tests never sleep. */
   protected ManualTicker ticker;
+
+  /** For subclasses. */
+  protected TransportTestKit() {}
 
   /** The transport under test, sending to {@code baseUrl} through {@code delivery}. */
   protected abstract Transport transport(URI baseUrl, HttpDelivery delivery);
@@ -65,17 +72,6 @@ public abstract class TransportTestKit {
    */
   protected boolean checksSuccessBodies() {
     return true;
-  }
-
-  @BeforeAll
-  void startProvider() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  void stopProvider() {
-    server.stop();
   }
 
   @BeforeEach

@@ -287,8 +287,10 @@ function ref(type, name, attribute) {
   return `\${${type}.${name}.${attribute}}`;
 }
 
+/** The sink's aws_lambda_function: "alert_sink", or the only function there is. */
 function sinkFunctionName(tf) {
   const names = Object.keys(tf.resource?.aws_lambda_function ?? {});
+  if (names.includes("alert_sink")) return "alert_sink";
   return names.length === 1 ? names[0] : undefined;
 }
 
@@ -318,6 +320,7 @@ function statementsOf(doc, where) {
   // not_actions / not_resources grant everything but a list: counted as "*".
   const normalise = (s, forEach, label) => ({
     where: `${where} ${label}`,
+    effect: s.effect ?? "Allow",
     actions: s.not_actions !== undefined ? ["*"] : Array.isArray(s.actions) ? s.actions : [String(s.actions ?? "")],
     resources: s.not_resources !== undefined ? ["*"] : s.resources,
     principals: s.principals,
@@ -330,12 +333,13 @@ function statementsOf(doc, where) {
   return [...fixed, ...dynamic];
 }
 
-/** Every statement of every policy attached to the execution role. */
+/** Every Allow statement of every policy attached to the execution role. */
 function roleStatements(tf) {
   return blocks(tf.resource, "aws_iam_role_policy").flatMap(([name, p]) => {
     const doc = policyDocumentOf(tf, p.policy);
     if (!doc) return [{ where: `aws_iam_role_policy.${name}`, actions: ["*"], resources: ["*"] }];
-    return statementsOf(doc, `aws_iam_role_policy.${name} (data.aws_iam_policy_document.${doc.name})`);
+    return statementsOf(doc, `aws_iam_role_policy.${name} (data.aws_iam_policy_document.${doc.name})`)
+      .filter((s) => s.effect !== "Deny");
   });
 }
 

@@ -101,8 +101,7 @@ public final class WebhookDecoder {
    * The largest body limit allowed: 6 MiB, a Lambda Function URL's request ceiling (a larger
    * body never reaches the sink), within the shared JSON factory's document limit.
    */
-  public static final int LARGEST_MAX_BODY_BYTES =
-      (int) Math.min(6 * 1024 * 1024, Json.MAX_DOCUMENT_LENGTH);
+  public static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
   /** The largest alert limit allowed. */
   public static final int LARGEST_MAX_ALERTS = 100_000;
 

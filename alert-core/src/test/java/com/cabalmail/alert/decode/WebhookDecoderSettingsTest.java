@@ -184,4 +184,9 @@ class WebhookDecoderSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> WebhookDecoder.builder()
             .runbook("kuma/a", URI.create("runbooks/a.md"))).getMessage());
   }
+
+  @Test
+  void theLargestBodyLimitFitsTheSharedJsonFactorysDocumentLimit() {
+    assertTrue(WebhookDecoder.LARGEST_MAX_BODY_BYTES <= com.cabalmail.http.Json.MAX_DOCUMENT_LENGTH);
+  }
 }

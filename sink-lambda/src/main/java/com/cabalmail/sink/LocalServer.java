@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The sink served over plain HTTP on loopback, from the same environment as the Lambda:
  * {@code java -jar sink-lambda.jar [--port N]} (default {@code PORT}, else 8080). With no
- * transport configured it prints routed alerts (the {@code console} transport); with no secret
+ * transport configured (neither {@code ALERT_ROUTES} nor any setting a transport provider on
+ * the class path declares, nor its {@code _PARAM} form) it prints routed alerts (the
+ * {@code console} transport); with no secret
  * configured it generates one for the run and prints it with a ready-to-run {@code curl}.
  *
  * <p>Each connection carries one request and gets its own read deadlines (the head within 5 s
@@ -57,9 +60,15 @@ public final class LocalServer implements AutoCloseable {
     this.sink = sink;
   }
 
-  /** Serves until the process is stopped; exits 1 with the reason when it cannot start. */
+  /**
+   * Serves until the process is stopped; exits 1 with the reason when it cannot start. The one
+   * process-wide choice, a shutdown hook that closes the server, is made here, never by
+   * {@link #run}; no system property is set (each connection gets TCP_NODELAY itself).
+   */
   public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err);
+    int status = run(args, System.getenv(), System.out, System.err,
+        server -> Runtime.getRuntime().addShutdownHook(
+            new Thread(server::close, "cabal-sink-stop")));
     if (status != 0) {
       System.exit(status);
     }
@@ -68,6 +77,15 @@ public final class LocalServer implements AutoCloseable {
   /** Starts serving and returns 0, or prints why not and returns the exit status. */
   static int run(String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err) {
+    return run(args, environment, out, err, server -> { });
+  }
+
+  /**
+   * Starts serving, hands the server to {@code started} (which owns closing it) and returns 0,
+   * or prints why not and returns the exit status.
+   */
+  static int run(String[] args, Map<String, String> environment, PrintStream out,
+      PrintStream err, Consumer<LocalServer> started) {
     int port;
     try {
       port = port(args, environment);
@@ -78,11 +96,10 @@ public final class LocalServer implements AutoCloseable {
     }
     Map<String, String> settings = new LinkedHashMap<>(environment);
     String generated = null;
-    if (isBlank(environment.get(SinkSetup.ALERT_SECRET))
-        && isBlank(environment.get(SinkSetup.SHARED_SECRET_PARAM))) {
+    if (!SinkSetup.hasSharedSecret(environment)) {
       generated = SinkSetup.generateSecret();
       settings.put(SinkSetup.ALERT_SECRET, generated);
-      out.println("No ALERT_SECRET or SHARED_SECRET_PARAM set: this run accepts the generated"
+      out.println("No ALERT_SECRET or ALERT_SECRET_PARAM set: this run accepts the generated"
           + " secret " + generated);
     }
     LocalServer server;
@@ -96,7 +113,7 @@ public final class LocalServer implements AutoCloseable {
       err.println("sink not started: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
+    started.accept(server);
     out.println("Alert sink listening on http://127.0.0.1:" + server.port() + "/ (paths "
         + Sink.PATHS + ", GET /health)");
     if (generated != null) {
@@ -113,10 +130,6 @@ public final class LocalServer implements AutoCloseable {
           + "/");
     }
     return 0;
-  }
-
-  private static boolean isBlank(String value) {
-    return value == null || value.isBlank();
   }
 
   static int port(String[] args, Map<String, String> environment) {

@@ -3,7 +3,7 @@ package com.cabalmail.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +12,9 @@ import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bodies of {@code examples/deploy/tools}, rendered as the tools render them
@@ -34,11 +34,11 @@ class ExampleBodiesTest {
 
   private static final Path TOOLS = Paths.get("..", "examples", "deploy", "tools");
 
-  private ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeEach
   void start() throws Exception {
-    stubs = new ProviderStubs();
     // One request each first: on a loaded machine a stand-in's very first answer can take
     // longer than Pushover's 3 s attempt timeout, which is not what these tests are about.
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
@@ -50,11 +50,6 @@ class ExampleBodiesTest {
     stubs.pushover.resetRequests();
     stubs.ntfy.resetRequests();
     CapturedLogs.clear();
-  }
-
-  @AfterEach
-  void stop() {
-    stubs.close();
   }
 
   private SinkHandler handler() {

@@ -4,6 +4,7 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Text;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,17 +57,17 @@ final class KumaDecoder {
     String source;
     if (certificate.matches()) {
       labels.put(NOTICE, "certificate-expiry");
-      String target = CleanText.line(certificate.group(2).strip());
+      String target = Text.singleLine(certificate.group(2).strip());
       if (!target.isEmpty()) {
         labels.put(BodyReader.httpUrl(target) != null ? MONITOR_URL : HOSTNAME, target);
       }
       labels.put(DAYS_LEFT, certificate.group(4));
-      source = "kuma/" + CleanText.line(certificate.group(1).strip());
+      source = "kuma/" + Text.singleLine(certificate.group(1).strip());
     } else if (domain.matches()) {
       labels.put(NOTICE, "domain-expiry");
-      labels.put(HOSTNAME, CleanText.line(domain.group(1)));
+      labels.put(HOSTNAME, Text.singleLine(domain.group(1)));
       labels.put(DAYS_LEFT, domain.group(2));
-      source = "kuma/" + CleanText.line(domain.group(1));
+      source = "kuma/" + Text.singleLine(domain.group(1));
     } else if (text.isEmpty() || text.endsWith(" Testing") || text.equals("Testing")) {
       // Without a message there is nothing to warn about: the quieter reading, a test.
       labels.put(Labels.TEST, "true");
@@ -91,15 +92,15 @@ final class KumaDecoder {
     Map<String, String> labels = new LinkedHashMap<>();
     String source = "kuma";
     if (monitor != null) {
-      source = "kuma/" + CleanText.line(monitor.name());
+      source = "kuma/" + Text.singleLine(monitor.name());
       if (monitor.url() != null && BodyReader.httpUrl(monitor.url()) != null) {
-        labels.put(MONITOR_URL, CleanText.line(monitor.url().trim()));
+        labels.put(MONITOR_URL, Text.singleLine(monitor.url().trim()));
       }
       if (monitor.hostname() != null && !monitor.hostname().isBlank()) {
-        labels.put(HOSTNAME, CleanText.line(monitor.hostname().trim()));
+        labels.put(HOSTNAME, Text.singleLine(monitor.hostname().trim()));
       }
     }
-    String msg = body.msg == null ? null : CleanText.multiline(body.msg);
+    String msg = body.msg == null ? null : Text.multiLine(body.msg);
     Body.Heartbeat heartbeat = body.heartbeat;
     if (heartbeat == null && monitor == null) {
       return List.of(notice(msg));
@@ -116,8 +117,8 @@ final class KumaDecoder {
     int status = heartbeat.status();
     String summary = msg;
     if (summary == null || summary.isBlank()) {
-      String beat = heartbeat.msg() == null ? "" : CleanText.multiline(heartbeat.msg()).trim();
-      summary = CleanText.line(monitor.name()) + " is " + STATES[status]
+      String beat = heartbeat.msg() == null ? "" : Text.multiLine(heartbeat.msg()).trim();
+      summary = Text.singleLine(monitor.name()) + " is " + STATES[status]
           + (beat.isEmpty() || beat.equals("N/A") ? "" : ": " + beat);
     }
     Severity severity;

@@ -42,9 +42,22 @@ final class NtfyTransport implements Transport {
    */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(2_500);
 
-  /** 429 (ntfy sends no Retry-After), 500 (ntfy's transient 50001) and 502-504 are retried. */
-  static final RetryPolicy POLICY =
-      RetryPolicy.standard().alsoRetrying(500).withAttemptTimeout(ATTEMPT_TIMEOUT);
+  /**
+   * 429 (ntfy sends no Retry-After), 500 (ntfy's transient 50001) and 502-504 are retried; not
+   * the daily-quota 429 (code 42908).
+   */
+  static final RetryPolicy POLICY = retryingAllBut(
+      RetryPolicy.standard().alsoRetrying(500).withAttemptTimeout(ATTEMPT_TIMEOUT));
+
+  /** {@code policy}, except that a daily-quota 429 (42908) is answered at once: it lasts all day. */
+  private static RetryPolicy retryingAllBut(RetryPolicy policy) {
+    return policy.retrying(policy.retryableAnswer().and(answer -> !isDailyQuota(answer)));
+  }
+
+  static boolean isDailyQuota(Exchange answer) {
+    return answer.statusCode() == 429 && NtfyAnswer.parse(answer.body())
+        .map(parsed -> parsed.code() == DAILY_QUOTA).orElse(false);
+  }
 
   private final NtfySettings settings;
   private final HttpDelivery delivery;

@@ -15,10 +15,10 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -435,6 +435,21 @@ class NtfyTransportTest {
     assertEquals(4, outcome.attempts(), "the standard policy's attempts");
     assertTrue(outcome.detail().startsWith("rate limited (42901): limit reached: too many"
         + " requests"), outcome.detail());
+  }
+
+  @Test
+  void dailyQuotaUsedUpIsRejectedAndNotRetried() {
+    answer(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+        .withBody("{\"code\":42908,\"http\":429,\"error\":\"limit reached: daily message"
+            + " quota reached\",\"link\":\"https://ntfy.sh/docs/publish/#limitations\"}"));
+
+    Outcome outcome = deliver(imapDown(), 5);
+
+    assertEquals(Outcome.Kind.REJECTED, outcome.kind(), outcome.detail());
+    assertEquals(1, outcome.attempts(), "a quota that lasts all day is not retried");
+    assertEquals(1, server.findAll(postRequestedFor(urlEqualTo("/"))).size());
+    assertTrue(outcome.detail().startsWith("ntfy's daily message quota is used up (42908: limit"
+        + " reached: daily message quota reached); not retried"), outcome.detail());
   }
 
   @Test

@@ -19,15 +19,10 @@ public final class TestProviders {
   static final List<Sent> SENT = new CopyOnWriteArrayList<>();
 
   /** Needs PAGER_TOKEN; priorities 0..2, quiet 0. */
-  public static final class Pager implements TransportProvider {
+  public static final class Pager extends Named {
     @Override
-    public String name() {
+    String nameOf() {
       return "pager";
-    }
-
-    @Override
-    public Priorities priorities() {
-      return new Priorities(0, 2, 0);
     }
 
     @Override
@@ -43,20 +38,15 @@ public final class TestProviders {
   }
 
   /** Needs nothing; priorities 1..5, quiet 3. */
-  public static final class Feed implements TransportProvider {
+  public static final class Feed extends Named {
     @Override
-    public String name() {
+    String nameOf() {
       return "feed";
     }
 
     @Override
     public Priorities priorities() {
       return new Priorities(1, 5, 3);
-    }
-
-    @Override
-    public Transport create(Settings settings) {
-      return recording(name());
     }
   }
 
@@ -83,24 +73,17 @@ public final class TestProviders {
   }
 
   /** A second provider named "pager", listed only by a test's own class loader. */
-  public static final class PagerTwin implements TransportProvider {
+  public static final class PagerTwin extends Named {
     @Override
-    public String name() {
+    String nameOf() {
       return "pager";
-    }
-
-    @Override
-    public Priorities priorities() {
-      return new Priorities(0, 2, 0);
-    }
-
-    @Override
-    public Transport create(Settings settings) {
-      return recording(name());
     }
   }
 
-  /** Named by {@link #nameOf}, priorities 0..2; listed only by a test's own class loader. */
+  /**
+   * A recording transport named by {@link #nameOf}, priorities 0..2 (quiet 0), needing nothing:
+   * the base of every provider here that does not fail to load.
+   */
   public abstract static class Named implements TransportProvider {
     abstract String nameOf();
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.WarmUp;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -33,16 +34,9 @@ class HttpDeliveryTest {
   ManualTicker ticker;
   HttpDelivery delivery;
 
-  /**
-   * One exchange before the tests: on a loaded machine a cold JVM's first request can outlast
-   * an attempt timeout, and the first test would then see a retry it did not cause.
-   */
   @BeforeAll
   static void warmUp() throws Exception {
-    HttpDelivery.shared().send("warm-up",
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/warm-up")).GET(),
-        RetryPolicy.standard().withMaxAttempts(1).withAttemptTimeout(Duration.ofSeconds(60)),
-        Deadline.after(Duration.ofSeconds(60)));
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @BeforeEach

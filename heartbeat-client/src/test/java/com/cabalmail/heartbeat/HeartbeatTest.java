@@ -19,11 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.Deadline;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Ticker;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -31,8 +30,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -60,16 +57,9 @@ class HeartbeatTest {
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
   ManualTicker ticker;
 
-  /**
-   * One exchange before the tests: on a loaded machine a cold JVM's first request can outlast
-   * an attempt timeout, and the first test would then see a retry it did not cause.
-   */
   @BeforeAll
   static void warmUp() throws Exception {
-    HttpDelivery.shared().send("warm-up",
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/warm-up")).GET(),
-        RetryPolicy.standard().withMaxAttempts(1).withAttemptTimeout(Duration.ofSeconds(60)),
-        Deadline.after(Duration.ofSeconds(60)));
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @BeforeEach

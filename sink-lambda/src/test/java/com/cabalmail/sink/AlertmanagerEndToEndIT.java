@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.Peers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +99,7 @@ class AlertmanagerEndToEndIT {
         "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
         "--cluster.listen-address="), dir.resolve("alertmanager.log"));
     HttpClient client = HttpClient.newHttpClient();
-    ProviderStubs.await(Duration.ofSeconds(30), () -> ready(client, url + "/-/ready"),
+    Peers.await(Duration.ofSeconds(30), () -> ready(client, url + "/-/ready"),
         "Alertmanager ready; log: " + dir.resolve("alertmanager.log"));
 
     List<String> critical = List.of("PostfixQueueBacklog", "severity=critical", "service=mail",
@@ -109,7 +110,7 @@ class AlertmanagerEndToEndIT {
     amtool(amtool, url, critical, null);
     amtool(amtool, url, warning, null);
 
-    ProviderStubs.await(Duration.ofSeconds(30),
+    Peers.await(Duration.ofSeconds(30),
         () -> stubs.pushoverMessages().size() >= 1 && stubs.ntfyMessages().size() >= 2,
         "firing group delivered; log: " + log());
     List<Map<String, String>> pushover = stubs.pushoverMessages();
@@ -134,7 +135,7 @@ class AlertmanagerEndToEndIT {
     String end = Instant.now().plusMillis(1500).toString();
     amtool(amtool, url, critical, end);
     amtool(amtool, url, warning, end);
-    ProviderStubs.await(Duration.ofSeconds(30),
+    Peers.await(Duration.ofSeconds(30),
         () -> stubs.pushoverMessages().size() >= 2 && stubs.ntfyMessages().size() >= 4,
         "resolution delivered; log: " + log());
     assertEquals(List.of(tag), stubs.pushoverCancelledTags(), "the emergency is cancelled");

@@ -22,12 +22,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -185,19 +183,5 @@ final class ProviderStubs
       throw new UncheckedIOException(e);
     }
     return fields;
-  }
-
-  /**
-   * Waits until {@code condition} holds, checking every 50 ms, at most {@code limit}; fails
-   * with {@code what} otherwise.
-   */
-  static void await(Duration limit, BooleanSupplier condition, String what) {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.Peers;
 import com.cabalmail.aws.testkit.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -12,6 +12,7 @@ import com.cabalmail.alert.Route;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Discovery and settings: what fails at startup, and how it is reported. */
 class NtfyProviderTest {
 
-  private static final String TOKEN = NtfyAnswers.TOKEN;
+  private static final String TOKEN = NtfyStandIn.TOKEN;
 
   @Test
   void alertConfigFindsTheNtfyProviderByServiceLoader() {
@@ -184,7 +185,7 @@ class NtfyProviderTest {
   /** The problems of ntfy settings with a base URL and a token, changed by {@code more}. */
   private static List<String> problems(String... more) {
     Map<String, String> values =
-        NtfyAnswers.settings(URI.create("https://ntfy.cabal.example"), "NTFY_TOKEN", null);
+        NtfyFixtures.settings(URI.create("https://ntfy.cabal.example"), "NTFY_TOKEN", null);
     for (int i = 0; i < more.length; i += 2) {
       if (more[i + 1] == null) {
         values.remove(more[i]);

@@ -17,6 +17,7 @@ import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -74,8 +75,8 @@ class NtfyTransportTest {
   }
 
   private Outcome deliver(Alert alert, int priority, Duration budget, String... settings) {
-    NtfyTransport transport = NtfyAnswers.transport(
-        NtfyAnswers.settings(URI.create(server.baseUrl()), settings), HttpDelivery.create(ticker));
+    NtfyTransport transport = NtfyFixtures.transport(
+        NtfyFixtures.settings(URI.create(server.baseUrl()), settings), HttpDelivery.create(ticker));
     return transport.deliver(alert, priority, Deadline.after(budget, ticker));
   }
 
@@ -116,16 +117,16 @@ class NtfyTransportTest {
 
   @Test
   void criticalAlertIsPublishedAsJsonToTheServerRootWithEveryField() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     Outcome outcome = deliver(imapDown(), 5);
 
     assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
-    assertEquals(NtfyAnswers.MESSAGE_ID, outcome.messageId().orElseThrow());
+    assertEquals(NtfyStandIn.MESSAGE_ID, outcome.messageId().orElseThrow());
     assertEquals(1, outcome.attempts());
     LoggedRequest request = lastRequest();
     assertEquals("application/json", request.getHeader("Content-Type"));
-    assertEquals("Bearer " + NtfyAnswers.TOKEN, request.getHeader("Authorization"));
+    assertEquals("Bearer " + NtfyStandIn.TOKEN, request.getHeader("Authorization"));
     Map<String, Object> sent = SentJson.object(request.getBody());
     assertEquals(List.of("topic", "title", "message", "priority", "tags", "click", "actions"),
         List.copyOf(sent.keySet()));
@@ -142,7 +143,7 @@ class NtfyTransportTest {
 
   @Test
   void emojiCjkAndRightToLeftTitleArrivesByteIdentical() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     String source = "kuma/🚨 東京の IMAP ✓ שלום עולם مرحبا 👨‍👩‍👧 e\u0301";
     String summary = "Zürich: 接続が拒否されました — השרת לא עונה 🔥";
 
@@ -160,7 +161,7 @@ class NtfyTransportTest {
 
   @Test
   void resolvedAlertIsMarkedResolvedWithACheckMarkAtTheRoutesPriority() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     Outcome outcome = deliver(Alert.resolved(Severity.CRITICAL, "kuma/IMAP reachable",
         "IMAP on mail-1 answers again").withRunbook(RUNBOOK), 3);
@@ -175,7 +176,7 @@ class NtfyTransportTest {
 
   @Test
   void warningGoesToItsOwnTopicWithItsOwnTags() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(Alert.firing(Severity.WARNING, "alertmanager/DovecotAuthFailuresHigh",
             "IMAP auth failures at 7.2/s"), 3,
@@ -193,7 +194,7 @@ class NtfyTransportTest {
 
   @Test
   void labelTagsFollowTheSettingAndNeverHoldACommaNtfyWouldSplitOn() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(imapDown().withLabel("service", "mail,imap").withLabel("job", "dovecot"), 5,
         "NTFY_LABEL_TAGS", "job,service,absent");
@@ -204,7 +205,7 @@ class NtfyTransportTest {
 
   @Test
   void markdownIsSentOnlyWhenEnabled() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(imapDown(), 5, "NTFY_MARKDOWN", "true");
 
@@ -213,7 +214,7 @@ class NtfyTransportTest {
 
   @Test
   void grafanaLinksBecomeViewActionsAfterTheRunbookAtMostThree() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     String dashboard = "https://grafana.cabal.example/d/mail?orgId=1";
     String silence = "https://grafana.cabal.example/alerting/silence/new?matcher=alertname%3DImap";
     Alert alert = imapDown()
@@ -236,7 +237,7 @@ class NtfyTransportTest {
 
   @Test
   void withoutRunbookTheDashboardIsTheClick() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     String dashboard = "https://grafana.cabal.example/d/mail?orgId=1";
 
     deliver(Alert.firing(Severity.CRITICAL, "grafana/Mail queue", "queue high")
@@ -250,7 +251,7 @@ class NtfyTransportTest {
 
   @Test
   void nonHttpRunbookIsWrittenIntoTheMessageNotSentAsALink() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     Alert alert = Alert.firing(Severity.CRITICAL, "kuma/IMAP reachable", "IMAP down")
         .withRunbook(URI.create("file:///srv/runbooks/imap.md"))
         .withLabel(Labels.DASHBOARD_URL, "javascript:alert(1)");
@@ -267,7 +268,7 @@ class NtfyTransportTest {
 
   @Test
   void truncatedAlertsAreCountedInTheMessage() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(imapDown().withLabel(Labels.TRUNCATED_ALERTS, "3"), 5);
 
@@ -276,7 +277,7 @@ class NtfyTransportTest {
 
   @Test
   void controlCharactersAreReplacedTheSameWayEveryTime() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(Alert.firing(Severity.CRITICAL, "kuma/two\r\nlines\tand\u0000nul",
         "a\u0000b\r\nc\rd\te\u0007f\u007f\u0085g\uD800h"), 5, "NTFY_LABEL_TAGS", "none");
@@ -288,7 +289,7 @@ class NtfyTransportTest {
 
   @Test
   void tenThousandByteSummaryIsCutToTheMessageLimitOnACodePointWithAMarker() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     StringBuilder text = new StringBuilder();
     while (text.toString().getBytes(StandardCharsets.UTF_8).length < 10_000) {
       text.append("disk é 東 🚨 ");
@@ -314,7 +315,7 @@ class NtfyTransportTest {
 
   @Test
   void bodyFullOfCharactersJsonEscapesStaysWithinNtfysJsonLimit() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     String quotes = "\"\\".repeat(5_000);
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("instance", "\"".repeat(200));
@@ -343,7 +344,7 @@ class NtfyTransportTest {
 
   @Test
   void basicAuthIsSentWhenUserAndPasswordAreGiven() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(imapDown(), 5, "NTFY_TOKEN", null, "NTFY_USER", "alerts", "NTFY_PASSWORD", "pässwörd");
 
@@ -354,7 +355,7 @@ class NtfyTransportTest {
 
   @Test
   void withoutCredentialsNoAuthorizationHeaderIsSent() {
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
 
     deliver(imapDown(), 5, "NTFY_TOKEN", null);
 
@@ -363,7 +364,7 @@ class NtfyTransportTest {
 
   @Test
   void baseUrlWithAPathPublishesToThatPathsRoot() {
-    server.stubFor(post(urlEqualTo("/ntfy/")).willReturn(NtfyAnswers.stored()));
+    server.stubFor(post(urlEqualTo("/ntfy/")).willReturn(NtfyStandIn.stored()));
 
     Outcome outcome = deliver(imapDown(), 5, "NTFY_BASE_URL", server.baseUrl() + "/ntfy");
 
@@ -383,7 +384,7 @@ class NtfyTransportTest {
 
   @Test
   void badTokenIsRejectedAtOnceWithNtfysErrorText() {
-    answer(NtfyAnswers.unauthorized());
+    answer(NtfyStandIn.unauthorized());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -394,7 +395,7 @@ class NtfyTransportTest {
 
   @Test
   void forbiddenTopicIsRejectedAtOnce() {
-    answer(NtfyAnswers.forbidden());
+    answer(NtfyStandIn.forbidden());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -405,7 +406,7 @@ class NtfyTransportTest {
 
   @Test
   void tooLargeIsRejectedAtOnce() {
-    answer(NtfyAnswers.jsonTooLarge());
+    answer(NtfyStandIn.jsonTooLarge());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -416,7 +417,7 @@ class NtfyTransportTest {
 
   @Test
   void rateLimitedThenStoredIsSentAfterABackoff() {
-    answerInTurn(NtfyAnswers.tooManyRequests(), NtfyAnswers.stored());
+    answerInTurn(NtfyStandIn.tooManyRequests(), NtfyStandIn.stored());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -427,7 +428,7 @@ class NtfyTransportTest {
 
   @Test
   void rateLimitedEveryTimeFailsAsRateLimited() {
-    answer(NtfyAnswers.tooManyRequests());
+    answer(NtfyStandIn.tooManyRequests());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -454,7 +455,7 @@ class NtfyTransportTest {
 
   @Test
   void internalErrorThenStoredIsSent() {
-    answerInTurn(NtfyAnswers.internalError(), NtfyAnswers.stored());
+    answerInTurn(NtfyStandIn.internalError(), NtfyStandIn.stored());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -464,7 +465,7 @@ class NtfyTransportTest {
 
   @Test
   void internalErrorEveryTimeFailsWithNtfysText() {
-    answer(NtfyAnswers.internalError());
+    answer(NtfyStandIn.internalError());
 
     Outcome outcome = deliver(imapDown(), 5);
 
@@ -475,7 +476,7 @@ class NtfyTransportTest {
 
   @Test
   void hangPastTheDeadlineFailsInTime() {
-    answer(NtfyAnswers.stored().withFixedDelay(10_000));
+    answer(NtfyStandIn.stored().withFixedDelay(10_000));
     long started = System.nanoTime();
 
     Outcome outcome = deliver(imapDown(), 5, Duration.ofMillis(800));
@@ -488,7 +489,7 @@ class NtfyTransportTest {
 
   @Test
   void hungAttemptLeavesRoomForARetryInTheDefaultBudget() {
-    answerInTurn(NtfyAnswers.stored().withFixedDelay(10_000), NtfyAnswers.stored());
+    answerInTurn(NtfyStandIn.stored().withFixedDelay(10_000), NtfyStandIn.stored());
 
     Outcome outcome = deliver(imapDown(), 5, Duration.ofSeconds(7));
 
@@ -532,25 +533,25 @@ class NtfyTransportTest {
   @Test
   void bearerTokenNeverAppearsInOutcomesOrLogs() {
     // A misbehaving proxy in front of ntfy echoes the Authorization header in its error text.
-    answer(NtfyAnswers.error(401, 40101, "bad header Bearer " + NtfyAnswers.TOKEN));
+    answer(NtfyStandIn.error(401, 40101, "bad header Bearer " + NtfyStandIn.TOKEN));
     Outcome rejected = deliver(imapDown(), 5);
     answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
     Outcome failed = deliver(imapDown(), 5);
-    answer(NtfyAnswers.stored());
+    answer(NtfyStandIn.stored());
     Outcome sent = deliver(imapDown(), 5);
 
     assertEquals(Outcome.Kind.REJECTED, rejected.kind());
     assertTrue(rejected.detail().contains("<redacted>"), rejected.detail());
     String everything = rejected + "\n" + failed + "\n" + sent + "\n" + CapturedLogs.text();
-    assertFalse(everything.contains(NtfyAnswers.TOKEN), everything);
-    assertFalse(everything.contains(NtfyAnswers.TOKEN.substring(3)), everything);
+    assertFalse(everything.contains(NtfyStandIn.TOKEN), everything);
+    assertFalse(everything.contains(NtfyStandIn.TOKEN.substring(3)), everything);
   }
 
   @Test
   void basicCredentialsNeverAppearInOutcomes() {
     String basic = Base64.getEncoder()
         .encodeToString("alerts:pässwörd".getBytes(StandardCharsets.UTF_8));
-    answer(NtfyAnswers.error(403, 40301, "no write access for Basic " + basic + " (pässwörd)"));
+    answer(NtfyStandIn.error(403, 40301, "no write access for Basic " + basic + " (pässwörd)"));
 
     Outcome outcome = deliver(imapDown(), 5,
         "NTFY_TOKEN", null, "NTFY_USER", "alerts", "NTFY_PASSWORD", "pässwörd");
@@ -563,10 +564,10 @@ class NtfyTransportTest {
 
   @Test
   void transportDescribesItselfWithoutTheToken() {
-    NtfyTransport transport = NtfyAnswers.transport(
-        NtfyAnswers.settings(URI.create(server.baseUrl())), HttpDelivery.create(ticker));
+    NtfyTransport transport = NtfyFixtures.transport(
+        NtfyFixtures.settings(URI.create(server.baseUrl())), HttpDelivery.create(ticker));
 
-    assertFalse(transport.toString().contains(NtfyAnswers.TOKEN), transport.toString());
+    assertFalse(transport.toString().contains(NtfyStandIn.TOKEN), transport.toString());
   }
 
   private static boolean contains(byte[] haystack, byte[] needle) {

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.TransportTestKit;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -27,7 +28,7 @@ class PushoverKitTest extends TransportTestKit {
 
   @Override
   protected ResponseDefinitionBuilder successAnswer() {
-    return PushoverFixtures.accepted();
+    return PushoverStandIn.accepted();
   }
 
   @Override
@@ -37,6 +38,6 @@ class PushoverKitTest extends TransportTestKit {
 
   @Override
   protected List<String> secrets() {
-    return PushoverFixtures.secrets();
+    return PushoverStandIn.secrets();
   }
 }

@@ -1,7 +1,7 @@
 package com.cabalmail.alert.pushover;
 
-import static com.cabalmail.alert.pushover.PushoverFixtures.TOKEN;
-import static com.cabalmail.alert.pushover.PushoverFixtures.USER;
+import static com.cabalmail.alert.testkit.PushoverStandIn.APP_TOKEN;
+import static com.cabalmail.alert.testkit.PushoverStandIn.USER_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,8 +33,8 @@ class PushoverProviderTest {
   void alertConfigBuildsPushoverForARouteNamingIt() {
     AlertConfig config = AlertConfig.from(Map.of(
         AlertConfig.ROUTES, "critical:pushover=2",
-        PushoverProvider.APP_TOKEN, TOKEN,
-        PushoverProvider.USER_KEY, USER));
+        PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY));
 
     assertTrue(config.transports().get("pushover") instanceof PushoverTransport);
     assertEquals(List.of(new Route("pushover", 2)), config.routes().firing(Severity.CRITICAL));
@@ -46,7 +46,7 @@ class PushoverProviderTest {
   void badSettingsAreReportedTogetherEachNamingItsKey() {
     ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(Map.of(
         AlertConfig.ROUTES, "critical:pushover=2",
-        PushoverProvider.USER_KEY, "not a key " + USER,
+        PushoverProvider.USER_KEY, "not a key " + USER_KEY,
         PushoverProvider.API_URL, "ftp://api.pushover.net",
         PushoverProvider.DEVICE, "my phone",
         "PUSHOVER_SOUND_CRITICAL", "siren!",
@@ -62,13 +62,13 @@ class PushoverProviderTest {
           key + " in " + problems);
     }
     assertEquals(7, problems.size(), problems.toString());
-    assertFalse(e.getMessage().contains(USER), "the user key leaked: " + e.getMessage());
+    assertFalse(e.getMessage().contains(USER_KEY), "the user key leaked: " + e.getMessage());
   }
 
   @Test
   void expireShorterThanRetryIsAProblem() {
-    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
-        PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "300s",
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.EMERGENCY_RETRY, "300s",
         PushoverProvider.EMERGENCY_EXPIRE, "60s"));
 
     assertThrows(ConfigException.class, () -> new PushoverProvider().create(settings));
@@ -80,8 +80,8 @@ class PushoverProviderTest {
 
   @Test
   void fractionalSecondsAreAProblem() {
-    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
-        PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "30500ms"));
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.EMERGENCY_RETRY, "30500ms"));
 
     assertThrows(ConfigException.class, () -> new PushoverProvider().create(settings));
 
@@ -92,12 +92,12 @@ class PushoverProviderTest {
   @Test
   void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
     Map<String, Map<String, String>> cases = Map.of(
-        "PUSHOVER_APP_TOKEN is required", Map.of(PushoverProvider.USER_KEY, USER),
-        "PUSHOVER_USER_KEY is required", Map.of(PushoverProvider.APP_TOKEN, TOKEN),
+        "PUSHOVER_APP_TOKEN is required", Map.of(PushoverProvider.USER_KEY, USER_KEY),
+        "PUSHOVER_USER_KEY is required", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN),
         "PUSHOVER_APP_TOKEN must be", Map.of(PushoverProvider.APP_TOKEN, "bad token",
-            PushoverProvider.USER_KEY, USER),
-        "PUSHOVER_API_URL='ftp://x'", Map.of(PushoverProvider.APP_TOKEN, TOKEN,
-            PushoverProvider.USER_KEY, USER, PushoverProvider.API_URL, "ftp://x"));
+            PushoverProvider.USER_KEY, USER_KEY),
+        "PUSHOVER_API_URL='ftp://x'", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+            PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "ftp://x"));
     cases.forEach((problem, values) -> {
       ConfigException e = assertThrows(ConfigException.class,
           () -> new PushoverProvider().create(Settings.of(values)), problem);
@@ -108,7 +108,7 @@ class PushoverProviderTest {
 
   @Test
   void createThrowsOnlyItsOwnProblems() {
-    Settings settings = Settings.of(Map.of(PushoverProvider.USER_KEY, USER));
+    Settings settings = Settings.of(Map.of(PushoverProvider.USER_KEY, USER_KEY));
     settings.problem("EARLIER problem, not pushover's");
 
     ConfigException e = assertThrows(ConfigException.class,
@@ -120,13 +120,13 @@ class PushoverProviderTest {
 
   @Test
   void typedConfigBuildsATransportAndIsValidatedLikeTheEnvironment() {
-    PushoverConfig config = PushoverConfig.builder(Secret.of(TOKEN), Secret.of(USER))
+    PushoverConfig config = PushoverConfig.builder(Secret.of(APP_TOKEN), Secret.of(USER_KEY))
         .device("phone").sound(Severity.CRITICAL, "siren").build();
     assertTrue(PushoverProvider.transport(config) instanceof PushoverTransport);
-    assertFalse(config.toString().contains(TOKEN), config.toString());
+    assertFalse(config.toString().contains(APP_TOKEN), config.toString());
 
     ConfigException e = assertThrows(ConfigException.class,
-        () -> PushoverConfig.builder(Secret.of("bad token"), Secret.of(USER))
+        () -> PushoverConfig.builder(Secret.of("bad token"), Secret.of(USER_KEY))
             .device("my phone").emergencyRetry(Duration.ofSeconds(10)).build());
     assertEquals(3, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("PUSHOVER_APP_TOKEN must be"), e.getMessage());
@@ -145,8 +145,8 @@ class PushoverProviderTest {
 
   @Test
   void defaultsAreTheRealApiAndPushoversEmergencyBounds() {
-    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
-        PushoverProvider.USER_KEY, USER + "," + TOKEN.toLowerCase(java.util.Locale.ROOT)));
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY + "," + APP_TOKEN.toLowerCase(java.util.Locale.ROOT)));
 
     PushoverSettings read = PushoverSettings.read(settings);
 
@@ -159,8 +159,8 @@ class PushoverProviderTest {
 
   @Test
   void apiUrlKeepsItsPathPrefixForProxies() {
-    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
-        PushoverProvider.USER_KEY, USER, PushoverProvider.API_URL, "http://proxy:8080/pushover/"));
+    Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "http://proxy:8080/pushover/"));
 
     assertEquals("http://proxy:8080/pushover", PushoverSettings.read(settings).apiUrl().toString());
   }

@@ -1,13 +1,13 @@
 package com.cabalmail.alert.pushover;
 
-import static com.cabalmail.alert.pushover.PushoverFixtures.REQUEST_ID;
-import static com.cabalmail.alert.pushover.PushoverFixtures.RECEIPT;
-import static com.cabalmail.alert.pushover.PushoverFixtures.TOKEN;
-import static com.cabalmail.alert.pushover.PushoverFixtures.USER;
-import static com.cabalmail.alert.pushover.PushoverFixtures.accepted;
-import static com.cabalmail.alert.pushover.PushoverFixtures.acceptedEmergency;
 import static com.cabalmail.alert.pushover.PushoverFixtures.form;
-import static com.cabalmail.alert.pushover.PushoverFixtures.json;
+import static com.cabalmail.alert.testkit.PushoverStandIn.APP_TOKEN;
+import static com.cabalmail.alert.testkit.PushoverStandIn.RECEIPT;
+import static com.cabalmail.alert.testkit.PushoverStandIn.REQUEST_ID;
+import static com.cabalmail.alert.testkit.PushoverStandIn.USER_KEY;
+import static com.cabalmail.alert.testkit.PushoverStandIn.accepted;
+import static com.cabalmail.alert.testkit.PushoverStandIn.acceptedEmergency;
+import static com.cabalmail.alert.testkit.PushoverStandIn.json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -28,6 +28,7 @@ import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -150,8 +151,8 @@ class PushoverTransportTest {
     Map<String, String> sent = form(request.getBodyAsString());
     assertEquals(List.of("token", "user", "title", "message", "priority", "url", "url_title",
         "timestamp"), List.copyOf(sent.keySet()));
-    assertEquals(TOKEN, sent.get("token"));
-    assertEquals(USER, sent.get("user"));
+    assertEquals(APP_TOKEN, sent.get("token"));
+    assertEquals(USER_KEY, sent.get("user"));
     assertEquals("[CRITICAL] alertmanager/DiskFull", sent.get("title"));
     assertEquals("Disk /var is 97% full\n\ninstance: imap-1:9100\njob: node", sent.get("message"));
     assertEquals("1", sent.get("priority"));
@@ -304,7 +305,7 @@ class PushoverTransportTest {
     List<LoggedRequest> requests = received();
     assertEquals(2, requests.size());
     assertEquals("/1/receipts/cancel_by_tag/" + tag + ".json", requests.get(0).getUrl());
-    assertEquals(Map.of("token", TOKEN), form(requests.get(0).getBodyAsString()));
+    assertEquals(Map.of("token", APP_TOKEN), form(requests.get(0).getBodyAsString()));
     assertEquals(MESSAGES, requests.get(1).getUrl());
     Map<String, String> recovery = form(requests.get(1).getBodyAsString());
     assertEquals("[RESOLVED] alertmanager/DiskFull", recovery.get("title"));
@@ -511,7 +512,7 @@ class PushoverTransportTest {
 
   @Test
   void invalidTokenIsRejectedWithPushoversTextAndNotRetried() {
-    answer(MESSAGES, PushoverFixtures.invalidToken());
+    answer(MESSAGES, PushoverStandIn.invalidToken());
 
     Outcome outcome = deliver(diskFull(), 1);
 
@@ -525,7 +526,7 @@ class PushoverTransportTest {
 
   @Test
   void invalidUserIsRejectedWithPushoversText() {
-    answer(MESSAGES, PushoverFixtures.invalidUser());
+    answer(MESSAGES, PushoverStandIn.invalidUser());
 
     Outcome outcome = deliver(diskFull(), 1);
 
@@ -537,7 +538,7 @@ class PushoverTransportTest {
 
   @Test
   void quotaUsedUpIsRejectedNotRetriedAndSaysWhenItResets() {
-    answer(MESSAGES, PushoverFixtures.quotaUsedUp());
+    answer(MESSAGES, PushoverStandIn.quotaUsedUp());
 
     Outcome outcome = deliver(diskFull(), 1);
 
@@ -610,7 +611,7 @@ class PushoverTransportTest {
 
   @Test
   void lowQuotaLogsAWarningWithTheResetTime() {
-    answer(MESSAGES, PushoverFixtures.accepted(999));
+    answer(MESSAGES, PushoverStandIn.accepted(999));
 
     deliver(diskFull(), 1);
 
@@ -621,7 +622,7 @@ class PushoverTransportTest {
 
   @Test
   void ampleQuotaLogsNoWarning() {
-    answer(MESSAGES, PushoverFixtures.accepted(1000));
+    answer(MESSAGES, PushoverStandIn.accepted(1000));
 
     deliver(diskFull(), 1);
 
@@ -630,14 +631,14 @@ class PushoverTransportTest {
 
   @Test
   void noSecretInAnyOutcomeOrLogLine() {
-    String echo = "{\"token\":\"invalid\",\"errors\":[\"token " + TOKEN + " for user " + USER
+    String echo = "{\"token\":\"invalid\",\"errors\":[\"token " + APP_TOKEN + " for user " + USER_KEY
         + " is invalid\"],\"status\":0}";
     Alert resolved = diskFull().withStatus(AlertStatus.RESOLVED);
     answer(MESSAGES, json(400, echo));
     deliver(diskFull(), 1);
-    answer(MESSAGES, PushoverFixtures.quotaUsedUp());
+    answer(MESSAGES, PushoverStandIn.quotaUsedUp());
     deliver(diskFull(), 2);
-    answer(MESSAGES, json(200, "not json " + TOKEN));
+    answer(MESSAGES, json(200, "not json " + APP_TOKEN));
     deliver(diskFull(), 1);
     answer(MESSAGES, json(500, echo));
     deliver(diskFull(), 1);
@@ -645,7 +646,7 @@ class PushoverTransportTest {
     deliver(diskFull(), 1);
     server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(json(400, echo)));
-    answer(MESSAGES, PushoverFixtures.accepted(1));
+    answer(MESSAGES, PushoverStandIn.accepted(1));
     deliver(resolved, -1);
     server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(json(503, echo)));
@@ -654,7 +655,7 @@ class PushoverTransportTest {
     String everything = outcomes + "\n" + CapturedLogs.text();
     assertEquals(7, outcomes.size());
     assertTrue(everything.contains("<redacted>"), everything);
-    for (String secret : PushoverFixtures.secrets()) {
+    for (String secret : PushoverStandIn.secrets()) {
       assertFalse(everything.contains(secret), "a secret leaked: " + everything);
     }
   }

@@ -6,7 +6,9 @@
  * retries; {@link com.cabalmail.alert.testkit.CapturedLogs}, an SLF4J backend the kit binds
  * itself; the providers' documented answers ({@link com.cabalmail.alert.testkit.PushoverStandIn},
  * {@link com.cabalmail.alert.testkit.NtfyStandIn}, {@link
- * com.cabalmail.alert.testkit.HealthchecksStandIn}); and recorded webhook bodies ({@link
- * com.cabalmail.alert.testkit.WebhookSamples}).
+ * com.cabalmail.alert.testkit.HealthchecksStandIn}); recorded webhook bodies ({@link
+ * com.cabalmail.alert.testkit.WebhookSamples}); real peer programs for end-to-end tests ({@link
+ * com.cabalmail.alert.testkit.Peers}); and a warm-up exchange ({@link
+ * com.cabalmail.alert.testkit.WarmUp}).
  */
 package com.cabalmail.alert.testkit;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.alert.AlertConfig;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Secret;
@@ -48,5 +49,14 @@ class WebhookProviderTest {
   @Test
   void everyKeyIsDeclared() {
     assertEquals(List.of("WEBHOOK_URL", "WEBHOOK_TOKEN"), new WebhookProvider().settingKeys());
+  }
+
+  @Test
+  void aBadUrlIsReportedByItsKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(Map.of(
+        "ALERT_ROUTES", "critical:webhook=1", "WEBHOOK_URL", "ftp://example.org/x")));
+
+    assertEquals(List.of("WEBHOOK_URL='ftp://example.org/x' must be an absolute http(s) URL"),
+        e.problems());
   }
 }

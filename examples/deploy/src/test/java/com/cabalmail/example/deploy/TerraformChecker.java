@@ -1,11 +1,9 @@
 package com.cabalmail.example.deploy;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import com.cabalmail.alert.testkit.Peers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code examples/deploy/test/check-terraform.mjs} with {@code node} and reads its report.
@@ -41,12 +37,12 @@ final class TerraformChecker {
   /** The checker, ready to run, or a skip (a failure under CI) naming what is missing. */
   static TerraformChecker require() {
     Path testDir = moduleDir().resolve("test");
-    Path node = onPath("node").orElse(null);
+    Path node = Peers.onPath("node").orElse(null);
     if (node == null) {
-      missing("node is not on the PATH: install Node.js 18 or later (Debian: apt-get install nodejs npm)");
+      Peers.missing("node is not on the PATH: install Node.js 18 or later (Debian: apt-get install nodejs npm)");
     }
     if (!Files.isDirectory(testDir.resolve("node_modules/@cdktf/hcl2json"))) {
-      missing("the HCL parser is not installed: run `npm ci` in " + testDir + " (.ci/run does)");
+      Peers.missing("the HCL parser is not installed: run `npm ci` in " + testDir + " (.ci/run does)");
     }
     return new TerraformChecker(node, testDir.resolve("check-terraform.mjs"));
   }
@@ -55,39 +51,12 @@ final class TerraformChecker {
   Report check(List<Path> dirs) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(node.toString(), script.toString()));
     dirs.forEach(dir -> command.add(dir.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      fail("the Terraform checker did not finish within " + LIMIT.toSeconds() + " s");
+    Peers.Finished finished = Peers.exec(command, LIMIT);
+    if (finished.exitCode() > 1) {
+      fail("the Terraform checker could not run (exit " + finished.exitCode() + "):\n"
+          + finished.output());
     }
-    String output = new String(out, StandardCharsets.UTF_8);
-    if (process.exitValue() > 1) {
-      fail("the Terraform checker could not run (exit " + process.exitValue() + "):\n" + output);
-    }
-    return Report.parse(output, process.exitValue());
-  }
-
-  private static void missing(String message) {
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(message + " (CI=true: the Terraform checks may not be skipped)");
-    }
-    assumeTrue(false, message);
-  }
-
-  private static Optional<Path> onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return Report.parse(finished.output(), finished.exitCode());
   }
 
   /**

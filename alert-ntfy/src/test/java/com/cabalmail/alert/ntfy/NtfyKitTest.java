@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.TransportTestKit;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -12,11 +13,11 @@ import java.net.URI;
 import java.util.List;
 
 /** The behaviour every transport shares, run against ntfy. */
-class NtfyTransportKitTest extends TransportTestKit {
+class NtfyKitTest extends TransportTestKit {
 
   @Override
   protected Transport transport(URI baseUrl, HttpDelivery delivery) {
-    return NtfyAnswers.transport(NtfyAnswers.settings(baseUrl), delivery);
+    return NtfyFixtures.transport(NtfyFixtures.settings(baseUrl), delivery);
   }
 
   @Override
@@ -26,7 +27,7 @@ class NtfyTransportKitTest extends TransportTestKit {
 
   @Override
   protected ResponseDefinitionBuilder successAnswer() {
-    return NtfyAnswers.stored();
+    return NtfyStandIn.stored();
   }
 
   @Override
@@ -36,6 +37,6 @@ class NtfyTransportKitTest extends TransportTestKit {
 
   @Override
   protected List<String> secrets() {
-    return List.of(NtfyAnswers.TOKEN);
+    return List.of(NtfyStandIn.TOKEN);
   }
 }

@@ -88,7 +88,15 @@ public final class AlertRouter {
 
   /** Routes every alert of a batch, all deliveries in parallel, within one deadline. */
   public DeliveryReport route(List<Alert> alerts) {
-    Deadline overall = Deadline.after(deadline, ticker);
+    return route(alerts, deadline);
+  }
+
+  /**
+   * Routes every alert of a batch within the router's deadline or {@code atMost}, whichever
+   * ends first: e.g. what is left of a Lambda invocation.
+   */
+  public DeliveryReport route(List<Alert> alerts, Duration atMost) {
+    Deadline overall = Deadline.after(deadline, ticker).atMost(atMost);
     List<Pending> pending = new ArrayList<>();
     for (Alert alert : alerts) {
       List<Route> planned = routes.routesFor(alert);

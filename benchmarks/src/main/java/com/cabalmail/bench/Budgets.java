@@ -1,0 +1,502 @@
+package com.cabalmail.bench;
+
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.AlertConfig;
+import com.cabalmail.alert.AlertRouter;
+import com.cabalmail.alert.RoutingTable;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.http.Deadline;
+import com.cabalmail.http.Json;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+/**
+ * The enforced budgets, in one run ({@code benchmarks/budget.sh}). Cold starts are whole fresh
+ * processes, launched in rotating order within each round so that load on a shared machine hits
+ * every variant alike; each is timed from launch to its response arriving at a loopback Runtime
+ * API (the event is queued before the launch), with peak RSS and CPU read from {@code /proc}
+ * at that moment:
+ *
+ * <ul>
+ *   <li>package: the unzipped {@code sink-lambda-runtime.zip}'s {@code bootstrap} (jlinked JDK
+ *       25, trained AOT cache, {@code AOTMode=on});
+ *   <li>floor, jlink + AOT: {@link RuntimeFloor} on the package's own runtime image with its own
+ *       trained AOT cache: a JVM, a {@code java.net.http} client (default SSLContext and trust
+ *       store) and the Runtime API exchange, no sink code;
+ *   <li>managed: the same sink jar on the stock JDK (its default CDS archive, Lambda's managed
+ *       flags), {@code RuntimeLoop} standing in for AWS's runtime client;
+ *   <li>floor, stock JDK: {@link RuntimeFloor} on that same stock JDK and flags.
+ * </ul>
+ *
+ * Both sinks read their four secrets from a loopback SSM and deliver a critical alert to
+ * loopback Pushover and ntfy. Warm fan-out is measured in this process: a critical alert routed
+ * to Pushover (answering after 20 ms) and ntfy (10 ms), alternating with the Pushover transport
+ * alone. Every ratio is the median of per-round paired ratios; exits 1 when one is over budget.
+ */
+public final class Budgets {
+
+  static final double PACKAGE_BUDGET = 1.3;
+  static final double MANAGED_BUDGET = 1.5;
+  static final double FAN_OUT_BUDGET = 1.1;
+
+  private static final List<String> LAMBDA_FLAGS =
+      List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private static final Duration ANSWER_LIMIT = Duration.ofSeconds(60);
+  private static final String SECRET_PARAM = "/cabal/alert_sink_secret";
+
+  private Budgets() {}
+
+  /** {@code Budgets <unzipped package> <stock JDK's bin/java> <Function URL event file>}. */
+  public static void main(String[] args) throws Exception {
+    System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    Path pkg = Path.of(args[0]).toAbsolutePath();
+    String stockJava = args[1];
+    byte[] event = Files.readAllBytes(Path.of(args[2]));
+    int rounds = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "15"));
+    int warmUp = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "2"));
+    Path work = Files.createTempDirectory("budgets");
+
+    boolean pass;
+    HttpServer ssm = ssm(secret(event));
+    try (TimedRuntimeApi api = TimedRuntimeApi.start();
+        LoopbackProviders providers = LoopbackProviders.start(0, Duration.ZERO, Duration.ZERO)) {
+      Map<String, String> env = environment(api.address(), ssm, providers.baseUrl());
+      Path floorJar = floorJar(work);
+      Path floorCache = work.resolve("floor.aot");
+      List<String> floorFlags = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-XX:-UsePerfData");
+      List<String> train = new ArrayList<>(List.of(pkg.resolve("jre/bin/java").toString(),
+          "-XX:AOTCacheOutput=" + floorCache));
+      train.addAll(floorFlags);
+      train.addAll(List.of("-cp", floorJar.toString(), RuntimeFloor.class.getName()));
+      api.run(train, work, env, event, 3, work.resolve("floor-training.log"), Duration.ofMinutes(5));
+      if (!Files.isRegularFile(floorCache)) {
+        throw new IllegalStateException("the floor's AOT cache was not written: "
+            + Files.readString(work.resolve("floor-training.log")));
+      }
+
+      Map<String, String> packageEnv = new LinkedHashMap<>(env);
+      packageEnv.put("CABAL_AOT_MODE", "on");
+      List<String> floorAot = new ArrayList<>(List.of(pkg.resolve("jre/bin/java").toString(),
+          "-XX:AOTCache=" + floorCache, "-XX:AOTMode=on"));
+      floorAot.addAll(floorFlags);
+      floorAot.addAll(List.of("-cp", floorJar.toString(), RuntimeFloor.class.getName()));
+      List<String> managed = new ArrayList<>(List.of(stockJava));
+      managed.addAll(LAMBDA_FLAGS);
+      managed.addAll(List.of("-cp", pkg.resolve("sink-lambda.jar").toString(),
+          "com.cabalmail.sink.RuntimeLoop"));
+      List<String> floorStock = new ArrayList<>(List.of(stockJava));
+      floorStock.addAll(LAMBDA_FLAGS);
+      floorStock.addAll(List.of("-cp", floorJar.toString(), RuntimeFloor.class.getName()));
+
+      List<Variant> variants = List.of(
+          new Variant("package (bootstrap: jlink + AOT)", List.of(pkg.resolve("bootstrap").toString()),
+              pkg, packageEnv),
+          new Variant("floor, jlink + AOT", floorAot, work, env),
+          new Variant("managed (stock JDK, sink jar)", managed, pkg, env),
+          new Variant("floor, stock JDK", floorStock, work, env));
+      System.out.printf(Locale.ROOT, "cold starts: %d rounds after %d warm-up round(s), %d"
+          + " variants in rotating order; stock JDK: %s%n", rounds, warmUp, variants.size(),
+          stockJava);
+      for (int round = -warmUp; round < rounds; round++) {
+        for (int i = 0; i < variants.size(); i++) {
+          Variant v = variants.get(Math.floorMod(round + i, variants.size()));
+          Path log = work.resolve("variant-" + variants.indexOf(v) + ".log");
+          TimedRuntimeApi.Arrival arrival =
+              api.run(v.command, v.dir, v.env, event, 1, log, ANSWER_LIMIT);
+          String body = arrival.body();
+          boolean isSink = v != variants.get(1) && v != variants.get(3);
+          if (isSink && !body.contains("\"statusCode\":204")) {
+            throw new IllegalStateException(v.name + " did not answer 204: " + body + "\n"
+                + Files.readString(log));
+          }
+          if (round >= 0) {
+            v.add(arrival);
+          }
+        }
+      }
+      System.out.printf(Locale.ROOT, "%-34s %s%n", "launch -> response at the Runtime API",
+          "median ms (min-max)    CPU ms   peak RSS MiB");
+      if ("1".equals(System.getenv("VERBOSE"))) {
+        for (Variant v : variants) {
+          System.out.println("--- last run of " + v.name + ":\n"
+              + Files.readString(work.resolve("variant-" + variants.indexOf(v) + ".log")));
+        }
+      }
+      for (Variant v : variants) {
+        System.out.printf(Locale.ROOT, "  %-32s %6.0f (%4.0f-%4.0f) %8.0f %9.1f%n", v.name,
+            median(v.millis), Collections.min(v.millis), Collections.max(v.millis),
+            median(v.cpuMillis), median(v.rssMib));
+      }
+      double zipMib = Files.exists(pkg.resolve("../sink-lambda-runtime.zip"))
+          ? Files.size(pkg.resolve("../sink-lambda-runtime.zip")) / 1048576.0 : Double.NaN;
+      if (!Double.isNaN(zipMib)) {
+        System.out.printf(Locale.ROOT, "  package zip: %.1f MiB%n", zipMib);
+      }
+
+      FanOut fanOut = fanOut();
+      System.out.printf(Locale.ROOT, "warm fan-out: critical alert to Pushover (20 ms) and ntfy"
+          + " (10 ms), %d calls each, alternating: fan-out median %.2f ms, Pushover alone %.2f ms%n",
+          fanOut.calls, median(fanOut.fanOut), median(fanOut.alone));
+
+      System.out.println("ratios (median of per-round paired ratios; ratio of medians in brackets):");
+      pass = report("package / floor (jlink + AOT)", variants.get(0), variants.get(1),
+          PACKAGE_BUDGET);
+      pass &= report("managed / floor (stock JDK)", variants.get(2), variants.get(3),
+          MANAGED_BUDGET);
+      System.out.printf(Locale.ROOT, "  %-34s %.2f (information: no budget)%n",
+          "managed / floor (jlink + AOT)", pairedRatio(variants.get(2).millis, variants.get(1).millis));
+      pass &= verdict("fan-out / slowest provider", pairedRatio(fanOut.fanOut, fanOut.alone),
+          median(fanOut.fanOut) / median(fanOut.alone), FAN_OUT_BUDGET);
+    } finally {
+      ssm.stop(0);
+      try (java.util.stream.Stream<Path> files = Files.list(work)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(work);
+    }
+    System.out.println(pass ? "BUDGETS MET" : "BUDGET EXCEEDED");
+    System.exit(pass ? 0 : 1);
+  }
+
+  private static boolean report(String name, Variant a, Variant b, double budget) {
+    return verdict(name, pairedRatio(a.millis, b.millis), median(a.millis) / median(b.millis),
+        budget);
+  }
+
+  private static boolean verdict(String name, double ratio, double ofMedians, double budget) {
+    boolean ok = ratio <= budget;
+    System.out.printf(Locale.ROOT, "  %-34s %.2f [%.2f]  budget %.2f  margin %+.0f%%  %s%n",
+        name, ratio, ofMedians, budget, (budget - ratio) / budget * 100, ok ? "PASS" : "FAIL");
+    return ok;
+  }
+
+  /** One way of starting a cold process, and what its runs measured. */
+  private static final class Variant {
+    final String name;
+    final List<String> command;
+    final Path dir;
+    final Map<String, String> env;
+    final List<Double> millis = new ArrayList<>();
+    final List<Double> cpuMillis = new ArrayList<>();
+    final List<Double> rssMib = new ArrayList<>();
+
+    Variant(String name, List<String> command, Path dir, Map<String, String> env) {
+      this.name = name;
+      this.command = command;
+      this.dir = dir;
+      this.env = env;
+    }
+
+    void add(TimedRuntimeApi.Arrival arrival) {
+      millis.add(arrival.millis());
+      cpuMillis.add((double) arrival.cpuMillis());
+      rssMib.add(arrival.peakRssKib() / 1024.0);
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** The median of a[i] / b[i]: pairs measured side by side cancel slow drifts in load. */
+  static double pairedRatio(List<Double> a, List<Double> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      ratios.add(a.get(i) / b.get(i));
+    }
+    return median(ratios);
+  }
+
+  private static Map<String, String> environment(String runtimeApi, HttpServer ssm, URI providers) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.put("TZ", ":UTC");
+    env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDBUDGETCHECK00001");
+    env.put("AWS_SECRET_ACCESS_KEY", "budget-check-secret-access-key");
+    env.put("AWS_SESSION_TOKEN", "budget-check-session-token");
+    env.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + ssm.getAddress().getPort());
+    env.put("SHARED_SECRET_PARAM", SECRET_PARAM);
+    env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
+    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
+    env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
+    env.put("PUSHOVER_API_URL", providers.toString());
+    env.put("NTFY_BASE_URL", providers.toString());
+    env.put("NTFY_TOPIC", "alerts");
+    return env;
+  }
+
+  /** The shared secret the event carries in its {@code x-alert-secret} header. */
+  private static String secret(byte[] event) {
+    String text = new String(event, StandardCharsets.UTF_8);
+    int at = text.indexOf("\"x-alert-secret\"");
+    int start = text.indexOf('"', text.indexOf(':', at) + 1) + 1;
+    return text.substring(start, text.indexOf('"', start));
+  }
+
+  /** SSM's GetParameters answering the four production names, whatever is asked. */
+  private static HttpServer ssm(String sharedSecret) throws IOException {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put(SECRET_PARAM, sharedSecret);
+    values.put("/cabal/pushover_user_key", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
+    values.put("/cabal/pushover_app_token", "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
+    values.put("/cabal/ntfy_publisher_token", "tk_budgetbudgetbudgetbudget0001");
+    byte[] answer = Json.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("Parameters");
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        g.writeStartObject();
+        g.writeStringField("Name", e.getKey());
+        g.writeStringField("Type", "SecureString");
+        g.writeStringField("Value", e.getValue());
+        g.writeNumberField("Version", 1);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("InvalidParameters");
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+    HttpServer server = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/", exchange -> {
+      try (exchange; InputStream in = exchange.getRequestBody()) {
+        in.readAllBytes();
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(answer);
+        }
+      }
+    });
+    server.setExecutor(Executors.newCachedThreadPool(daemon("ssm")));
+    server.start();
+    return server;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** {@link RuntimeFloor} alone in a jar: the floor carries no sink code. */
+  private static Path floorJar(Path work) throws IOException {
+    Path jar = work.resolve("floor.jar");
+    String entry = RuntimeFloor.class.getName().replace('.', '/') + ".class";
+    try (InputStream in = Budgets.class.getResourceAsStream("/" + entry);
+        JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
+      in.transferTo(out);
+      out.closeEntry();
+    }
+    return jar;
+  }
+
+  private record FanOut(int calls, List<Double> fanOut, List<Double> alone) {}
+
+  /** Router fan-out and the slower provider alone, alternating, in this warm JVM. */
+  private static FanOut fanOut() throws IOException {
+    int calls = Integer.parseInt(System.getenv().getOrDefault("FANOUT_CALLS", "150"));
+    try (LoopbackProviders providers = LoopbackProviders.start(0, Duration.ofMillis(20),
+        Duration.ofMillis(10))) {
+      AlertConfig config = AlertConfig.from(
+          Settings.of(FanOutBenchmark.settings(providers.baseUrl())), RoutingTable.DEFAULT,
+          Budgets.class.getClassLoader());
+      AlertRouter router = AlertRouter.create(config);
+      Transport pushover = config.transports().get("pushover");
+      Alert alert = Alert.firing(Severity.CRITICAL, "bench/fan-out", "Postfix deferred queue")
+          .withLabel("instance", "mail-1");
+      List<Double> fanOut = new ArrayList<>();
+      List<Double> alone = new ArrayList<>();
+      for (int i = -calls / 3; i < calls; i++) {
+        long start = System.nanoTime();
+        if (!router.route(alert).allSent()) {
+          throw new IllegalStateException("the stand-ins did not accept the fan-out");
+        }
+        long routed = System.nanoTime();
+        pushover.deliver(alert, 1, Deadline.after(Duration.ofSeconds(5)));
+        long delivered = System.nanoTime();
+        if (i >= 0) {
+          fanOut.add((routed - start) / 1e6);
+          alone.add((delivered - routed) / 1e6);
+        }
+      }
+      return new FanOut(calls, fanOut, alone);
+    }
+  }
+
+  /**
+   * A Runtime API that serves one launched process at a time: hands it the queued event(s),
+   * timestamps the arrival of its last response, reads the process's peak RSS and CPU time
+   * while it waits for the 202, then answers its next {@code next} with 410 so that it exits.
+   */
+  static final class TimedRuntimeApi implements AutoCloseable {
+
+    record Arrival(double millis, long peakRssKib, long cpuMillis, String body) {}
+
+    private static final class Run {
+      final byte[] event;
+      final int events;
+      final long launched;
+      final CompletableFuture<Arrival> answered = new CompletableFuture<>();
+      volatile long pid;
+      int delivered;
+      int responded;
+
+      Run(byte[] event, int events) {
+        this.event = event;
+        this.events = events;
+        this.launched = System.nanoTime();
+      }
+    }
+
+    private final HttpServer server;
+    private volatile Run current;
+
+    private TimedRuntimeApi(HttpServer server) {
+      this.server = server;
+    }
+
+    static TimedRuntimeApi start() throws IOException {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+      HttpServer server = HttpServer.create(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      TimedRuntimeApi api = new TimedRuntimeApi(server);
+      server.createContext("/2018-06-01/runtime/", api::answer);
+      server.setExecutor(Executors.newCachedThreadPool(daemon("runtime-api")));
+      server.start();
+      return api;
+    }
+
+    String address() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Launches {@code command}, serves it {@code events} events, waits for it to exit. */
+    Arrival run(List<String> command, Path dir, Map<String, String> env, byte[] event,
+        int events, Path log, Duration limit) throws Exception {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      Run run = new Run(event, events);
+      current = run;
+      Process process = builder.start();
+      run.pid = process.pid();
+      try {
+        Arrival arrival = run.answered.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new TimeoutException("did not exit");
+        }
+        return arrival;
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(String.join(" ", command) + ": no answer or no exit"
+            + " within " + limit.toSeconds() + " s:\n" + Files.readString(log), e);
+      } finally {
+        process.destroyForcibly();
+        current = null;
+      }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+      long arrived = System.nanoTime();
+      try (exchange; InputStream in = exchange.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        Run run = current;
+        String path = exchange.getRequestURI().getPath();
+        if (path.endsWith("/invocation/next")) {
+          synchronized (this) {
+            if (run == null || run.delivered >= run.events) {
+              exchange.sendResponseHeaders(410, -1);
+              return;
+            }
+            run.delivered++;
+          }
+          exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id",
+              UUID.randomUUID().toString());
+          exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms",
+              Long.toString(System.currentTimeMillis() + 10_000));
+          exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id",
+              "Root=1-6a882542-4c1f7a9e2d3b5c6e7f801234;Sampled=0");
+          exchange.sendResponseHeaders(200, run.event.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(run.event);
+          }
+          return;
+        }
+        if (run != null && path.endsWith("/response") && ++run.responded == run.events) {
+          run.answered.complete(new Arrival((arrived - run.launched) / 1e6,
+              status(run.pid, "VmHWM:"), cpuMillis(run.pid),
+              new String(body, StandardCharsets.UTF_8)));
+        }
+        exchange.sendResponseHeaders(202, -1);
+      }
+    }
+
+    /** A {@code /proc/<pid>/status} value in kB (0 when gone). */
+    private static long status(long pid, String key) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+          if (line.startsWith(key)) {
+            return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+      return 0;
+    }
+
+    /** User + system CPU of the process so far, from {@code /proc/<pid>/stat} (100 Hz ticks). */
+    private static long cpuMillis(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+}

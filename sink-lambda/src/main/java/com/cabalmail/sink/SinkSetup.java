@@ -71,6 +71,13 @@ final class SinkSetup {
   /** The budget of the SSM read: inside Lambda's 10 s init limit with room to spare. */
   static final Duration SSM_BUDGET = Duration.ofSeconds(4);
 
+  /**
+   * System property: {@code false} skips the warm-up thread. The custom-runtime package sets it:
+   * its AOT cache already holds every class loaded and linked, so the warm-up would only run the
+   * same code twice on a CPU-bound cold start.
+   */
+  static final String WARM_UP_PROPERTY = "com.cabalmail.sink.warmUp";
+
   /** The largest request body, in bytes: a Function URL's own request limit. */
   static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -121,9 +128,12 @@ final class SinkSetup {
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
     boolean readsParameters = PARAMETERS.keySet().stream()
         .anyMatch(variable -> !isBlank(environment.get(variable)));
-    Thread warmUp = new Thread(() -> warmUp(!readsParameters, loader), "cabal-sink-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
+    Thread warmUp = null;
+    if (!"false".equals(System.getProperty(WARM_UP_PROPERTY))) {
+      warmUp = new Thread(() -> warmUp(!readsParameters, loader), "cabal-sink-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    }
 
     Map<String, String> values = new HashMap<>(environment);
     List<String> problems = new ArrayList<>();
@@ -147,7 +157,9 @@ final class SinkSetup {
     HttpDelivery.warmUp();
     long built = System.nanoTime();
     try {
-      warmUp.join(SSM_BUDGET.toMillis());
+      if (warmUp != null) {
+        warmUp.join(SSM_BUDGET.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -98,8 +98,9 @@ public final class Budgets {
       Map<String, String> env = environment(api.address(), ssm, providers.baseUrl());
       Path floorJar = floorJar(work);
       Path floorCache = work.resolve("floor.aot");
+      // The package's own JVM flags (its bootstrap): the floor runs on the same kind of runtime.
       List<String> floorFlags = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-XX:-UsePerfData");
+          "-XX:CompileThresholdScaling=4", "-XX:-UsePerfData");
       List<String> train = new ArrayList<>(List.of(pkg.resolve("jre/bin/java").toString(),
           "-XX:AOTCacheOutput=" + floorCache));
       train.addAll(floorFlags);

@@ -1,6 +1,18 @@
 package com.cabalmail.sink;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.cabalmail.alert.testkit.NtfyStandIn;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.http.Json;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,9 +25,10 @@ import java.util.Map;
 
 /**
  * Everything the custom-runtime package talks to, on loopback: the Lambda Runtime API, SSM
- * Parameter Store holding the four production secrets, and Pushover and ntfy (WireMock,
- * answering as the services do). Shared by the AOT training run ({@link RuntimeTraining}) and
- * the package's end-to-end test, so the cache is trained on what the test then checks.
+ * Parameter Store holding the four production secrets, and Pushover and ntfy (WireMock servers
+ * answering as the test kit's {@link PushoverStandIn} and {@link NtfyStandIn} say the services
+ * do). Shared by the AOT training run ({@link RuntimeTraining}), a plain {@code main}, and the
+ * package's end-to-end test, so the cache is trained on what the test then checks.
  */
 final class PackagePeers implements AutoCloseable {
 
@@ -23,22 +36,49 @@ final class PackagePeers implements AutoCloseable {
 
   final RuntimeApiStandIn api;
   final SsmStandIn ssm;
-  final ProviderStubs providers;
+  private final WireMockServer pushover;
+  private final WireMockServer ntfy;
 
-  private PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, ProviderStubs providers) {
+  private PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
+      WireMockServer ntfy) {
     this.api = api;
     this.ssm = ssm;
-    this.providers = providers;
+    this.pushover = pushover;
+    this.ntfy = ntfy;
   }
 
   static PackagePeers start() throws IOException {
     Map<String, String> secrets = new LinkedHashMap<>();
     secrets.put("/cabal/alert_sink_secret", SECRET);
-    secrets.put("/cabal/pushover_user_key", ProviderStubs.PUSHOVER_USER);
-    secrets.put("/cabal/pushover_app_token", ProviderStubs.PUSHOVER_TOKEN);
-    secrets.put("/cabal/ntfy_publisher_token", ProviderStubs.NTFY_TOKEN);
-    return new PackagePeers(RuntimeApiStandIn.start(Clock.systemUTC()), SsmStandIn.start(secrets),
-        new ProviderStubs());
+    secrets.put("/cabal/pushover_user_key", PushoverStandIn.USER_KEY);
+    secrets.put("/cabal/pushover_app_token", PushoverStandIn.APP_TOKEN);
+    secrets.put("/cabal/ntfy_publisher_token", NtfyStandIn.TOKEN);
+    WireMockServer pushover = new WireMockServer(options().dynamicPort());
+    WireMockServer ntfy = new WireMockServer(options().dynamicPort());
+    pushover.start();
+    ntfy.start();
+    PackagePeers peers = new PackagePeers(RuntimeApiStandIn.start(Clock.systemUTC()),
+        SsmStandIn.start(secrets), pushover, ntfy);
+    peers.pushoverAnswers(PushoverStandIn.acceptedEmergency());
+    pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
+        .willReturn(PushoverStandIn.cancelled()));
+    ntfy.stubFor(any(anyUrl()).willReturn(NtfyStandIn.stored()));
+    return peers;
+  }
+
+  /** From now on Pushover answers messages with {@code answer}. */
+  void pushoverAnswers(ResponseDefinitionBuilder answer) {
+    pushover.stubFor(post(urlEqualTo("/1/messages.json")).willReturn(answer));
+  }
+
+  /** Requests Pushover received. */
+  int pushoverRequests() {
+    return pushover.findAll(anyRequestedFor(anyUrl())).size();
+  }
+
+  /** Requests ntfy received. */
+  int ntfyRequests() {
+    return ntfy.findAll(anyRequestedFor(anyUrl())).size();
   }
 
   /**
@@ -64,8 +104,8 @@ final class PackagePeers implements AutoCloseable {
     env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
     env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
     env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
-    env.put("PUSHOVER_API_URL", providers.pushover.baseUrl());
-    env.put("NTFY_BASE_URL", providers.ntfy.baseUrl());
+    env.put("PUSHOVER_API_URL", pushover.baseUrl());
+    env.put("NTFY_BASE_URL", ntfy.baseUrl());
     env.put("NTFY_TOPIC", "alerts");
     return env;
   }
@@ -153,6 +193,7 @@ final class PackagePeers implements AutoCloseable {
   public void close() {
     api.close();
     ssm.close();
-    providers.close();
+    pushover.stop();
+    ntfy.stop();
   }
 }

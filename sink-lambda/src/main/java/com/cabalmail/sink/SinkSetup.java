@@ -12,6 +12,7 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.Ticker;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import java.io.PrintStream;
@@ -83,8 +84,26 @@ final class SinkSetup {
     ParameterStore open(Map<String, String> environment) throws SsmException;
   }
 
+  /**
+   * Lambda's variable saying how this environment was initialised: {@value #SNAP_START} for a
+   * SnapStart function, whose init runs once and is snapshotted, every environment being restored
+   * from the snapshot before its first invocation.
+   */
+  static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+  static final String SNAP_START = "snap-start";
+
+  /**
+   * SSM Parameter Store, credentials from the environment's chain (keys, else the container
+   * credentials endpoint, which is all a SnapStart function gets). Under SnapStart the read goes
+   * through an HTTP client of its own, dropped after the init: the connections it opened (SSM,
+   * the credentials endpoint) are dead after a restore, and the shared client the transports
+   * use opens its first connection only after it.
+   */
   static final ParameterStores SSM = environment -> {
-    SsmParameters client = SsmParameters.fromEnvironment(environment);
+    SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
+        ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
+            HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
+        : SsmParameters.fromEnvironment(environment);
     return client::get;
   };
 

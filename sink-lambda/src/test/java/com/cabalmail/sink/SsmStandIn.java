@@ -26,6 +26,7 @@ final class SsmStandIn implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, String> parameters;
   private final AtomicInteger calls = new AtomicInteger();
+  private volatile String securityToken;
 
   private SsmStandIn(HttpServer server, Map<String, String> parameters) {
     this.server = server;
@@ -53,6 +54,11 @@ final class SsmStandIn implements AutoCloseable {
     return calls.get();
   }
 
+  /** The {@code X-Amz-Security-Token} of the last {@code GetParameters} call, or null. */
+  String securityToken() {
+    return securityToken;
+  }
+
   private void answer(HttpExchange exchange) throws IOException {
     try (exchange; InputStream in = exchange.getRequestBody()) {
       byte[] request = in.readAllBytes();
@@ -68,6 +74,7 @@ final class SsmStandIn implements AutoCloseable {
         body = error("UnknownOperationException", "");
       } else {
         calls.incrementAndGet();
+        securityToken = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
         status = 200;
         body = getParameters(names(request));
       }

@@ -59,9 +59,12 @@ import java.util.jar.JarOutputStream;
  * alone. Every ratio is the median of per-round paired ratios. Cold-start ratios are gated in CPU
  * time always (a cold start is CPU-bound; on a Lambda of up to one vCPU its CPU time is its
  * latency; and CPU time hardly moves when other processes load the machine) and in wall-clock
- * time when the machine is quiet; exits 1 when a gated ratio is over budget.
+ * time when the machine is quiet; exits 1 when a gated ratio is over budget. On a machine that
+ * other processes keep busy (load per CPU above {@value #BUSY_LOAD_PER_CPU}) nothing is gated
+ * (reported only, exit 0) unless {@code STRICT=1}.
  *
- * <p>Environment: {@code ROUNDS} (15), {@code WARMUP} (2), {@code FANOUT_CALLS} (150);
+ * <p>Environment: {@code ROUNDS} (15), {@code WARMUP} (2), {@code FANOUT_CALLS} (150),
+ * {@code STRICT=1} (gate even on a busy machine);
  * {@code VERBOSE=1} prints each variant's last output; {@code EXTRA_JAVA_OPTS} adds JVM flags to
  * every variant (diagnostics); {@code COMPARE_PACKAGE=<unzipped package>} runs another package,
  * and its jar as a managed form, alongside (experiments, reported without a budget).
@@ -73,6 +76,12 @@ public final class Budgets {
   static final double FAN_OUT_BUDGET = 1.1;
   /** Below this 1-minute load average per CPU, wall-clock ratios are gated too. */
   static final double QUIET_LOAD_PER_CPU = 1.0;
+  /**
+   * Above this load average per CPU (at start or end), other processes own the machine: no ratio
+   * measured then means anything (a cold start's CPU time itself grows with cache and scheduler
+   * contention), so nothing is gated unless {@code STRICT=1}.
+   */
+  static final double BUSY_LOAD_PER_CPU = 3.0;
 
   private static final List<String> LAMBDA_FLAGS =
       List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
@@ -92,6 +101,7 @@ public final class Budgets {
     Path work = Files.createTempDirectory("budgets");
 
     boolean pass;
+    double firstLoad = loadPerCpu();
     HttpServer ssm = ssm(secret(event));
     try (TimedRuntimeApi api = TimedRuntimeApi.start();
         LoopbackProviders providers = LoopbackProviders.start(0, Duration.ZERO, Duration.ZERO)) {
@@ -226,6 +236,15 @@ public final class Budgets {
         }
       }
       Files.delete(work);
+    }
+    double loadAtEnd = loadPerCpu();
+    boolean busy = Math.max(loadAtEnd, firstLoad) > BUSY_LOAD_PER_CPU
+        && !"1".equals(System.getenv("STRICT"));
+    if (busy) {
+      System.out.printf(Locale.ROOT, "NOT GATED: the machine is busy (load per CPU %.1f at start,"
+          + " %.1f at end, above %.1f): the ratios above are reported only; rerun on a quieter"
+          + " machine, or with STRICT=1 to gate anyway%n", firstLoad, loadAtEnd, BUSY_LOAD_PER_CPU);
+      System.exit(0);
     }
     System.out.println(pass ? "BUDGETS MET" : "BUDGET EXCEEDED");
     System.exit(pass ? 0 : 1);

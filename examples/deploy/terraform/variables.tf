@@ -3,10 +3,34 @@ variable "control_domain" {
   type        = string
 }
 
+variable "deployment" {
+  description = "\"package\": the custom-runtime zip on provided.al2023 (jlinked JDK 25 + trained AOT cache; handler unused), the measured fastest cold start. \"managed\": the jar on a managed Java runtime (var.runtime), the one that can use SnapStart. See ../README.md."
+  type        = string
+  default     = "package"
+  validation {
+    condition     = contains(["package", "managed"], var.deployment)
+    error_message = "deployment must be \"package\" or \"managed\"."
+  }
+}
+
+variable "package_path" {
+  description = "The custom-runtime package (deployment = \"package\"): JAVA_HOME=<jdk25> ./mvnw -B -q -pl sink-lambda -am -Pruntime package -DskipTests."
+  type        = string
+  default     = "../../../sink-lambda/target/sink-lambda-runtime.zip"
+}
+
 variable "jar_path" {
-  description = "The deployment artifact: the shaded sink jar."
+  description = "The shaded sink jar (deployment = \"managed\")."
   type        = string
   default     = "../../../sink-lambda/target/sink-lambda.jar"
+}
+
+variable "snap_start" {
+  description = "SnapStart on published versions (deployment = \"managed\" only; the Function URL then serves the alias \"live\"). Snapshots idle for 14 days are deleted; secrets are those read when the version was published. See ../README.md."
+  type        = bool
+
+  # Off by default: the package has no SnapStart, and a snapshot is not always wanted.
+  default = false
 }
 
 variable "function_name" {
@@ -15,13 +39,13 @@ variable "function_name" {
 }
 
 variable "runtime" {
-  description = "Managed Java runtime: java17, java21 or java25 all work; see ../README.md for the measured choice."
+  description = "Managed Java runtime (deployment = \"managed\"): java17, java21 or java25 all work; see ../README.md for the measured choice. The package always runs on provided.al2023."
   type        = string
   default     = "java21"
 }
 
 variable "architecture" {
-  description = "x86_64 or arm64: the jar is pure Java."
+  description = "x86_64 or arm64: the jar is pure Java; the package holds a JDK of the machine that built it (x86_64 unless built on arm64)."
   type        = string
   default     = "x86_64"
 }
@@ -44,7 +68,7 @@ variable "reserved_concurrency" {
 }
 
 variable "java_tool_options" {
-  description = "JVM flags; see ../README.md for what each measured flag buys."
+  description = "JVM flags of the managed runtime (the package's bootstrap sets its own); see ../README.md for what each measured flag buys."
   type        = string
   default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 }

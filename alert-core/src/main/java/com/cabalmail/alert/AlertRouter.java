@@ -120,8 +120,18 @@ public final class AlertRouter implements AutoCloseable {
    * @throws IllegalStateException once the router is closed
    */
   public DeliveryReport route(List<Alert> alerts) {
+    return route(alerts, deadline);
+  }
+
+  /**
+   * Routes every alert of a batch within the router's deadline or {@code atMost}, whichever
+   * ends first: e.g. what is left of a Lambda invocation.
+   *
+   * @throws IllegalStateException once the router is closed
+   */
+  public DeliveryReport route(List<Alert> alerts, Duration atMost) {
     requireOpen();
-    Deadline overall = Deadline.after(deadline, ticker);
+    Deadline overall = Deadline.after(deadline, ticker).atMost(atMost);
     List<Pending> pending = new ArrayList<>();
     for (Alert alert : alerts) {
       List<Route> planned = routes.routesFor(alert);

@@ -8,6 +8,7 @@ import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,16 @@ final class Sink {
 
   /** Answers {@code request}; never throws. */
   SinkResponse handle(SinkRequest request) {
+    return handle(request, null);
+  }
+
+  /**
+   * Answers {@code request} with its deliveries bounded by {@code budget} as well as by the
+   * router's own deadline (null: the router's alone); never throws.
+   */
+  SinkResponse handle(SinkRequest request, Duration budget) {
     try {
-      SinkResponse response = dispatch(request);
+      SinkResponse response = dispatch(request, budget);
       if (response.status() >= 400) {
         // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
         log.warn("request {} answered {}: {}", request.requestId(), response.status(),
@@ -71,7 +80,7 @@ final class Sink {
     }
   }
 
-  private SinkResponse dispatch(SinkRequest request) {
+  private SinkResponse dispatch(SinkRequest request, Duration budget) {
     String id = request.requestId();
     String method = request.method().toUpperCase(Locale.ROOT);
     String path = normalise(request.path());
@@ -112,7 +121,8 @@ final class Sink {
     } catch (DecodeException e) {
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
     }
-    DeliveryReport report = router.route(batch.alerts());
+    DeliveryReport report =
+        budget == null ? router.route(batch.alerts()) : router.route(batch.alerts(), budget);
     if (report.allSent()) {
       return SinkResponse.noContent(id);
     }

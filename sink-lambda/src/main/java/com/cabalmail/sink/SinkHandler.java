@@ -4,6 +4,7 @@ import com.cabalmail.alert.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,19 @@ public final class SinkHandler {
     output.flush();
   }
 
+  /**
+   * The custom runtime's entry ({@link RuntimeLoop}): one event's bytes to one response's
+   * bytes, with the deliveries bounded by {@code budget} (what is left of the invocation).
+   */
+  byte[] handle(byte[] event, Duration budget) {
+    return FunctionUrlEvents.write(answer(event, budget));
+  }
+
   SinkResponse answer(byte[] event) {
+    return answer(event, null);
+  }
+
+  private SinkResponse answer(byte[] event, Duration budget) {
     SinkRequest request;
     try {
       request = FunctionUrlEvents.read(event);
@@ -60,6 +73,6 @@ public final class SinkHandler {
       log.warn("request {}: unusable event: {}", id, e.getMessage());
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, e.getMessage());
     }
-    return sink.handle(request);
+    return sink.handle(request, budget);
   }
 }

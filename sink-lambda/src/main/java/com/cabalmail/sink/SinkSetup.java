@@ -12,6 +12,7 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.Ticker;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import java.io.PrintStream;
@@ -64,6 +65,13 @@ final class SinkSetup {
   /** The budget of the SSM read: inside Lambda's 10 s init limit with room to spare. */
   static final Duration SSM_BUDGET = Duration.ofSeconds(4);
 
+  /**
+   * System property: {@code false} skips the warm-up thread. The custom-runtime package sets it:
+   * its AOT cache already holds every class loaded and linked, so the warm-up would only run the
+   * same code twice on a CPU-bound cold start.
+   */
+  static final String WARM_UP_PROPERTY = "com.cabalmail.sink.warmUp";
+
   /** Where secrets named by parameters come from: SSM Parameter Store in production. */
   @FunctionalInterface
   interface ParameterStore {
@@ -76,8 +84,26 @@ final class SinkSetup {
     ParameterStore open(Map<String, String> environment) throws SsmException;
   }
 
+  /**
+   * Lambda's variable saying how this environment was initialised: {@value #SNAP_START} for a
+   * SnapStart function, whose init runs once and is snapshotted, every environment being restored
+   * from the snapshot before its first invocation.
+   */
+  static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+  static final String SNAP_START = "snap-start";
+
+  /**
+   * SSM Parameter Store, credentials from the environment's chain (keys, else the container
+   * credentials endpoint, which is all a SnapStart function gets). Under SnapStart the read goes
+   * through an HTTP client of its own, dropped after the init: the connections it opened (SSM,
+   * the credentials endpoint) are dead after a restore, and the shared client the transports
+   * use opens its first connection only after it.
+   */
   static final ParameterStores SSM = environment -> {
-    SsmParameters client = SsmParameters.fromEnvironment(environment);
+    SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
+        ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
+            HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
+        : SsmParameters.fromEnvironment(environment);
     return client::get;
   };
 
@@ -100,9 +126,12 @@ final class SinkSetup {
     long started = System.nanoTime();
     Map<String, String> parameters = parameters(environment);
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
-    Thread warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
+    Thread warmUp = null;
+    if (!"false".equals(System.getProperty(WARM_UP_PROPERTY))) {
+      warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    }
 
     Map<String, Secret> secrets = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -127,7 +156,9 @@ final class SinkSetup {
     HttpDelivery.warmUp();
     long built = System.nanoTime();
     try {
-      warmUp.join(SSM_BUDGET.toMillis());
+      if (warmUp != null) {
+        warmUp.join(SSM_BUDGET.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

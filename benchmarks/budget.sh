@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The enforced budgets, in one run (com.cabalmail.bench.Budgets): cold starts as whole fresh
+# processes (the custom-runtime package's bootstrap, the managed form on the stock JDK, and the
+# JVM + java.net.http floor under each), and warm fan-out against the slowest provider. Prints
+# medians, min-max, CPU, peak RSS, and the ratios with their budgets and margins; exits 1 when a
+# ratio is over budget:
+#   package / floor (jlink + AOT)   <= 1.3
+#   managed / floor (stock JDK)     <= 1.5
+#   fan-out / slowest provider      <= 1.1
+#
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -q -pl sink-lambda,benchmarks -am -Pruntime package -DskipTests
+#   benchmarks/budget.sh                 # 15 measured rounds after 2 warm-up rounds
+#   ROUNDS=30 WARMUP=3 benchmarks/budget.sh
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+JDK25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+zip=sink-lambda/target/sink-lambda-runtime.zip
+bench=benchmarks/target/benchmarks.jar
+event=sink-lambda/src/test/resources/samples/functionurl-event.json
+for f in "$zip" "$bench" "$event" "$JDK25/bin/java"; do
+  [ -e "$f" ] || { echo "missing $f: JAVA_HOME=$JDK25 ./mvnw -B -q -pl sink-lambda,benchmarks -am -Pruntime package -DskipTests" >&2; exit 2; }
+done
+command -v unzip >/dev/null || { echo "needs unzip" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The deployed layout: unzipped as Lambda unzips it.
+unzip -q "$zip" -d "$work/task"
+ln -s "$(pwd)/$zip" "$work/sink-lambda-runtime.zip"
+echo "machine: $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$JDK25/bin/java" -XX:+UseSerialGC -cp "$bench" com.cabalmail.bench.Budgets \
+  "$work/task" "$JDK25/bin/java" "$event"

@@ -1,0 +1,199 @@
+package com.cabalmail.sink;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.cabalmail.alert.testkit.NtfyStandIn;
+import com.cabalmail.alert.testkit.PushoverStandIn;
+import com.cabalmail.http.Json;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the custom-runtime package talks to, on loopback: the Lambda Runtime API, SSM
+ * Parameter Store holding the four production secrets, and Pushover and ntfy (WireMock servers
+ * answering as the test kit's {@link PushoverStandIn} and {@link NtfyStandIn} say the services
+ * do). Shared by the AOT training run ({@link RuntimeTraining}), a plain {@code main}, and the
+ * package's end-to-end test, so the cache is trained on what the test then checks.
+ */
+final class PackagePeers implements AutoCloseable {
+
+  static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
+
+  final RuntimeApiStandIn api;
+  final SsmStandIn ssm;
+  private final WireMockServer pushover;
+  private final WireMockServer ntfy;
+
+  private PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
+      WireMockServer ntfy) {
+    this.api = api;
+    this.ssm = ssm;
+    this.pushover = pushover;
+    this.ntfy = ntfy;
+  }
+
+  static PackagePeers start() throws IOException {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("/cabal/alert_sink_secret", SECRET);
+    secrets.put("/cabal/pushover_user_key", PushoverStandIn.USER_KEY);
+    secrets.put("/cabal/pushover_app_token", PushoverStandIn.APP_TOKEN);
+    secrets.put("/cabal/ntfy_publisher_token", NtfyStandIn.TOKEN);
+    WireMockServer pushover = new WireMockServer(options().dynamicPort());
+    WireMockServer ntfy = new WireMockServer(options().dynamicPort());
+    pushover.start();
+    ntfy.start();
+    PackagePeers peers = new PackagePeers(RuntimeApiStandIn.start(Clock.systemUTC()),
+        SsmStandIn.start(secrets), pushover, ntfy);
+    peers.pushoverAnswers(PushoverStandIn.acceptedEmergency());
+    pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
+        .willReturn(PushoverStandIn.cancelled()));
+    ntfy.stubFor(any(anyUrl()).willReturn(NtfyStandIn.stored()));
+    return peers;
+  }
+
+  /** From now on Pushover answers messages with {@code answer}. */
+  void pushoverAnswers(ResponseDefinitionBuilder answer) {
+    pushover.stubFor(post(urlEqualTo("/1/messages.json")).willReturn(answer));
+  }
+
+  /** Requests Pushover received. */
+  int pushoverRequests() {
+    return pushover.findAll(anyRequestedFor(anyUrl())).size();
+  }
+
+  /** Requests ntfy received. */
+  int ntfyRequests() {
+    return ntfy.findAll(anyRequestedFor(anyUrl())).size();
+  }
+
+  /**
+   * The environment Lambda would give the function, pointed at these peers: the production
+   * variables (secrets named by {@code *_PARAM}), the Runtime API, credentials and region.
+   */
+  Map<String, String> environment(Path taskRoot) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.put("LANG", "en_US.UTF-8");
+    env.put("TZ", ":UTC");
+    env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+    env.put("_HANDLER", "ignored");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+    env.put(RuntimeApi.ADDRESS, api.address());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDPACKAGETRAINING1");
+    env.put("AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key");
+    env.put("AWS_SESSION_TOKEN", "package-training-session-token");
+    env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
+    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
+    env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
+    env.put("PUSHOVER_API_URL", pushover.baseUrl());
+    env.put("NTFY_BASE_URL", ntfy.baseUrl());
+    env.put("NTFY_TOPIC", "alerts");
+    return env;
+  }
+
+  /** One Function URL event, and the status the sink must answer it with. */
+  record Event(String name, byte[] bytes, int status) {}
+
+  /**
+   * What a production sink sees: every tool's webhook on its path (critical and warning, firing
+   * and resolved, base64 too), a health probe, a wrong secret and a broken body.
+   */
+  static List<Event> events() {
+    Map<String, String> secret = Map.of("x-alert-secret", SECRET);
+    Map<String, String> bearer = Map.of("authorization", "Bearer " + SECRET);
+    return List.of(
+        new Event("direct critical", resource("functionurl-event.json"), 204),
+        new Event("direct critical, base64", resource("functionurl-event-base64.json"), 204),
+        new Event("alertmanager firing", event("POST", "/alertmanager", bearer,
+            resource("alertmanager-firing.json")), 204),
+        new Event("alertmanager resolved", event("POST", "/alertmanager", bearer,
+            resource("alertmanager-resolved.json")), 204),
+        new Event("grafana firing", event("POST", "/grafana", bearer,
+            resource("grafana-firing.json")), 204),
+        new Event("kuma down", event("POST", "/kuma", secret, resource("kuma-down.json")), 204),
+        new Event("healthchecks down", event("POST", "/healthchecks", secret,
+            resource("healthchecks-down.json")), 204),
+        new Event("warning", event("POST", "/", secret, bytes("{\"severity\":\"warning\","
+            + "\"source\":\"kuma/Zürich ✓\",\"summary\":\"IMAP slow on mail-1\"}")), 204),
+        new Event("health", event("GET", "/health", Map.of(), new byte[0]), 200),
+        new Event("wrong secret", event("POST", "/", Map.of("x-alert-secret", "wrong"),
+            bytes("{\"severity\":\"critical\",\"source\":\"x\",\"summary\":\"y\"}")), 401),
+        new Event("broken body", event("POST", "/", secret, bytes("{\"severity\":")), 400));
+  }
+
+  /** A Function URL event (payload 2.0) carrying {@code body} as plain text. */
+  static byte[] event(String method, String path, Map<String, String> headers, byte[] body) {
+    return Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("version", "2.0");
+      g.writeStringField("routeKey", "$default");
+      g.writeStringField("rawPath", path);
+      g.writeStringField("rawQueryString", "");
+      g.writeObjectFieldStart("headers");
+      g.writeStringField("content-type", "application/json");
+      g.writeStringField("host", "k7zq3x5vwe2nmj4hrb6tyc8dfa0gpslu.lambda-url.us-east-1.on.aws");
+      for (Map.Entry<String, String> header : headers.entrySet()) {
+        g.writeStringField(header.getKey(), header.getValue());
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("requestContext");
+      g.writeStringField("accountId", "anonymous");
+      g.writeStringField("requestId", java.util.UUID.randomUUID().toString());
+      g.writeObjectFieldStart("http");
+      g.writeStringField("method", method);
+      g.writeStringField("path", path);
+      g.writeStringField("protocol", "HTTP/1.1");
+      g.writeStringField("sourceIp", "198.51.100.23");
+      g.writeEndObject();
+      g.writeNumberField("timeEpoch", 1787307330000L);
+      g.writeEndObject();
+      if (body.length > 0) {
+        g.writeStringField("body", new String(body, StandardCharsets.UTF_8));
+      }
+      g.writeBooleanField("isBase64Encoded", false);
+      g.writeEndObject();
+    });
+  }
+
+  static byte[] resource(String name) {
+    try (InputStream in = PackagePeers.class.getResourceAsStream("/samples/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("no sample " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    ssm.close();
+    pushover.stop();
+    ntfy.stop();
+  }
+}

@@ -8,8 +8,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
+import com.cabalmail.alert.testkit.WebhookSamples;
 import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -175,6 +177,9 @@ final class PackagePeers implements AutoCloseable {
   }
 
   static byte[] resource(String name) {
+    if (WebhookSamples.ALL.contains(name)) {
+      return WebhookSamples.bytes(name);
+    }
     try (InputStream in = PackagePeers.class.getResourceAsStream("/samples/" + name)) {
       if (in == null) {
         throw new IllegalStateException("no sample " + name);

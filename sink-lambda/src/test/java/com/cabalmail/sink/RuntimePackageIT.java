@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.cabalmail.alert.testkit.Peers;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import java.io.IOException;
 import java.io.InputStream;

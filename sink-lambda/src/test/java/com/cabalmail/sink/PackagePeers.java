@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.WebhookSamples;

@@ -26,6 +26,7 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.alert.testkit.PushoverStandIn;
+import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -62,9 +63,10 @@ class PushoverTransportTest {
   private final List<Outcome> outcomes = new ArrayList<>();
 
   @BeforeAll
-  void startPushover() {
+  void startPushover() throws Exception {
     server = new WireMockServer(options().dynamicPort());
     server.start();
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @AfterAll

@@ -18,6 +18,7 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.alert.testkit.NtfyStandIn;
+import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -53,9 +54,10 @@ class NtfyTransportTest {
   private ManualTicker ticker;
 
   @BeforeAll
-  void startNtfy() {
+  void startNtfy() throws Exception {
     server = new WireMockServer(options().dynamicPort());
     server.start();
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @AfterAll

@@ -29,6 +29,7 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.alert.testkit.PushoverStandIn;
+import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -68,11 +69,7 @@ class PushoverTransportTest {
   void startPushover() throws Exception {
     server = new WireMockServer(options().dynamicPort());
     server.start();
-    // One request first: on a loaded machine a fresh JVM's first exchange with a fresh WireMock
-    // can take longer than Pushover's 3 s attempt timeout, which is not what any test is about.
-    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        URI.create(server.baseUrl() + "/warm-up")).build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding());
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @AfterAll

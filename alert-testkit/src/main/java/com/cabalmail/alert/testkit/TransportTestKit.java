@@ -11,6 +11,7 @@ import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
+import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -72,6 +74,12 @@ public abstract class TransportTestKit {
    */
   protected boolean checksSuccessBodies() {
     return true;
+  }
+
+  /** One exchange before the tests, so that a cold JVM's slow first request is no test's retry. */
+  @BeforeAll
+  void warmUpProvider() throws DeliveryException {
+    WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @BeforeEach

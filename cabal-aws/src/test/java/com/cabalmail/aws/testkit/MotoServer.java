@@ -104,7 +104,8 @@ public final class MotoServer implements AutoCloseable {
         .header("X-Amz-Target", target)
         .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/" + REGION + "/"
             + service + "/aws4_request, SignedHeaders=host, Signature=0")
-        .timeout(Duration.ofSeconds(20))
+        // moto imports a service's code on its first request: slow on a loaded machine
+        .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {

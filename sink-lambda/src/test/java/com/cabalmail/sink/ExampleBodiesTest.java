@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.WarmUp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,11 +42,8 @@ class ExampleBodiesTest {
   void start() throws Exception {
     // One request each first: on a loaded machine a stand-in's very first answer can take
     // longer than Pushover's 3 s attempt timeout, which is not what these tests are about.
-    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     for (String base : List.of(stubs.pushover.baseUrl(), stubs.ntfy.baseUrl())) {
-      client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/warm-up"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+      WarmUp.exchangeOnce(base);
     }
     stubs.pushover.resetRequests();
     stubs.ntfy.resetRequests();

@@ -33,9 +33,7 @@ abstract class HealthchecksServer {
    */
   @org.junit.jupiter.api.BeforeAll
   static void warmUp() throws Exception {
-    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create(server.baseUrl() + "/warm-up")).build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding());
+    com.cabalmail.alert.testkit.WarmUp.exchangeOnce(server.baseUrl());
   }
 
   @BeforeEach

@@ -1,8 +1,10 @@
 package com.cabalmail.alert;
 
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.spi.Transport;
-import com.cabalmail.http.Deadline;
 import com.cabalmail.http.Ticker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,13 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class AlertRouter {
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
-  /** How long past its deadline a transport that ignores it is waited for. */
-  private static final Duration GRACE = Duration.ofMillis(50);
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ThreadFactory DAEMONS = task -> {
     Thread thread = new Thread(task, "cabal-alert-delivery-" + THREADS.incrementAndGet());
@@ -46,12 +42,16 @@ public final class AlertRouter {
     return thread;
   };
 
-  private final RoutingTable routes;
-  private final Map<String, Transport> transports;
-  private final Duration transportTimeout;
-  private final Duration deadline;
-  private final Ticker ticker;
-  private final ExecutorService workers = Executors.newCachedThreadPool(DAEMONS);
+  final RoutingTable routes;
+  final Map<String, Transport> transports;
+  final Duration transportTimeout;
+  final Duration deadline;
+  final Ticker ticker;
+  final ExecutorService workers = Executors.newCachedThreadPool(DAEMONS);
+  final DeliveryLedger ledger;
+  final LedgerPolicy ledgerPolicy;
+  final Clock clock;
+  final PageStormGuard pageStorm;
 
   private AlertRouter(Builder builder) {
     this.routes = builder.routes;
@@ -59,6 +59,10 @@ public final class AlertRouter {
     this.transportTimeout = builder.transportTimeout;
     this.deadline = builder.deadline;
     this.ticker = builder.ticker;
+    this.ledger = builder.ledger;
+    this.ledgerPolicy = builder.ledgerPolicy;
+    this.clock = builder.clock;
+    this.pageStorm = builder.pageStorm;
   }
 
   /** A router for a validated configuration. */
@@ -66,7 +70,10 @@ public final class AlertRouter {
     Builder builder = builder()
         .routes(config.routes())
         .transportTimeout(config.transportTimeout())
-        .deadline(config.deadline());
+        .deadline(config.deadline())
+        .ledgerPolicy(config.ledgerPolicy())
+        .pageStorm(config.pageStorm());
+    config.ledger().ifPresent(builder::ledger);
     config.transports().forEach(builder::transport);
     return builder.build();
   }
@@ -86,91 +93,21 @@ public final class AlertRouter {
     return route(List.of(alert));
   }
 
-  /** Routes every alert of a batch, all deliveries in parallel, within one deadline. */
+  /**
+   * Routes every alert of a batch, all deliveries in parallel, within one deadline. With a
+   * delivery ledger, what was already delivered is skipped and each end is recorded; with the
+   * page storm guard on, a burst of pages becomes one.
+   */
   public DeliveryReport route(List<Alert> alerts) {
-    Deadline overall = Deadline.after(deadline, ticker);
-    List<Pending> pending = new ArrayList<>();
-    for (Alert alert : alerts) {
-      List<Route> planned = routes.routesFor(alert);
-      if (planned.isEmpty()) {
-        pending.add(new Pending(alert, null, null, null));
-        continue;
-      }
-      for (Route route : planned) {
-        Deadline own = overall.atMost(transportTimeout);
-        Transport transport = transports.get(route.transport());
-        Future<Finished> future =
-            workers.submit(() -> deliver(transport, alert, route, own));
-        pending.add(new Pending(alert, route, own, future));
-      }
-    }
-    List<Delivery> deliveries = new ArrayList<>(pending.size());
-    for (Pending p : pending) {
-      Delivery delivery = p.await();
-      logDelivery(delivery);
-      deliveries.add(delivery);
-    }
-    return new DeliveryReport(deliveries);
+    return new DeliveryRun(this, alerts).run();
   }
 
-  private Finished deliver(Transport transport, Alert alert, Route route, Deadline own) {
-    long started = ticker.nanoTime();
-    Outcome outcome;
-    try {
-      outcome = Objects.requireNonNull(
-          transport.deliver(alert, route.priority(), own), "transport returned no outcome");
-    } catch (Throwable t) { // contained: one broken transport never breaks the others
-      outcome = Outcome.failed("transport threw " + t.getClass().getName()
-          + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
-      log.warn("transport '{}' threw while delivering alert {}", route.transport(),
-          alert.fingerprint(), t);
-    }
-    return new Finished(outcome, Duration.ofNanos(ticker.nanoTime() - started));
+  /** The delivery ledger this router records in, if any. */
+  public Optional<DeliveryLedger> ledger() {
+    return Optional.ofNullable(ledger);
   }
 
-  private record Finished(Outcome outcome, Duration elapsed) {}
-
-  private final class Pending {
-    final Alert alert;
-    final Route route;
-    final Deadline deadline;
-    final Future<Finished> future;
-
-    Pending(Alert alert, Route route, Deadline deadline, Future<Finished> future) {
-      this.alert = alert;
-      this.route = route;
-      this.deadline = deadline;
-      this.future = future;
-    }
-
-    Delivery await() {
-      if (route == null) {
-        String why = "no route for " + (alert.isResolved() ? "resolved " : "")
-            + alert.severity().wireName() + " alerts";
-        return new Delivery(alert, Optional.empty(), Outcome.dropped(why), Duration.ZERO);
-      }
-      try {
-        long wait = deadline.remaining().plus(GRACE).toNanos();
-        Finished done = future.get(wait, TimeUnit.NANOSECONDS);
-        return new Delivery(alert, Optional.of(route), done.outcome(), done.elapsed());
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("no outcome within the deadline; delivery abandoned", 0),
-            transportTimeout);
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("interrupted while waiting for the delivery", 0), Duration.ZERO);
-      } catch (ExecutionException e) {
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("delivery failed: " + e.getCause(), 0), Duration.ZERO);
-      }
-    }
-  }
-
-  private static void logDelivery(Delivery d) {
+  static void logDelivery(Delivery d) {
     Outcome o = d.outcome();
     String line = "delivery fingerprint=" + d.alert().fingerprint()
         + " source=" + quote(d.alert().source())
@@ -181,6 +118,8 @@ public final class AlertRouter {
         + " outcome=" + o.kind().wireName()
         + " attempts=" + o.attempts()
         + " ms=" + d.elapsed().toMillis()
+        + (d.ledger() == Delivery.Ledger.OFF ? "" : " ledger=" + d.ledger().wireName())
+        + (d.folded() ? " folded=true" : "")
         + o.messageId().map(id -> " id=" + quote(id)).orElse("")
         + " detail=" + quote(o.detail());
     if (o.isFailure()) {
@@ -213,8 +152,39 @@ public final class AlertRouter {
     private Duration transportTimeout = AlertConfig.DEFAULT_TRANSPORT_TIMEOUT;
     private Duration deadline = AlertConfig.DEFAULT_DEADLINE;
     private Ticker ticker = Ticker.system();
+    private DeliveryLedger ledger;
+    private LedgerPolicy ledgerPolicy = LedgerPolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+    private PageStormGuard pageStorm = PageStormGuard.off();
 
     private Builder() {}
+
+    /**
+     * The delivery ledger to record in ({@code null}: none, the default when built by hand;
+     * {@link AlertRouter#create} uses the configured one).
+     */
+    public Builder ledger(DeliveryLedger store) {
+      this.ledger = store;
+      return this;
+    }
+
+    /** How the ledger is used: repeat window, lease, rejection hold, call timeout. */
+    public Builder ledgerPolicy(LedgerPolicy policy) {
+      this.ledgerPolicy = Objects.requireNonNull(policy, "ledgerPolicy");
+      return this;
+    }
+
+    /** Where wall-clock time for the ledger comes from (tests). */
+    public Builder clock(Clock source) {
+      this.clock = Objects.requireNonNull(source, "clock");
+      return this;
+    }
+
+    /** The page storm guard; off by default when built by hand. */
+    public Builder pageStorm(PageStormGuard guard) {
+      this.pageStorm = Objects.requireNonNull(guard, "pageStorm");
+      return this;
+    }
 
     /** The routing table (required). */
     public Builder routes(RoutingTable table) {
@@ -261,6 +231,10 @@ public final class AlertRouter {
         if (!transports.containsKey(name)) {
           problems.add("the routing table names transport '" + name + "', which was not given");
         }
+      }
+      if (ledger != null && ledgerPolicy.lease().compareTo(transportTimeout) <= 0) {
+        problems.add("the ledger's lease (" + ledgerPolicy.lease().toMillis() + " ms) must be"
+            + " longer than the transport timeout (" + transportTimeout.toMillis() + " ms)");
       }
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);

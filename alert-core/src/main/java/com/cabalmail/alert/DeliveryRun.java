@@ -1,0 +1,515 @@
+package com.cabalmail.alert;
+
+import com.cabalmail.alert.ledger.Claim;
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerEntry;
+import com.cabalmail.alert.ledger.LedgerKey;
+import com.cabalmail.alert.ledger.LedgerPolicy;
+import com.cabalmail.alert.spi.PriorDelivery;
+import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.http.Deadline;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of {@link AlertRouter#route(List)}, in four steps: with a ledger, claim every
+ * (alert, route) and read what a recovery needs to know of its page, all in parallel and each
+ * bounded by the ledger's call timeout; fold a page storm into one page; deliver everything
+ * still to send, in parallel, recording each end in the ledger; and let every recovery (or
+ * new firing) clear the entries of the opposite state, so the next incident notifies again.
+ * A ledger that fails or is slow never stops a delivery: the alert goes out and the delivery
+ * is marked {@link Delivery.Ledger#UNAVAILABLE}.
+ */
+final class DeliveryRun {
+
+  private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
+  /** How long past its deadline a task that ignores it is waited for. */
+  static final Duration GRACE = Duration.ofMillis(50);
+  /** Most summaries a storm page lists one by one. */
+  static final int STORM_LINES = 10;
+
+  private final AlertRouter router;
+  private final DeliveryLedger ledger;
+  private final LedgerPolicy policy;
+  private final Deadline overall;
+  private final List<Leg> legs = new ArrayList<>();
+
+  DeliveryRun(AlertRouter router, List<Alert> alerts) {
+    this.router = router;
+    this.ledger = router.ledger;
+    this.policy = router.ledgerPolicy;
+    this.overall = Deadline.after(router.deadline, router.ticker);
+    for (Alert alert : alerts) {
+      List<Route> planned = router.routes.routesFor(alert);
+      if (planned.isEmpty()) {
+        legs.add(new Leg(alert, null));
+      }
+      for (Route route : planned) {
+        legs.add(new Leg(alert, route));
+      }
+    }
+  }
+
+  DeliveryReport run() {
+    if (ledger != null) {
+      prepare();
+    }
+    List<Leg> folded = foldStorm();
+    deliver(folded);
+    if (ledger != null) {
+      clearOppositeStates();
+    }
+    List<Delivery> deliveries = new ArrayList<>(legs.size());
+    for (Leg leg : legs) {
+      Delivery delivery = leg.delivery();
+      AlertRouter.logDelivery(delivery);
+      deliveries.add(delivery);
+    }
+    return new DeliveryReport(deliveries);
+  }
+
+  // ---- step 1: claims -------------------------------------------------------------------
+
+  private void prepare() {
+    // One deadline for every claim of the call: the ledger delays the deliveries by at most
+    // one call timeout, however many alerts and routes there are.
+    Deadline claimsBy = callDeadline();
+    Map<Leg, Future<Void>> claims = new IdentityHashMap<>();
+    for (Leg leg : legs) {
+      if (leg.route != null) {
+        leg.key = LedgerKey.of(leg.alert, leg.route.transport());
+        leg.claimId = newClaimId();
+        claims.put(leg, router.workers.submit(() -> claim(leg, claimsBy)));
+      }
+    }
+    for (Map.Entry<Leg, Future<Void>> entry : claims.entrySet()) {
+      String failure = await(entry.getValue(), claimsBy.remaining());
+      if (failure != null) {
+        entry.getKey().unavailable("no answer within " + policy.callTimeout().toMillis()
+            + " ms");
+        abandon(entry.getValue());
+      }
+    }
+  }
+
+  private Void claim(Leg leg, Deadline deadline) {
+    Instant now = router.clock.instant();
+    try {
+      if (leg.alert.isResolved()) {
+        leg.prior = prior(ledger.find(leg.key.withStatus(AlertStatus.FIRING), deadline), now);
+      }
+      LedgerEntry claim = LedgerEntry.claim(leg.key, leg.claimId, now, now.plus(policy.lease()));
+      Claim answer = ledger.claim(claim, now, deadline);
+      if (answer instanceof Claim.Granted) {
+        leg.granted(((Claim.Granted) answer).entry());
+      } else {
+        leg.held(((Claim.Held) answer).holder());
+      }
+    } catch (RuntimeException e) {
+      leg.unavailable(describe(e));
+      log.warn("ledger '{}' unavailable for {}: {}; delivering without it", ledger.name(),
+          leg.key, describe(e));
+    }
+    return null;
+  }
+
+  private static PriorDelivery prior(Optional<LedgerEntry> entry, Instant now) {
+    if (entry.isEmpty() || !entry.get().isLive(now)) {
+      return PriorDelivery.unknown();
+    }
+    switch (entry.get().state()) {
+      case DELIVERED:
+        return PriorDelivery.delivered(entry.get().handle().orElse(null));
+      case REJECTED:
+        return PriorDelivery.notDelivered();
+      default:
+        return PriorDelivery.unknown(); // a page still being sent: it may go out
+    }
+  }
+
+  // ---- step 2: the storm guard -----------------------------------------------------------
+
+  /** The legs folded into one page, or an empty list. */
+  private List<Leg> foldStorm() {
+    PageStormGuard guard = router.pageStorm;
+    if (!guard.isOn()) {
+      return List.of();
+    }
+    List<Leg> pages = new ArrayList<>();
+    for (Leg leg : legs) {
+      if (leg.route != null && leg.toSend() && !leg.alert.isResolved()
+          && leg.route.transport().equals(guard.transport())) {
+        pages.add(leg);
+      }
+    }
+    if (pages.size() <= guard.limit()) {
+      return List.of();
+    }
+    pages.forEach(leg -> leg.folded = true);
+    return pages;
+  }
+
+  /** The one page that stands for {@code folded}: counts, sources, the first summaries. */
+  static Alert stormPage(List<Leg> folded) {
+    Severity worst = Severity.INFO;
+    Map<String, Integer> bySource = new LinkedHashMap<>();
+    Map<Severity, Integer> bySeverity = new LinkedHashMap<>();
+    Map<String, String> fingerprints = new java.util.TreeMap<>();
+    Instant first = null;
+    for (Leg leg : folded) {
+      Alert a = leg.alert;
+      worst = a.severity().compareTo(worst) < 0 ? a.severity() : worst;
+      bySource.merge(a.source(), 1, Integer::sum);
+      bySeverity.merge(a.severity(), 1, Integer::sum);
+      fingerprints.put(a.fingerprint(), "");
+      if (a.startsAt().isPresent() && (first == null || a.startsAt().get().isBefore(first))) {
+        first = a.startsAt().get();
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(folded.size()).append(" alerts at once (");
+    List<String> counts = new ArrayList<>();
+    for (Severity s : Severity.values()) {
+      if (bySeverity.containsKey(s)) {
+        counts.add(bySeverity.get(s) + " " + s.wireName());
+      }
+    }
+    text.append(String.join(", ", counts)).append("); each also goes on its own to the other"
+        + " channels.\nSources: ");
+    List<String> sources = new ArrayList<>();
+    bySource.forEach((source, n) -> sources.add(n == 1 ? source : source + " \u00d7" + n));
+    text.append(String.join(", ", sources));
+    int listed = 0;
+    for (Leg leg : folded) {
+      if (listed == STORM_LINES) {
+        text.append("\n+").append(folded.size() - listed).append(" more");
+        break;
+      }
+      text.append("\n\u2022 ").append(leg.alert.summary());
+      listed++;
+    }
+    return new Alert(worst, "page storm: " + folded.size() + " alerts", text.toString(),
+        Optional.empty(), Map.of(), AlertStatus.FIRING, Optional.ofNullable(first),
+        Alert.derivedFingerprint("page storm", fingerprints));
+  }
+
+  // ---- step 3: deliveries ----------------------------------------------------------------
+
+  private void deliver(List<Leg> folded) {
+    Map<Leg, Future<Void>> running = new IdentityHashMap<>();
+    Set<Leg> foldSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    foldSet.addAll(folded);
+    Deadline own = overall.atMost(router.transportTimeout);
+    for (Leg leg : legs) {
+      if (leg.route == null) {
+        String why = "no route for " + (leg.alert.isResolved() ? "resolved " : "")
+            + leg.alert.severity().wireName() + " alerts";
+        leg.end(Outcome.dropped(why), Duration.ZERO);
+      } else if (!leg.toSend()) {
+        leg.end(heldOutcome(leg), Duration.ZERO);
+      } else if (!foldSet.contains(leg)) {
+        Transport transport = router.transports.get(leg.route.transport());
+        running.put(leg, router.workers.submit(() -> {
+          Finished done = send(transport, leg.alert, leg.route.priority(), leg.prior,
+              own, leg.route.transport());
+          record(leg, done.outcome);
+          leg.end(done.outcome, done.elapsed);
+          return null;
+        }));
+      }
+    }
+    Future<Void> storm = null;
+    if (!folded.isEmpty()) {
+      storm = router.workers.submit(() -> {
+        sendStorm(folded, own);
+        return null;
+      });
+    }
+    Duration extra = ledger == null ? Duration.ZERO : policy.callTimeout();
+    for (Map.Entry<Leg, Future<Void>> entry : running.entrySet()) {
+      String failure = await(entry.getValue(), own.remaining().plus(extra));
+      if (failure != null) {
+        entry.getKey().endIfOpen(Outcome.failed(failure, 0), router.transportTimeout);
+        abandon(entry.getValue());
+      }
+    }
+    if (storm != null) {
+      String failure = await(storm, own.remaining().plus(extra));
+      if (failure != null) {
+        for (Leg leg : folded) {
+          leg.endIfOpen(Outcome.failed(failure, 0), router.transportTimeout);
+        }
+        abandon(storm);
+      }
+    }
+  }
+
+  private void sendStorm(List<Leg> folded, Deadline own) {
+    String transportName = router.pageStorm.transport();
+    Alert page = stormPage(folded);
+    int priority = folded.stream().mapToInt(leg -> leg.route.priority()).max().orElseThrow();
+    Finished done = send(router.transports.get(transportName), page, priority,
+        PriorDelivery.unknown(), own, transportName);
+    Outcome o = done.outcome;
+    // The summary's handle (an emergency receipt) is not given to the folded alerts: one
+    // recovering must not cancel the page that stands for all of them.
+    Outcome each = new Outcome(o.kind(), o.messageId(), "folded with " + (folded.size() - 1)
+        + " other alerts into one page (the storm guard's limit is " + router.pageStorm.limit()
+        + "): " + o.detail(), o.attempts());
+    log.warn("page storm: {} alerts folded into one {} page: {}", folded.size(), transportName,
+        o.kind().wireName());
+    for (Leg leg : folded) {
+      record(leg, each);
+      leg.end(each, done.elapsed);
+    }
+  }
+
+  private Finished send(Transport transport, Alert alert, int priority, PriorDelivery prior,
+      Deadline own, String name) {
+    long started = router.ticker.nanoTime();
+    Outcome outcome;
+    try {
+      outcome = Objects.requireNonNull(transport.deliver(alert, priority, own, prior),
+          "transport returned no outcome");
+    } catch (Throwable t) { // contained: one broken transport never breaks the others
+      outcome = Outcome.failed("transport threw " + t.getClass().getName()
+          + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
+      log.warn("transport '{}' threw while delivering alert {}", name, alert.fingerprint(), t);
+    }
+    return new Finished(outcome, Duration.ofNanos(router.ticker.nanoTime() - started));
+  }
+
+  /** Records how a claimed delivery ended: delivered, rejected for a while, or released. */
+  private void record(Leg leg, Outcome outcome) {
+    if (ledger == null || leg.key == null) {
+      return;
+    }
+    Instant now = router.clock.instant();
+    LedgerEntry granted = leg.claimEntry();
+    Instant claimed = granted == null ? now : granted.recorded();
+    LedgerEntry base = granted != null ? granted
+        : LedgerEntry.claim(leg.key, leg.claimId, claimed, claimed.plus(policy.lease()));
+    try {
+      switch (outcome.kind()) {
+        case SENT:
+          ledger.settle(base.settled(LedgerEntry.State.DELIVERED, now,
+              claimed.plus(policy.repeatWindow()), outcome.messageId(), outcome.handle(),
+              outcome.detail()), callDeadline());
+          leg.sentNow = true;
+          break;
+        case REJECTED:
+          ledger.settle(base.settled(LedgerEntry.State.REJECTED, now,
+              now.plus(policy.rejectionHold()), Optional.empty(), Optional.empty(),
+              outcome.detail()), callDeadline());
+          break;
+        default:
+          ledger.release(leg.key, leg.claimId, callDeadline());
+      }
+    } catch (RuntimeException e) {
+      if (outcome.kind() == Outcome.Kind.SENT) {
+        leg.sentNow = true;
+      }
+      leg.unavailable("could not record the " + outcome.kind().wireName() + " delivery: "
+          + describe(e));
+      log.warn("ledger '{}' could not record {} as {}: {}", ledger.name(), leg.key,
+          outcome.kind().wireName(), describe(e));
+    }
+  }
+
+  private Outcome heldOutcome(Leg leg) {
+    LedgerEntry holder = leg.holderEntry();
+    switch (holder.state()) {
+      case DELIVERED:
+        return Outcome.alreadyDelivered(holder.messageId().orElse(null),
+            "already delivered at " + holder.recorded() + "; repeats are held back until "
+                + holder.expires());
+      case REJECTED:
+        return Outcome.rejected("rejected at " + holder.recorded() + " and not resent before "
+            + holder.expires() + ": " + holder.detail(), 0);
+      default:
+        return Outcome.failed("another request is delivering this alert through '"
+            + leg.route.transport() + "' right now (claimed at " + holder.recorded()
+            + ", lease until " + holder.expires() + "); a retry learns the result", 0);
+    }
+  }
+
+  // ---- step 4: a change of state clears the opposite state's entries --------------------
+
+  private void clearOppositeStates() {
+    Map<Alert, Boolean> changed = new IdentityHashMap<>();
+    for (Leg leg : legs) {
+      boolean change = leg.route == null || leg.sentNow;
+      changed.merge(leg.alert, change, Boolean::logicalOr);
+    }
+    List<Future<Void>> clears = new ArrayList<>();
+    Deadline clearBy = callDeadline();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Map.Entry<Alert, Boolean> entry : changed.entrySet()) {
+      if (!entry.getValue()) {
+        continue;
+      }
+      Alert alert = entry.getKey();
+      AlertStatus opposite = alert.isResolved() ? AlertStatus.FIRING : AlertStatus.RESOLVED;
+      for (Route route : router.routes.routesFor(alert.withStatus(opposite))) {
+        LedgerKey key = new LedgerKey(alert.fingerprintToken(), opposite, route.transport());
+        if (seen.add(key.id())) {
+          clears.add(router.workers.submit(() -> {
+            try {
+              ledger.forget(key, clearBy);
+            } catch (RuntimeException e) {
+              log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
+            }
+            return null;
+          }));
+        }
+      }
+    }
+    for (Future<Void> clear : clears) {
+      if (await(clear, clearBy.remaining()) != null) {
+        abandon(clear);
+      }
+    }
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------
+
+  private Deadline callDeadline() {
+    return Deadline.after(policy.callTimeout(), router.ticker);
+  }
+
+  /**
+   * Waits for {@code task}; null when it finished, else why not. A task not finished is left
+   * running: the caller records its end first, then {@link #abandon}s it, so that a result
+   * arriving late cannot overwrite the failure reported.
+   */
+  private static String await(Future<?> task, Duration limit) {
+    try {
+      task.get(limit.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS);
+      return null;
+    } catch (TimeoutException e) {
+      return "no outcome within the deadline; delivery abandoned";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while waiting for the delivery";
+    } catch (ExecutionException e) {
+      return "delivery failed: " + e.getCause();
+    }
+  }
+
+  private static void abandon(Future<?> task) {
+    task.cancel(true);
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static String newClaimId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+        + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+  }
+
+  private record Finished(Outcome outcome, Duration elapsed) {}
+
+  private enum LegState { GRANTED, HELD, UNAVAILABLE }
+
+  /** One (alert, route) of the call, or one alert no route took. */
+  static final class Leg {
+    final Alert alert;
+    final Route route;
+    LedgerKey key;
+    String claimId;
+    private LegState state;
+    private LedgerEntry claim;
+    private LedgerEntry holder;
+    private String unavailableWhy;
+    volatile PriorDelivery prior = PriorDelivery.unknown();
+    volatile boolean folded;
+    volatile boolean sentNow;
+    private Delivery delivery;
+
+    Leg(Alert alert, Route route) {
+      this.alert = alert;
+      this.route = route;
+    }
+
+    /** The claim was granted, unless the leg was already given up on. */
+    synchronized void granted(LedgerEntry entry) {
+      if (state == null) {
+        claim = entry;
+        state = LegState.GRANTED;
+      }
+    }
+
+    /** Someone holds the key, unless the leg was already given up on. */
+    synchronized void held(LedgerEntry entry) {
+      if (state == null) {
+        holder = entry;
+        state = LegState.HELD;
+      }
+    }
+
+    /** The ledger failed this leg: before sending (if undecided) or while recording. */
+    synchronized void unavailable(String why) {
+      if (state == null || state == LegState.GRANTED) {
+        unavailableWhy = why;
+        state = LegState.UNAVAILABLE;
+      }
+    }
+
+    synchronized Delivery delivery() {
+      return delivery;
+    }
+
+    synchronized LedgerEntry claimEntry() {
+      return claim;
+    }
+
+    synchronized LedgerEntry holderEntry() {
+      return holder;
+    }
+
+    /** Whether this leg is sent now: no ledger, a granted claim, or an unavailable ledger. */
+    synchronized boolean toSend() {
+      return state != LegState.HELD;
+    }
+
+    synchronized void end(Outcome outcome, Duration elapsed) {
+      if (delivery != null) {
+        return;
+      }
+      Delivery.Ledger use = state == null ? Delivery.Ledger.OFF
+          : state == LegState.UNAVAILABLE ? Delivery.Ledger.UNAVAILABLE
+          : Delivery.Ledger.RECORDED;
+      Outcome reported = outcome;
+      if (use == Delivery.Ledger.UNAVAILABLE) {
+        reported = outcome.withDetail(outcome.detail() + (outcome.detail().isEmpty() ? "" : "; ")
+            + "ledger unavailable (" + unavailableWhy + "): not protected against repeats");
+      }
+      delivery = new Delivery(alert, Optional.ofNullable(route), reported, elapsed, use,
+          folded);
+    }
+
+    void endIfOpen(Outcome outcome, Duration elapsed) {
+      end(outcome, elapsed);
+    }
+  }
+}

@@ -96,7 +96,11 @@ final class DeliveryRun {
       if (leg.route != null) {
         leg.key = LedgerKey.of(leg.alert, leg.route.transport());
         leg.claimId = newClaimId();
-        claims.put(leg, router.workers.submit(() -> claim(leg, claimsBy)));
+        if (ledger.answersAtOnce()) {
+          claim(leg, claimsBy);
+        } else {
+          claims.put(leg, router.workers.submit(() -> claim(leg, claimsBy)));
+        }
       }
     }
     for (Map.Entry<Leg, Future<Void>> entry : claims.entrySet()) {
@@ -370,14 +374,19 @@ final class DeliveryRun {
       for (Route route : router.routes.routesFor(alert.withStatus(opposite))) {
         LedgerKey key = new LedgerKey(alert.fingerprintToken(), opposite, route.transport());
         if (seen.add(key.id())) {
-          clears.add(router.workers.submit(() -> {
+          Callable<Void> clear = () -> {
             try {
               ledger.forget(key, clearBy);
             } catch (RuntimeException e) {
               log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
             }
             return null;
-          }));
+          };
+          if (ledger.answersAtOnce()) {
+            run(clear);
+          } else {
+            clears.add(router.workers.submit(clear));
+          }
         }
       }
     }
@@ -410,6 +419,14 @@ final class DeliveryRun {
       return "interrupted while waiting for the delivery";
     } catch (ExecutionException e) {
       return "delivery failed: " + e.getCause();
+    }
+  }
+
+  private static void run(Callable<Void> task) {
+    try {
+      task.call();
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // the tasks run here catch their own failures
     }
   }
 

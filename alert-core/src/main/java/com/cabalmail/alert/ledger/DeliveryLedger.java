@@ -63,6 +63,15 @@ public interface DeliveryLedger extends AutoCloseable {
    */
   void forget(LedgerKey key, Deadline deadline);
 
+  /**
+   * Whether every call answers at once, never waiting on I/O (a ledger in memory): the router
+   * then calls it on its own thread, without the hop to a worker that bounds a remote call.
+   * The default is false.
+   */
+  default boolean answersAtOnce() {
+    return false;
+  }
+
   /** Releases what the ledger holds (connections); the default does nothing. */
   @Override
   default void close() {}

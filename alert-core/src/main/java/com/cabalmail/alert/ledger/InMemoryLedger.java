@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ledger in a {@link ConcurrentHashMap}: each key's claim is one atomic {@code compute}.
- * Above its capacity, expired entries are dropped, then those expiring first: a forgotten
- * entry can only cause a repeat, never a lost alert.
+ * Above its capacity, expired entries are dropped, then those expiring first, down to 90% of
+ * the capacity (so that trimming is rare however full the ledger runs): a forgotten entry can
+ * only cause a repeat, never a lost alert.
  */
 final class InMemoryLedger implements DeliveryLedger {
 
@@ -86,8 +87,11 @@ final class InMemoryLedger implements DeliveryLedger {
   }
 
   private synchronized void trim(Instant now) {
+    if (entries.size() <= capacity) {
+      return; // another thread trimmed already
+    }
     entries.values().removeIf(entry -> !entry.isLive(now));
-    int excess = entries.size() - capacity;
+    int excess = entries.size() - capacity + capacity / 10;
     if (excess > 0) {
       List<LedgerEntry> oldest = new ArrayList<>(entries.values());
       oldest.sort(Comparator.comparing(LedgerEntry::expires));

@@ -38,6 +38,21 @@ class InMemoryLedgerTest extends LedgerTestKit {
   }
 
   @Test
+  void aFullLedgerOfLiveEntriesTrimsToNinetyPercentDroppingThoseExpiringFirst() {
+    InMemoryLedger ledger = new InMemoryLedger(10);
+    for (int i = 0; i < 11; i++) {
+      ledger.claim(LedgerEntry.claim(new LedgerKey("k" + i, AlertStatus.FIRING, "ntfy"), "c",
+          T0, T0.plusSeconds(100 + i)), T0, Deadline.after(Duration.ofSeconds(1)));
+    }
+
+    assertEquals(9, ledger.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(Optional.empty(), ledger.find(new LedgerKey("k" + i, AlertStatus.FIRING,
+          "ntfy"), Deadline.after(Duration.ofSeconds(1))));
+    }
+  }
+
+  @Test
   void keysRoundTripThroughTheirIdAndRejectUnsafeFingerprints() {
     assertEquals(KEY, LedgerKey.parse(KEY.id()));
     assertEquals("3f2a9c1d7b4e6a05/firing/pushover", KEY.id());

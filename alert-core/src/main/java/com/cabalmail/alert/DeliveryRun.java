@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +49,8 @@ final class DeliveryRun {
   private final LedgerPolicy policy;
   private final Deadline overall;
   private final List<Leg> legs = new ArrayList<>();
+  /** Ledger keys cleared (or being cleared) in this call. */
+  private final Set<String> cleared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   DeliveryRun(AlertRouter router, List<Alert> alerts) {
     this.router = router;
@@ -221,6 +222,7 @@ final class DeliveryRun {
     Set<Leg> foldSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     foldSet.addAll(folded);
     Deadline own = overall.atMost(router.transportTimeout);
+    List<Future<Void>> clears = clearWhileSending();
     for (Leg leg : legs) {
       if (leg.route == null) {
         String why = "no route for " + (leg.alert.isResolved() ? "resolved " : "")
@@ -263,6 +265,52 @@ final class DeliveryRun {
         abandon(storm);
       }
     }
+    for (Future<Void> clear : clears) {
+      if (await(clear, policy.callTimeout()) != null) {
+        abandon(clear);
+      }
+    }
+  }
+
+  /**
+   * A claim granted is a change of state being delivered: the opposite state's entry of the
+   * same alert and transport is cleared now, in parallel with the send rather than after it,
+   * so that the ledger adds no round trip to the delivery. (Should the send fail, the retry
+   * finds no entry for the old state: a recovery then cancels by tag, as without a ledger.)
+   */
+  private List<Future<Void>> clearWhileSending() {
+    List<Future<Void>> clears = new ArrayList<>();
+    if (ledger == null) {
+      return clears;
+    }
+    Deadline by = Deadline.after(policy.callTimeout(), router.ticker);
+    for (Leg leg : legs) {
+      if (leg.route == null || !leg.isGranted()) {
+        continue;
+      }
+      LedgerKey opposite = leg.key.withStatus(leg.alert.isResolved() ? AlertStatus.FIRING
+          : AlertStatus.RESOLVED);
+      if (cleared.add(opposite.id())) {
+        Callable<Void> clear = clearTask(opposite, by);
+        if (ledger.answersAtOnce()) {
+          run(clear);
+        } else {
+          clears.add(router.workers.submit(clear));
+        }
+      }
+    }
+    return clears;
+  }
+
+  private Callable<Void> clearTask(LedgerKey key, Deadline by) {
+    return () -> {
+      try {
+        ledger.forget(key, by);
+      } catch (RuntimeException e) {
+        log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
+      }
+      return null;
+    };
   }
 
   private void sendStorm(List<Leg> folded, Deadline own) {
@@ -356,15 +404,19 @@ final class DeliveryRun {
 
   // ---- step 4: a change of state clears the opposite state's entries --------------------
 
+  /**
+   * What {@link #clearWhileSending} could not: the entries of an alert no route took (a
+   * recovery routed nowhere still ends its incident), of transports only the opposite state's
+   * routes name, and of deliveries made while the ledger did not answer the claim.
+   */
   private void clearOppositeStates() {
     Map<Alert, Boolean> changed = new IdentityHashMap<>();
     for (Leg leg : legs) {
-      boolean change = leg.route == null || leg.sentNow;
+      boolean change = leg.route == null || leg.sentNow || leg.isGranted();
       changed.merge(leg.alert, change, Boolean::logicalOr);
     }
     List<Future<Void>> clears = new ArrayList<>();
     Deadline clearBy = callDeadline();
-    Set<String> seen = new LinkedHashSet<>();
     for (Map.Entry<Alert, Boolean> entry : changed.entrySet()) {
       if (!entry.getValue()) {
         continue;
@@ -373,15 +425,8 @@ final class DeliveryRun {
       AlertStatus opposite = alert.isResolved() ? AlertStatus.FIRING : AlertStatus.RESOLVED;
       for (Route route : router.routes.routesFor(alert.withStatus(opposite))) {
         LedgerKey key = new LedgerKey(alert.fingerprintToken(), opposite, route.transport());
-        if (seen.add(key.id())) {
-          Callable<Void> clear = () -> {
-            try {
-              ledger.forget(key, clearBy);
-            } catch (RuntimeException e) {
-              log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
-            }
-            return null;
-          };
+        if (cleared.add(key.id())) {
+          Callable<Void> clear = clearTask(key, clearBy);
           if (ledger.answersAtOnce()) {
             run(clear);
           } else {
@@ -502,6 +547,10 @@ final class DeliveryRun {
 
     synchronized LedgerEntry holderEntry() {
       return holder;
+    }
+
+    synchronized boolean isGranted() {
+      return state == LegState.GRANTED;
     }
 
     /** Whether this leg is sent now: no ledger, a granted claim, or an unavailable ledger. */

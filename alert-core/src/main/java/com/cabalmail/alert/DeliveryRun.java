@@ -135,15 +135,19 @@ final class DeliveryRun {
     return null;
   }
 
+  /**
+   * What the firing entry says of the page: a delivery stays a fact after its window (while the
+   * store still holds it), a rejection only while it is live (a later page may have gone out).
+   */
   private static PriorDelivery prior(Optional<LedgerEntry> entry, Instant now) {
-    if (entry.isEmpty() || !entry.get().isLive(now)) {
+    if (entry.isEmpty()) {
       return PriorDelivery.unknown();
     }
     switch (entry.get().state()) {
       case DELIVERED:
         return PriorDelivery.delivered(entry.get().handle().orElse(null));
       case REJECTED:
-        return PriorDelivery.notDelivered();
+        return entry.get().isLive(now) ? PriorDelivery.notDelivered() : PriorDelivery.unknown();
       default:
         return PriorDelivery.unknown(); // a page still being sent: it may go out
     }

@@ -12,9 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +30,17 @@ import org.slf4j.LoggerFactory;
  * deadline; one slow, hung or throwing transport never delays or breaks another. Each delivery
  * ends as one line of the {@link DeliveryReport} and one structured log line.
  *
+ * <p><b>Bounds.</b> Deliveries run on at most {@value #MAX_THREADS} threads (idle ones end after
+ * 30 s); more wait in a queue of at most {@value #MAX_QUEUED} deliveries,
+ * each still bounded by its own deadline, so a request of many alerts never fails a delivery
+ * for lack of a thread (a transport that limits its own concurrency, such as Pushover's two
+ * connections, queues it within the deadline too). Only beyond the queue is a delivery failed at
+ * once, as "router saturated".
+ *
+ * <p><b>Closing.</b> {@link #close()} takes no new work ({@link #route} then throws
+ * {@link IllegalStateException}), waits up to {@value #CLOSE_GRACE_MILLIS} ms for running
+ * deliveries, then interrupts them; closing twice is harmless.
+ *
  * <pre>
  * AlertRouter router = AlertRouter.create(AlertConfig.from(System.getenv()));
  * DeliveryReport report = router.route(Alert.firing(Severity.CRITICAL, "cron/backup", "failed"));
@@ -32,7 +48,15 @@ import org.slf4j.LoggerFactory;
  *
  * Thread-safe; make one per process.
  */
-public final class AlertRouter {
+public final class AlertRouter implements AutoCloseable {
+
+  /** The most deliveries running at once. */
+  public static final int MAX_THREADS = 32;
+  /** The most deliveries waiting for a thread. */
+  public static final int MAX_QUEUED = 4096;
+  /** How long {@link #close()} waits for running deliveries before interrupting them. */
+  public static final long CLOSE_GRACE_MILLIS = 2_000;
+  private static final long IDLE_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -47,7 +71,7 @@ public final class AlertRouter {
   final Duration transportTimeout;
   final Duration deadline;
   final Ticker ticker;
-  final ExecutorService workers = Executors.newCachedThreadPool(DAEMONS);
+  private final ThreadPoolExecutor workers = boundedWorkers();
   final DeliveryLedger ledger;
   final LedgerPolicy ledgerPolicy;
   final Clock clock;
@@ -63,6 +87,13 @@ public final class AlertRouter {
     this.ledgerPolicy = builder.ledgerPolicy;
     this.clock = builder.clock;
     this.pageStorm = builder.pageStorm;
+  }
+
+  private static ThreadPoolExecutor boundedWorkers() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, IDLE_SECONDS,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), DAEMONS);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** A router for a validated configuration. */
@@ -97,14 +128,58 @@ public final class AlertRouter {
    * Routes every alert of a batch, all deliveries in parallel, within one deadline. With a
    * delivery ledger, what was already delivered is skipped and each end is recorded; with the
    * page storm guard on, a burst of pages becomes one.
+   *
+   * @throws IllegalStateException once the router is closed
    */
   public DeliveryReport route(List<Alert> alerts) {
+    requireOpen();
     return new DeliveryRun(this, alerts).run();
   }
 
   /** The delivery ledger this router records in, if any. */
   public Optional<DeliveryLedger> ledger() {
     return Optional.ofNullable(ledger);
+  }
+
+  /**
+   * Runs {@code task} on a delivery thread; when all threads are busy and the queue is full,
+   * {@code saturated} stands for its result.
+   *
+   * @throws IllegalStateException once the router is closed
+   */
+  <T> Future<T> submit(Callable<T> task, T saturated) {
+    try {
+      return workers.submit(task);
+    } catch (RejectedExecutionException e) {
+      requireOpen();
+      return CompletableFuture.completedFuture(saturated);
+    }
+  }
+
+  /**
+   * Takes no new work, waits up to {@value #CLOSE_GRACE_MILLIS} ms for running deliveries, then
+   * interrupts them, and closes the delivery ledger. Idempotent.
+   */
+  @Override
+  public void close() {
+    workers.shutdown();
+    if (ledger != null) {
+      ledger.close();
+    }
+    try {
+      if (!workers.awaitTermination(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  void requireOpen() {
+    if (workers.isShutdown()) {
+      throw new IllegalStateException("the alert router is closed and takes no new alerts");
+    }
   }
 
   static void logDelivery(Delivery d) {

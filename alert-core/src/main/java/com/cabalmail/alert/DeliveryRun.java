@@ -41,6 +41,8 @@ final class DeliveryRun {
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
   /** How long past its deadline a task that ignores it is waited for. */
   static final Duration GRACE = Duration.ofMillis(50);
+  static final String SATURATED = "router saturated: " + AlertRouter.MAX_QUEUED
+      + " deliveries already wait for a thread";
   /** Most summaries a storm page lists one by one. */
   static final int STORM_LINES = 10;
 
@@ -92,7 +94,7 @@ final class DeliveryRun {
     // One deadline for every claim of the call: the ledger delays the deliveries by at most
     // one call timeout, however many alerts and routes there are.
     Deadline claimsBy = callDeadline();
-    Map<Leg, Future<Void>> claims = new IdentityHashMap<>();
+    Map<Leg, Future<Boolean>> claims = new IdentityHashMap<>();
     for (Leg leg : legs) {
       if (leg.route != null) {
         leg.key = LedgerKey.of(leg.alert, leg.route.transport());
@@ -100,13 +102,15 @@ final class DeliveryRun {
         if (ledger.answersAtOnce()) {
           claim(leg, claimsBy);
         } else {
-          claims.put(leg, router.workers.submit(() -> claim(leg, claimsBy)));
+          claims.put(leg, router.submit(() -> claim(leg, claimsBy), Boolean.FALSE));
         }
       }
     }
-    for (Map.Entry<Leg, Future<Void>> entry : claims.entrySet()) {
+    for (Map.Entry<Leg, Future<Boolean>> entry : claims.entrySet()) {
       String failure = await(entry.getValue(), claimsBy.remaining());
-      if (failure != null) {
+      if (failure == null && !done(entry.getValue())) {
+        entry.getKey().unavailable(SATURATED);
+      } else if (failure != null) {
         entry.getKey().unavailable("no answer within " + policy.callTimeout().toMillis()
             + " ms");
         abandon(entry.getValue());
@@ -114,7 +118,7 @@ final class DeliveryRun {
     }
   }
 
-  private Void claim(Leg leg, Deadline deadline) {
+  private Boolean claim(Leg leg, Deadline deadline) {
     Instant now = router.clock.instant();
     try {
       if (leg.alert.isResolved()) {
@@ -132,7 +136,7 @@ final class DeliveryRun {
       log.warn("ledger '{}' unavailable for {}: {}; delivering without it", ledger.name(),
           leg.key, describe(e));
     }
-    return null;
+    return Boolean.TRUE;
   }
 
   /**
@@ -222,11 +226,12 @@ final class DeliveryRun {
   // ---- step 3: deliveries ----------------------------------------------------------------
 
   private void deliver(List<Leg> folded) {
-    Map<Leg, Future<Void>> running = new IdentityHashMap<>();
+    Map<Leg, Future<Boolean>> running = new IdentityHashMap<>();
     Set<Leg> foldSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     foldSet.addAll(folded);
     Deadline own = overall.atMost(router.transportTimeout);
-    List<Future<Void>> clears = clearWhileSending();
+    long queued = router.ticker.nanoTime();
+    List<Future<Boolean>> clears = clearWhileSending();
     for (Leg leg : legs) {
       if (leg.route == null) {
         String why = "no route for " + (leg.alert.isResolved() ? "resolved " : "")
@@ -236,40 +241,45 @@ final class DeliveryRun {
         leg.end(heldOutcome(leg), Duration.ZERO);
       } else if (!foldSet.contains(leg)) {
         Transport transport = router.transports.get(leg.route.transport());
-        running.put(leg, router.workers.submit(() -> {
+        running.put(leg, router.submit(() -> {
           Finished done = send(transport, leg.alert, leg.route.priority(), leg.prior,
               own, leg.route.transport());
           record(leg, done.outcome);
           leg.end(done.outcome, done.elapsed);
-          return null;
-        }));
+          return Boolean.TRUE;
+        }, Boolean.FALSE));
       }
     }
-    Future<Void> storm = null;
+    Future<Boolean> storm = null;
     if (!folded.isEmpty()) {
-      storm = router.workers.submit(() -> {
+      storm = router.submit(() -> {
         sendStorm(folded, own);
-        return null;
-      });
+        return Boolean.TRUE;
+      }, Boolean.FALSE);
     }
     Duration extra = ledger == null ? Duration.ZERO : policy.callTimeout();
-    for (Map.Entry<Leg, Future<Void>> entry : running.entrySet()) {
+    for (Map.Entry<Leg, Future<Boolean>> entry : running.entrySet()) {
       String failure = await(entry.getValue(), own.remaining().plus(extra));
-      if (failure != null) {
-        entry.getKey().endIfOpen(Outcome.failed(failure, 0), router.transportTimeout);
+      if (failure == null && !done(entry.getValue())) {
+        Leg leg = entry.getKey();
+        record(leg, Outcome.failed(SATURATED, 0)); // releases its claim for the retry
+        leg.end(Outcome.failed(SATURATED, 0), Duration.ZERO);
+      } else if (failure != null) {
+        entry.getKey().endIfOpen(Outcome.failed(failure, 0), since(queued));
         abandon(entry.getValue());
       }
     }
     if (storm != null) {
       String failure = await(storm, own.remaining().plus(extra));
+      failure = failure == null && !done(storm) ? SATURATED : failure;
       if (failure != null) {
         for (Leg leg : folded) {
-          leg.endIfOpen(Outcome.failed(failure, 0), router.transportTimeout);
+          leg.endIfOpen(Outcome.failed(failure, 0), since(queued));
         }
         abandon(storm);
       }
     }
-    for (Future<Void> clear : clears) {
+    for (Future<Boolean> clear : clears) {
       if (await(clear, policy.callTimeout()) != null) {
         abandon(clear);
       }
@@ -282,8 +292,8 @@ final class DeliveryRun {
    * so that the ledger adds no round trip to the delivery. (Should the send fail, the retry
    * finds no entry for the old state: a recovery then cancels by tag, as without a ledger.)
    */
-  private List<Future<Void>> clearWhileSending() {
-    List<Future<Void>> clears = new ArrayList<>();
+  private List<Future<Boolean>> clearWhileSending() {
+    List<Future<Boolean>> clears = new ArrayList<>();
     if (ledger == null) {
       return clears;
     }
@@ -295,25 +305,25 @@ final class DeliveryRun {
       LedgerKey opposite = leg.key.withStatus(leg.alert.isResolved() ? AlertStatus.FIRING
           : AlertStatus.RESOLVED);
       if (cleared.add(opposite.id())) {
-        Callable<Void> clear = clearTask(opposite, by);
+        Callable<Boolean> clear = clearTask(opposite, by);
         if (ledger.answersAtOnce()) {
           run(clear);
         } else {
-          clears.add(router.workers.submit(clear));
+          clears.add(router.submit(clear, Boolean.FALSE));
         }
       }
     }
     return clears;
   }
 
-  private Callable<Void> clearTask(LedgerKey key, Deadline by) {
+  private Callable<Boolean> clearTask(LedgerKey key, Deadline by) {
     return () -> {
       try {
         ledger.forget(key, by);
       } catch (RuntimeException e) {
         log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
       }
-      return null;
+      return Boolean.TRUE;
     };
   }
 
@@ -419,7 +429,7 @@ final class DeliveryRun {
       boolean change = leg.route == null || leg.sentNow || leg.isGranted();
       changed.merge(leg.alert, change, Boolean::logicalOr);
     }
-    List<Future<Void>> clears = new ArrayList<>();
+    List<Future<Boolean>> clears = new ArrayList<>();
     Deadline clearBy = callDeadline();
     for (Map.Entry<Alert, Boolean> entry : changed.entrySet()) {
       if (!entry.getValue()) {
@@ -430,16 +440,16 @@ final class DeliveryRun {
       for (Route route : router.routes.routesFor(alert.withStatus(opposite))) {
         LedgerKey key = new LedgerKey(alert.fingerprintToken(), opposite, route.transport());
         if (cleared.add(key.id())) {
-          Callable<Void> clear = clearTask(key, clearBy);
+          Callable<Boolean> clear = clearTask(key, clearBy);
           if (ledger.answersAtOnce()) {
             run(clear);
           } else {
-            clears.add(router.workers.submit(clear));
+            clears.add(router.submit(clear, Boolean.FALSE));
           }
         }
       }
     }
-    for (Future<Void> clear : clears) {
+    for (Future<Boolean> clear : clears) {
       if (await(clear, clearBy.remaining()) != null) {
         abandon(clear);
       }
@@ -447,6 +457,11 @@ final class DeliveryRun {
   }
 
   // ---- plumbing --------------------------------------------------------------------------
+
+  /** The real time since {@code start}: what an abandoned delivery took, not its budget. */
+  private Duration since(long start) {
+    return Duration.ofNanos(router.ticker.nanoTime() - start);
+  }
 
   private Deadline callDeadline() {
     return Deadline.after(policy.callTimeout(), router.ticker);
@@ -471,7 +486,19 @@ final class DeliveryRun {
     }
   }
 
-  private static void run(Callable<Void> task) {
+  /** Whether a finished task ran (false: the router was saturated and it never did). */
+  private static boolean done(Future<Boolean> task) {
+    try {
+      return Boolean.TRUE.equals(task.get(0, TimeUnit.NANOSECONDS));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  private static void run(Callable<Boolean> task) {
     try {
       task.call();
     } catch (Exception e) {

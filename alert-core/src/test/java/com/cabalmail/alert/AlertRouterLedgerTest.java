@@ -14,7 +14,7 @@ import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.testkit.TestClock;
 import com.cabalmail.http.Deadline;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

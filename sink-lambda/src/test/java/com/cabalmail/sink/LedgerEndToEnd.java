@@ -7,7 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,7 +43,8 @@ abstract class LedgerEndToEnd {
   @TempDir
   Path dir;
 
-  ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
   LocalServer sink;
   Process alertmanager;
   String alertmanagerUrl;
@@ -54,9 +57,8 @@ abstract class LedgerEndToEnd {
   @BeforeEach
   void startProviders() {
     CapturedLogs.clear();
-    stubs = new ProviderStubs();
     stubs.pushover.stubFor(post(urlPathMatching("/1/receipts/[A-Za-z0-9]+/cancel.json"))
-        .willReturn(ProviderStubs.pushoverJson(200, "{\"status\":1,\"request\":\"c4d5e6f7\"}")));
+        .willReturn(PushoverStandIn.cancelled()));
   }
 
   @AfterEach
@@ -64,9 +66,6 @@ abstract class LedgerEndToEnd {
     Peers.stop(alertmanager);
     if (sink != null) {
       sink.close();
-    }
-    if (stubs != null) {
-      stubs.close();
     }
   }
 
@@ -111,14 +110,14 @@ abstract class LedgerEndToEnd {
         "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
         "--cluster.listen-address="), dir.resolve("alertmanager.log"));
     ProviderStubs.await(Duration.ofSeconds(30),
-        () -> AlertmanagerEndToEndTest.ready(client, alertmanagerUrl + "/-/ready"),
+        () -> AlertmanagerEndToEndIT.ready(client, alertmanagerUrl + "/-/ready"),
         "Alertmanager ready; log: " + dir.resolve("alertmanager.log"));
   }
 
   void fire(String alertname, String instance, String end) throws Exception {
     List<String> alert = new ArrayList<>(List.of(alertname, "severity=critical",
         "instance=" + instance, "--annotation=summary=" + alertname + " on " + instance));
-    AlertmanagerEndToEndTest.amtool(amtool, alertmanagerUrl, alert, end);
+    AlertmanagerEndToEndIT.amtool(amtool, alertmanagerUrl, alert, end);
   }
 
   /** Pushover messages at priority 2 (pages), by the instance they name. */

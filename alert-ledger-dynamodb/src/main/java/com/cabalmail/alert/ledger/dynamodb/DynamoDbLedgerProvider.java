@@ -42,8 +42,8 @@ public final class DynamoDbLedgerProvider implements LedgerProvider {
       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
   /** DynamoDB's own rule for table names. */
   static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-  /** The most the warm-up read may add to the init. */
-  static final Duration WARM_UP = Duration.ofSeconds(2);
+  /** The most the warm-up read may add to the init (with SSM's 4 s, inside Lambda's 10 s). */
+  static final Duration WARM_UP = Duration.ofSeconds(3);
   /** The key of the warm-up read: no alert's (fingerprints never contain 'warmup' + '0'). */
   static final LedgerKey WARM_UP_KEY = LedgerKey.parse(
       "ledgerwarmup0/firing/dynamodb");

@@ -44,6 +44,15 @@ class DynamoDbLedgerTest {
   static final LedgerKey KEY = new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
   static final Instant T0 = Instant.parse("2026-08-21T10:00:00Z");
 
+  /** One exchange first, so a cold WireMock on a loaded machine is not what a test measures. */
+  @org.junit.jupiter.api.BeforeAll
+  static void warmUp() throws Exception {
+    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(dynamo.baseUrl() + "/warm-up")).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    HttpDelivery.warmUp();
+  }
+
   static Deadline soon() {
     return Deadline.after(Duration.ofSeconds(2));
   }

@@ -68,3 +68,24 @@ resource "aws_iam_role_policy" "read_secrets" {
   role   = aws_iam_role.alert_sink.id
   policy = data.aws_iam_policy_document.read_secrets.json
 }
+
+# The delivery ledger (ledger.tf): item reads and writes on that one table. No Scan, no Query,
+# no table management, no other table.
+data "aws_iam_policy_document" "use_ledger" {
+  statement {
+    sid = "UseTheLedgerTableOnly"
+    actions = [
+      "dynamodb:PutItem",
+      "dynamodb:GetItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    ]
+    resources = [aws_dynamodb_table.alert_ledger.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "use_ledger" {
+  name   = "use-alert-sink-ledger"
+  role   = aws_iam_role.alert_sink.id
+  policy = data.aws_iam_policy_document.use_ledger.json
+}

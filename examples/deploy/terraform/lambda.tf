@@ -53,7 +53,12 @@ resource "aws_lambda_function" "alert_sink" {
     variables = merge(local.secret_parameters, local.previous_secret_parameter, local.jvm_options, {
       NTFY_BASE_URL = "https://ntfy.${var.control_domain}"
       NTFY_TOPIC    = var.ntfy_topic
+      # The delivery ledger (ledger.tf): every page once, across containers.
+      ALERT_LEDGER       = "dynamodb"
+      ALERT_LEDGER_TABLE = aws_dynamodb_table.alert_ledger.name
       # Optional, with their defaults:
+      # ALERT_REPEAT_WINDOW     = "4h"
+      # ALERT_PAGE_STORM_LIMIT  = "3"
       # ALERT_ROUTES            = "critical:pushover=1,ntfy=5;warning:ntfy=3;info:"
       # ALERT_TRANSPORT_TIMEOUT = "7s"
       # ALERT_DEADLINE          = "8s"
@@ -61,8 +66,10 @@ resource "aws_lambda_function" "alert_sink" {
     })
   }
 
-  # The first cold start reads SSM and writes a log line: the role's policies exist before it.
-  depends_on = [aws_iam_role_policy.write_logs, aws_iam_role_policy.read_secrets]
+  # The first cold start reads SSM, reads the ledger table and writes a log line: the role's
+  # policies exist before it.
+  depends_on = [aws_iam_role_policy.write_logs, aws_iam_role_policy.read_secrets,
+  aws_iam_role_policy.use_ledger]
 }
 
 resource "aws_lambda_alias" "live" {

@@ -11,3 +11,8 @@ output "log_group_name" {
   description = "The sink's log group: one line per delivery, never a secret or a body."
   value       = aws_cloudwatch_log_group.alert_sink.name
 }
+
+output "ledger_table_name" {
+  description = "The delivery ledger's DynamoDB table (pk String, TTL on expires)."
+  value       = aws_dynamodb_table.alert_ledger.name
+}

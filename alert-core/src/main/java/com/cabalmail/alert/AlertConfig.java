@@ -1,5 +1,7 @@
 package com.cabalmail.alert;
 
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
@@ -9,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,6 +26,18 @@ import java.util.TreeSet;
  *   <tr><td>{@value #ROUTES}</td><td>the routing table, default {@value RoutingTable#DEFAULT}</td></tr>
  *   <tr><td>{@value #TRANSPORT_TIMEOUT}</td><td>budget of one delivery, default 7s</td></tr>
  *   <tr><td>{@value #DEADLINE}</td><td>budget of one routing call, default 8s</td></tr>
+ *   <tr><td>{@value #LEDGER}</td><td>delivery ledger: {@code memory} (default), {@code none},
+ *       or a plugin's name such as {@code dynamodb}</td></tr>
+ *   <tr><td>{@value #REPEAT_WINDOW}</td><td>a repeat is not resent within it, default 4h</td></tr>
+ *   <tr><td>{@value #LEDGER_LEASE}</td><td>a claim's lease, default 15s</td></tr>
+ *   <tr><td>{@value #LEDGER_REJECTION_HOLD}</td><td>a rejection is not resent within it,
+ *       default 15m</td></tr>
+ *   <tr><td>{@value #LEDGER_TIMEOUT}</td><td>the most one ledger call may take, default
+ *       250ms</td></tr>
+ *   <tr><td>{@value #PAGE_STORM_LIMIT}</td><td>pages sent one by one per call before the
+ *       rest fold into one, default 3; 0 is off</td></tr>
+ *   <tr><td>{@value #PAGE_STORM_TRANSPORT}</td><td>the paging transport, default
+ *       pushover</td></tr>
  * </table>
  */
 public final class AlertConfig {
@@ -34,6 +49,21 @@ public final class AlertConfig {
   /** The budget of one call to the router, all deliveries included. */
   public static final String DEADLINE = "ALERT_DEADLINE";
 
+  /** Which delivery ledger: {@code memory}, {@code none}, or a plugin's name. */
+  public static final String LEDGER = "ALERT_LEDGER";
+  /** How long a delivered state is not sent again through the same transport. */
+  public static final String REPEAT_WINDOW = "ALERT_REPEAT_WINDOW";
+  /** How long a claim holds its key while the delivery runs. */
+  public static final String LEDGER_LEASE = "ALERT_LEDGER_LEASE";
+  /** How long a rejection is remembered (not resent). */
+  public static final String LEDGER_REJECTION_HOLD = "ALERT_LEDGER_REJECTION_HOLD";
+  /** The most one ledger call may take before the ledger counts as unavailable. */
+  public static final String LEDGER_TIMEOUT = "ALERT_LEDGER_TIMEOUT";
+  /** Pages sent one by one in one call before the rest are folded into one. */
+  public static final String PAGE_STORM_LIMIT = "ALERT_PAGE_STORM_LIMIT";
+  /** The paging transport the storm guard watches. */
+  public static final String PAGE_STORM_TRANSPORT = "ALERT_PAGE_STORM_TRANSPORT";
+
   /** Fits a 10 s Lambda: one Pushover retry (5 s minimum wait) still fits. */
   public static final Duration DEFAULT_TRANSPORT_TIMEOUT = Duration.ofSeconds(7);
   /** Fits a 10 s Lambda with time left to answer. */
@@ -43,13 +73,15 @@ public final class AlertConfig {
   private final Map<String, Transport> transports;
   private final Duration transportTimeout;
   private final Duration deadline;
+  private final LedgerSetup ledger;
 
   private AlertConfig(RoutingTable routes, Map<String, Transport> transports,
-      Duration transportTimeout, Duration deadline) {
+      Duration transportTimeout, Duration deadline, LedgerSetup ledger) {
     this.routes = routes;
     this.transports = Collections.unmodifiableMap(transports);
     this.transportTimeout = transportTimeout;
     this.deadline = deadline;
+    this.ledger = ledger;
   }
 
   /** Reads and validates {@code values}, finding providers with this library's class loader. */
@@ -94,9 +126,13 @@ public final class AlertConfig {
         problems.add("transport '" + name + "' could not be built: " + e);
       }
     }
+    LedgerSetup ledger = LedgerSetup.read(settings, transportTimeout, loader, problems);
     problems.forEach(settings::problem);
+    if (!settings.problems().isEmpty() && ledger.ledger != null) {
+      ledger.ledger.close();
+    }
     settings.requireValid();
-    return new AlertConfig(routes, transports, transportTimeout, deadline);
+    return new AlertConfig(routes, transports, transportTimeout, deadline, ledger);
   }
 
   /**
@@ -164,5 +200,20 @@ public final class AlertConfig {
   /** The budget of one routing call. */
   public Duration deadline() {
     return deadline;
+  }
+
+  /** The delivery ledger ({@value #LEDGER}); empty when it is {@code none}. */
+  public Optional<DeliveryLedger> ledger() {
+    return Optional.ofNullable(ledger.ledger);
+  }
+
+  /** How the ledger is used. */
+  public LedgerPolicy ledgerPolicy() {
+    return ledger.policy;
+  }
+
+  /** The page storm guard. */
+  public PageStormGuard pageStorm() {
+    return ledger.pageStorm;
   }
 }

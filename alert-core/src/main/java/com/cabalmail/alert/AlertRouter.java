@@ -1,8 +1,10 @@
 package com.cabalmail.alert;
 
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.spi.Transport;
-import com.cabalmail.http.Deadline;
 import com.cabalmail.http.Ticker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,15 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +59,6 @@ public final class AlertRouter implements AutoCloseable {
   private static final long IDLE_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
-  /** How long past its deadline a transport that ignores it is waited for. */
-  private static final Duration GRACE = Duration.ofMillis(50);
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ThreadFactory DAEMONS = task -> {
     Thread thread = new Thread(task, "cabal-alert-delivery-" + THREADS.incrementAndGet());
@@ -67,12 +66,16 @@ public final class AlertRouter implements AutoCloseable {
     return thread;
   };
 
-  private final RoutingTable routes;
-  private final Map<String, Transport> transports;
-  private final Duration transportTimeout;
-  private final Duration deadline;
-  private final Ticker ticker;
+  final RoutingTable routes;
+  final Map<String, Transport> transports;
+  final Duration transportTimeout;
+  final Duration deadline;
+  final Ticker ticker;
   private final ThreadPoolExecutor workers = boundedWorkers();
+  final DeliveryLedger ledger;
+  final LedgerPolicy ledgerPolicy;
+  final Clock clock;
+  final PageStormGuard pageStorm;
 
   private AlertRouter(Builder builder) {
     this.routes = builder.routes;
@@ -80,6 +83,10 @@ public final class AlertRouter implements AutoCloseable {
     this.transportTimeout = builder.transportTimeout;
     this.deadline = builder.deadline;
     this.ticker = builder.ticker;
+    this.ledger = builder.ledger;
+    this.ledgerPolicy = builder.ledgerPolicy;
+    this.clock = builder.clock;
+    this.pageStorm = builder.pageStorm;
   }
 
   private static ThreadPoolExecutor boundedWorkers() {
@@ -94,7 +101,10 @@ public final class AlertRouter implements AutoCloseable {
     Builder builder = builder()
         .routes(config.routes())
         .transportTimeout(config.transportTimeout())
-        .deadline(config.deadline());
+        .deadline(config.deadline())
+        .ledgerPolicy(config.ledgerPolicy())
+        .pageStorm(config.pageStorm());
+    config.ledger().ifPresent(builder::ledger);
     config.transports().forEach(builder::transport);
     return builder.build();
   }
@@ -115,7 +125,9 @@ public final class AlertRouter implements AutoCloseable {
   }
 
   /**
-   * Routes every alert of a batch, all deliveries in parallel, within one deadline.
+   * Routes every alert of a batch, all deliveries in parallel, within one deadline. With a
+   * delivery ledger, what was already delivered is skipped and each end is recorded; with the
+   * page storm guard on, a burst of pages becomes one.
    *
    * @throws IllegalStateException once the router is closed
    */
@@ -131,121 +143,39 @@ public final class AlertRouter implements AutoCloseable {
    */
   public DeliveryReport route(List<Alert> alerts, Duration atMost) {
     requireOpen();
-    Deadline overall = Deadline.after(deadline, ticker).atMost(atMost);
-    List<Pending> pending = new ArrayList<>();
-    for (Alert alert : alerts) {
-      List<Route> planned = routes.routesFor(alert);
-      if (planned.isEmpty()) {
-        pending.add(new Pending(alert, null, null, null, 0));
-        continue;
-      }
-      for (Route route : planned) {
-        Deadline own = overall.atMost(transportTimeout);
-        Transport transport = transports.get(route.transport());
-        long queued = ticker.nanoTime();
-        Alert handed = handedTo(alert, route);
-        Future<Finished> future;
-        try {
-          future = workers.submit(() -> deliver(transport, handed, route, own));
-        } catch (RejectedExecutionException e) {
-          requireOpen();
-          future = CompletableFuture.completedFuture(new Finished(Outcome.failed(
-              "router saturated: " + MAX_QUEUED + " deliveries already wait for a thread", 0),
-              Duration.ZERO));
-        }
-        pending.add(new Pending(alert, route, own, future, queued));
-      }
-    }
-    List<Delivery> deliveries = new ArrayList<>(pending.size());
-    for (Pending p : pending) {
-      Delivery delivery = p.await();
-      logDelivery(delivery);
-      deliveries.add(delivery);
-    }
-    return new DeliveryReport(deliveries);
+    return new DeliveryRun(this, alerts, atMost).run();
+  }
+
+  /** The delivery ledger this router records in, if any. */
+  public Optional<DeliveryLedger> ledger() {
+    return Optional.ofNullable(ledger);
   }
 
   /**
-   * The alert as {@code route}'s transport gets it: a resolved one carries
-   * {@link Labels#FIRING_PRIORITY}, so the transport knows what the firing alert could have
-   * started there (the fingerprint is kept as it was).
+   * Runs {@code task} on a delivery thread; when all threads are busy and the queue is full,
+   * {@code saturated} stands for its result.
+   *
+   * @throws IllegalStateException once the router is closed
    */
-  private Alert handedTo(Alert alert, Route route) {
-    if (!alert.isResolved()) {
-      return alert;
-    }
-    Integer firing = routes.firingPriority(alert.severity(), route.transport());
-    return alert.withLabel(Labels.FIRING_PRIORITY, firing == null ? "none" : firing.toString())
-        .withFingerprint(alert.fingerprint());
-  }
-
-  private Finished deliver(Transport transport, Alert alert, Route route, Deadline own) {
-    long started = ticker.nanoTime();
-    Outcome outcome;
+  <T> Future<T> submit(Callable<T> task, T saturated) {
     try {
-      outcome = Objects.requireNonNull(
-          transport.deliver(alert, route.priority(), own), "transport returned no outcome");
-    } catch (Throwable t) { // contained: one broken transport never breaks the others
-      outcome = Outcome.failed("transport threw " + t.getClass().getName()
-          + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
-      log.warn("transport '{}' threw while delivering alert {}", route.transport(),
-          alert.fingerprint(), t);
-    }
-    return new Finished(outcome, Duration.ofNanos(ticker.nanoTime() - started));
-  }
-
-  private record Finished(Outcome outcome, Duration elapsed) {}
-
-  private final class Pending {
-    final Alert alert;
-    final Route route;
-    final Deadline deadline;
-    final Future<Finished> future;
-    final long queued;
-
-    Pending(Alert alert, Route route, Deadline deadline, Future<Finished> future, long queued) {
-      this.alert = alert;
-      this.route = route;
-      this.deadline = deadline;
-      this.future = future;
-      this.queued = queued;
-    }
-
-    Delivery await() {
-      if (route == null) {
-        String why = alert.isTest() ? "no route for test notifications"
-            : "no route for " + (alert.isResolved() ? "resolved " : "")
-                + alert.severity().wireName() + " alerts";
-        return new Delivery(alert, Optional.empty(), Outcome.dropped(why), Duration.ZERO);
-      }
-      try {
-        long wait = deadline.remaining().plus(GRACE).toNanos();
-        Finished done = future.get(wait, TimeUnit.NANOSECONDS);
-        return new Delivery(alert, Optional.of(route), done.outcome(), done.elapsed());
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("no outcome within the deadline; delivery abandoned", 0),
-            Duration.ofNanos(ticker.nanoTime() - queued));
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("interrupted while waiting for the delivery", 0), Duration.ZERO);
-      } catch (ExecutionException e) {
-        return new Delivery(alert, Optional.of(route),
-            Outcome.failed("delivery failed: " + e.getCause(), 0), Duration.ZERO);
-      }
+      return workers.submit(task);
+    } catch (RejectedExecutionException e) {
+      requireOpen();
+      return CompletableFuture.completedFuture(saturated);
     }
   }
 
   /**
    * Takes no new work, waits up to {@value #CLOSE_GRACE_MILLIS} ms for running deliveries, then
-   * interrupts them. Idempotent.
+   * interrupts them, and closes the delivery ledger. Idempotent.
    */
   @Override
   public void close() {
     workers.shutdown();
+    if (ledger != null) {
+      ledger.close();
+    }
     try {
       if (!workers.awaitTermination(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
@@ -256,13 +186,13 @@ public final class AlertRouter implements AutoCloseable {
     }
   }
 
-  private void requireOpen() {
+  void requireOpen() {
     if (workers.isShutdown()) {
       throw new IllegalStateException("the alert router is closed and takes no new alerts");
     }
   }
 
-  private static void logDelivery(Delivery d) {
+  static void logDelivery(Delivery d) {
     Outcome o = d.outcome();
     String line = "delivery fingerprint=" + d.alert().fingerprint()
         + " source=" + quote(d.alert().source())
@@ -273,6 +203,8 @@ public final class AlertRouter implements AutoCloseable {
         + " outcome=" + o.kind().wireName()
         + " attempts=" + o.attempts()
         + " ms=" + d.elapsed().toMillis()
+        + (d.ledger() == Delivery.Ledger.OFF ? "" : " ledger=" + d.ledger().wireName())
+        + (d.folded() ? " folded=true" : "")
         + o.messageId().map(id -> " id=" + quote(id)).orElse("")
         + " detail=" + quote(o.detail());
     if (o.isFailure()) {
@@ -305,8 +237,39 @@ public final class AlertRouter implements AutoCloseable {
     private Duration transportTimeout = AlertConfig.DEFAULT_TRANSPORT_TIMEOUT;
     private Duration deadline = AlertConfig.DEFAULT_DEADLINE;
     private Ticker ticker = Ticker.system();
+    private DeliveryLedger ledger;
+    private LedgerPolicy ledgerPolicy = LedgerPolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+    private PageStormGuard pageStorm = PageStormGuard.off();
 
     private Builder() {}
+
+    /**
+     * The delivery ledger to record in ({@code null}: none, the default when built by hand;
+     * {@link AlertRouter#create} uses the configured one).
+     */
+    public Builder ledger(DeliveryLedger store) {
+      this.ledger = store;
+      return this;
+    }
+
+    /** How the ledger is used: repeat window, lease, rejection hold, call timeout. */
+    public Builder ledgerPolicy(LedgerPolicy policy) {
+      this.ledgerPolicy = Objects.requireNonNull(policy, "ledgerPolicy");
+      return this;
+    }
+
+    /** Where wall-clock time for the ledger comes from (tests). */
+    public Builder clock(Clock source) {
+      this.clock = Objects.requireNonNull(source, "clock");
+      return this;
+    }
+
+    /** The page storm guard; off by default when built by hand. */
+    public Builder pageStorm(PageStormGuard guard) {
+      this.pageStorm = Objects.requireNonNull(guard, "pageStorm");
+      return this;
+    }
 
     /** The routing table (required). */
     public Builder routes(RoutingTable table) {
@@ -353,6 +316,10 @@ public final class AlertRouter implements AutoCloseable {
         if (!transports.containsKey(name)) {
           problems.add("the routing table names transport '" + name + "', which was not given");
         }
+      }
+      if (ledger != null && ledgerPolicy.lease().compareTo(transportTimeout) <= 0) {
+        problems.add("the ledger's lease (" + ledgerPolicy.lease().toMillis() + " ms) must be"
+            + " longer than the transport timeout (" + transportTimeout.toMillis() + " ms)");
       }
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);

@@ -26,7 +26,7 @@ public record DeliveryReport(List<Delivery> deliveries) {
     return deliveries.stream().filter(d -> d.outcome().isFailure()).collect(Collectors.toList());
   }
 
-  /** True when every planned delivery was sent, or none was planned. */
+  /** True when every planned delivery was sent (now or before), or none was planned. */
   public boolean allSent() {
     return failures().isEmpty();
   }
@@ -35,5 +35,30 @@ public record DeliveryReport(List<Delivery> deliveries) {
   public boolean noneSent() {
     List<Delivery> planned = planned();
     return !planned.isEmpty() && planned.stream().noneMatch(d -> d.outcome().isSent());
+  }
+
+  /**
+   * True when a delivery failed in a way a retry of the same request could fix (no answer, a
+   * timeout, a 5xx, a claim held by a concurrent request); with a ledger, the retry sends only
+   * what is still missing.
+   */
+  public boolean retryHelps() {
+    return deliveries.stream().anyMatch(d -> d.outcome().isTransient());
+  }
+
+  /** True when a delivery ledger took part in this call (it was configured and used or tried). */
+  public boolean ledgerUsed() {
+    return deliveries.stream().anyMatch(d -> d.ledger() != Delivery.Ledger.OFF);
+  }
+
+  /** Deliveries made while the ledger was unavailable: unprotected against repeats. */
+  public List<Delivery> ledgerUnavailable() {
+    return deliveries.stream().filter(d -> d.ledger() == Delivery.Ledger.UNAVAILABLE)
+        .collect(Collectors.toList());
+  }
+
+  /** Deliveries that went out as lines of a storm summary page rather than alone. */
+  public List<Delivery> folded() {
+    return deliveries.stream().filter(Delivery::folded).collect(Collectors.toList());
   }
 }

@@ -11,10 +11,14 @@ import java.util.Optional;
  * @param detail why, in words fit for an operator (never a secret): the provider's own error
  *     text, the last failure, or e.g. a Pushover receipt for a sent emergency
  * @param attempts HTTP attempts made (0 when none was)
+ * @param handle what the transport needs to act on this message later, kept by the delivery
+ *     ledger and given back with the alert's recovery ({@link
+ *     com.cabalmail.alert.spi.PriorDelivery}): e.g. a Pushover emergency's receipt
  */
-public record Outcome(Kind kind, Optional<String> messageId, String detail, int attempts) {
+public record Outcome(
+    Kind kind, Optional<String> messageId, String detail, int attempts, Optional<String> handle) {
 
-  /** The four ends of a delivery. */
+  /** The ends of a delivery. */
   public enum Kind {
     /** The provider accepted the message. */
     SENT,
@@ -23,7 +27,12 @@ public record Outcome(Kind kind, Optional<String> messageId, String detail, int 
     /** No answer, or a transient error that outlived the retries or the deadline. */
     FAILED,
     /** No route: nothing was sent, on purpose. */
-    DROPPED;
+    DROPPED,
+    /**
+     * Not sent again: the delivery ledger shows this alert, in this state, was delivered
+     * through this transport within the repeat window.
+     */
+    ALREADY_DELIVERED;
 
     /** The lower-case name used in reports. */
     public String wireName() {
@@ -36,6 +45,12 @@ public record Outcome(Kind kind, Optional<String> messageId, String detail, int 
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(handle, "handle");
+  }
+
+  /** An outcome without a handle. */
+  public Outcome(Kind kind, Optional<String> messageId, String detail, int attempts) {
+    this(kind, messageId, detail, attempts, Optional.empty());
   }
 
   /** Accepted by the provider, which named it {@code messageId} (may be null). */
@@ -58,9 +73,35 @@ public record Outcome(Kind kind, Optional<String> messageId, String detail, int 
     return new Outcome(Kind.DROPPED, Optional.empty(), reason, 0);
   }
 
-  /** Whether the message reached the provider. */
+  /**
+   * Delivered earlier, as the ledger shows: {@code messageId} and {@code detail} from that
+   * delivery's entry.
+   */
+  public static Outcome alreadyDelivered(String messageId, String detail) {
+    return new Outcome(Kind.ALREADY_DELIVERED, Optional.ofNullable(messageId), detail, 0);
+  }
+
+  /** This outcome with {@code newHandle} to be kept for the alert's recovery. */
+  public Outcome withHandle(String newHandle) {
+    return new Outcome(kind, messageId, detail, attempts, Optional.ofNullable(newHandle));
+  }
+
+  /** This outcome with another detail. */
+  public Outcome withDetail(String newDetail) {
+    return new Outcome(kind, messageId, newDetail, attempts, handle);
+  }
+
+  /** Whether the message reached the provider: in this call, or already before. */
   public boolean isSent() {
-    return kind == Kind.SENT;
+    return kind == Kind.SENT || kind == Kind.ALREADY_DELIVERED;
+  }
+
+  /**
+   * Whether a retry of the same request could succeed where this failed: a failure (no
+   * answer, a timeout, a 5xx, a rate limit that outlived the deadline), not a rejection.
+   */
+  public boolean isTransient() {
+    return kind == Kind.FAILED;
   }
 
   /** Whether a planned delivery did not happen: rejected or failed. */

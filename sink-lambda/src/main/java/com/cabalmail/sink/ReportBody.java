@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of a 207 or 502: what happened to each alert through each transport, and why.
+ * The body of a 200, 207, 502 or 503: what happened to each alert through each transport, and
+ * why.
  *
  * <pre>
  * {"requestId": "...", "format": "alertmanager", "truncatedAlerts": 0,
@@ -27,6 +28,12 @@ import java.util.Set;
  *              "deliveries": [{"transport": "pager", "priority": 1, "outcome": "failed",
  *                              "detail": "...", "attempts": 3, "ms": 812}, ...]}]}
  * </pre>
+ *
+ * With a delivery ledger, the body also says {@code "retry": true|false} (whether a retry of
+ * this request would help), {@code "ledger": "recorded"|"unavailable"}, and lists in
+ * {@code "folded"} the fingerprints whose page went out inside one storm page; each delivery
+ * carries its own {@code "ledger"} and, when folded, {@code "folded": true}. An outcome
+ * {@code already_delivered} is a repeat the ledger held back.
  *
  * {@code sent} and {@code errors} keep the shape the Python sink answered; {@code alerts} is the
  * full account. Details come from transports, which never put secrets in them; the configured
@@ -60,6 +67,16 @@ final class ReportBody {
       g.writeStringField("requestId", requestId);
       g.writeStringField("format", batch.format().wireName());
       g.writeNumberField("truncatedAlerts", batch.truncatedAlerts());
+      if (report.ledgerUsed()) {
+        g.writeBooleanField("retry", report.retryHelps());
+        g.writeStringField("ledger", report.ledgerUnavailable().isEmpty() ? "recorded"
+            : "unavailable");
+        g.writeArrayFieldStart("folded");
+        for (Delivery d : report.folded()) {
+          g.writeString(d.alert().fingerprint());
+        }
+        g.writeEndArray();
+      }
       g.writeArrayFieldStart("sent");
       for (String name : sent) {
         g.writeString(name);
@@ -101,6 +118,12 @@ final class ReportBody {
       g.writeStringField("detail", scrub(o.detail(), secrets));
       g.writeNumberField("attempts", o.attempts());
       g.writeNumberField("ms", d.elapsed().toMillis());
+      if (d.ledger() != Delivery.Ledger.OFF) {
+        g.writeStringField("ledger", d.ledger().wireName());
+      }
+      if (d.folded()) {
+        g.writeBooleanField("folded", true);
+      }
       g.writeEndObject();
     }
     g.writeEndArray();

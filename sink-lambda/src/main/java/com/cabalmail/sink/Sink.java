@@ -123,11 +123,30 @@ final class Sink {
     }
     DeliveryReport report =
         budget == null ? router.route(batch.alerts()) : router.route(batch.alerts(), budget);
-    if (report.allSent()) {
+    int status = status(report);
+    if (status == 204) {
       return SinkResponse.noContent(id);
     }
-    int status = report.noneSent() ? 502 : 207;
     return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.secrets()));
+  }
+
+  /**
+   * The answer to a routed request. Without a ledger, the Python sink's: 204 all sent, 207
+   * some failed, 502 none sent. With one, a retry is invited exactly when it helps: 503 when a
+   * delivery failed in a way a retry can fix (the retry sends only what is missing); 200 with
+   * the report when everything that could be delivered was, but something was rejected for
+   * good, folded into a storm page, or delivered while the ledger was unavailable; else 204.
+   */
+  static int status(DeliveryReport report) {
+    if (!report.ledgerUsed()) {
+      return report.allSent() ? 204 : report.noneSent() ? 502 : 207;
+    }
+    if (report.retryHelps()) {
+      return 503;
+    }
+    boolean worthTelling = !report.failures().isEmpty() || !report.folded().isEmpty()
+        || !report.ledgerUnavailable().isEmpty();
+    return worthTelling ? 200 : 204;
   }
 
   SinkResponse tooLarge(String id, long bytes) {

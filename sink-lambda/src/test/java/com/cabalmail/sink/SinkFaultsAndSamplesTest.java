@@ -34,6 +34,15 @@ class SinkFaultsAndSamplesTest {
     CapturedLogs.clear();
   }
 
+  /** Without a ledger: the Python sink's answers (204, 207, 502) and no de-duplication. */
+  static final Map<String, String> NO_LEDGER = Map.of("ALERT_LEDGER", "none");
+
+  static Map<String, String> noLedger(Map<String, String> extra) {
+    Map<String, String> all = new HashMap<>(extra);
+    all.putAll(NO_LEDGER);
+    return all;
+  }
+
   SinkHandler handler(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(stubs.settings());
     env.put("ALERT_SECRET", SECRET);
@@ -74,7 +83,7 @@ class SinkFaultsAndSamplesTest {
 
   @Test
   void sampleFunctionUrlEventsPageThroughPushoverAndNtfyWithTheRunbook() throws IOException {
-    SinkHandler handler = handler(Map.of());
+    SinkHandler handler = handler(NO_LEDGER); // the two samples are one alert: both must page
     for (String sample : List.of("functionurl-event.json", "functionurl-event-base64.json")) {
       assertEquals(204, invoke(handler, SinkHandlerEventsTest.resource(sample))
           .get("statusCode"), sample);
@@ -189,8 +198,8 @@ class SinkFaultsAndSamplesTest {
   @Test
   void pushoverDownWhileNtfyUpIs207NamingPushoversFailure() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
-    Map<String, Object> response = invoke(handler(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response = invoke(
+        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
     assertEquals(207, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));
     assertTrue(body.contains("\"sent\":[\"ntfy\"]"), body);
@@ -204,8 +213,8 @@ class SinkFaultsAndSamplesTest {
   void bothProvidersDownIs502() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
     stubs.ntfyAnswers(ProviderStubs.ntfyServerError());
-    Map<String, Object> response = invoke(handler(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response = invoke(
+        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
     assertEquals(502, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));
     assertTrue(body.contains("\"sent\":[]"), body);
@@ -215,8 +224,8 @@ class SinkFaultsAndSamplesTest {
   @Test
   void hungProviderStillGetsAnAnswerWithinTheDeadline() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.pushoverAccepted().withFixedDelay(20_000));
-    SinkHandler handler = handler(Map.of("ALERT_TRANSPORT_TIMEOUT", "600ms",
-        "ALERT_DEADLINE", "800ms"));
+    SinkHandler handler = handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "600ms",
+        "ALERT_DEADLINE", "800ms")));
     long started = System.nanoTime();
     Map<String, Object> response = invoke(handler,
         SinkHandlerEventsTest.resource("functionurl-event.json"));
@@ -232,7 +241,7 @@ class SinkFaultsAndSamplesTest {
     extra.put("ALERT_ROUTES", "critical:scripted=5,ntfy=5");
     extra.put("SCRIPTED_TOKEN", "t");
     extra.put("SCRIPTED_BEHAVIOUR", "throw");
-    Map<String, Object> response = invoke(handler(extra),
+    Map<String, Object> response = invoke(handler(noLedger(extra)),
         SinkHandlerEventsTest.resource("functionurl-event.json"));
     assertEquals(207, response.get("statusCode"));
     assertTrue(String.valueOf(response.get("body")).contains("scripted transport bug"));
@@ -243,7 +252,7 @@ class SinkFaultsAndSamplesTest {
   void ntfyRefusingIsARejectionIn207() throws IOException {
     stubs.ntfyAnswers(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
         .withBody("{\"code\":40301,\"http\":403,\"error\":\"forbidden\"}"));
-    Map<String, Object> response = invoke(handler(Map.of()),
+    Map<String, Object> response = invoke(handler(NO_LEDGER),
         SinkHandlerEventsTest.resource("functionurl-event.json"));
     assertEquals(207, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));

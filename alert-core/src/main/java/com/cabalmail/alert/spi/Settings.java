@@ -167,7 +167,7 @@ public final class Settings {
 
   /**
    * A duration within {@code [min, max]}, or {@code defaultValue}: {@code 750ms}, {@code 5s},
-   * {@code 2m}, or ISO-8601 such as {@code PT5S}.
+   * {@code 2m}, {@code 4h}, or ISO-8601 such as {@code PT5S}.
    */
   public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
     Optional<String> text = optional(key);
@@ -252,6 +252,9 @@ public final class Settings {
       if (t.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
       }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+      }
     } catch (NumberFormatException | DateTimeParseException e) {
       return null;
     }
@@ -259,6 +262,9 @@ public final class Settings {
   }
 
   private static String describe(Duration d) {
+    if (d.toMillis() % 3_600_000 == 0) {
+      return d.toHours() + "h";
+    }
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 }

@@ -18,4 +18,17 @@ public interface Transport {
    *     rather than throw, and the router turns anything thrown into a failed outcome
    */
   Outcome deliver(Alert alert, int priority, Deadline deadline);
+
+  /**
+   * Delivers {@code alert} knowing what became of its firing delivery through this transport
+   * ({@code prior}, given for recoveries when a delivery ledger is configured; otherwise
+   * {@link PriorDelivery#unknown()}). A transport that acts on earlier messages (Pushover
+   * cancelling an emergency) overrides this; the default ignores {@code prior}.
+   *
+   * <p>To have something kept for the recovery, return it as the outcome's
+   * {@link Outcome#withHandle handle}.
+   */
+  default Outcome deliver(Alert alert, int priority, Deadline deadline, PriorDelivery prior) {
+    return deliver(alert, priority, deadline);
+  }
 }

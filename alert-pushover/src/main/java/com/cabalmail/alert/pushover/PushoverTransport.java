@@ -3,6 +3,7 @@ package com.cabalmail.alert.pushover;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.spi.Text;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +42,14 @@ import org.slf4j.LoggerFactory;
  * logged when under 10% of the application's monthly quota is left. At most two requests are
  * in flight at once, as Pushover asks; others wait for a slot within their deadline.
  *
- * <p><b>Recoveries.</b> A resolved alert for which the routing table could have sent an
- * emergency (its firing route here is priority 2, {@link Labels#FIRING_PRIORITY}) first cancels,
- * with {@code POST /1/receipts/cancel_by_tag/{tag}.json}, the repeats of any emergency sent for
- * the same fingerprint (nothing is remembered: the firing emergency carried the tag); any other
- * recovery is only sent. Then the
- * recovery is sent at the route's priority, 2 being lowered to 1. The cancel gets at most half
+ * <p><b>Recoveries.</b> A resolved alert first cancels the repeats of the emergency sent for
+ * the same fingerprint, then the recovery is sent at the route's priority, 2 being lowered to
+ * 1. With a delivery ledger that kept the emergency's receipt (the {@link Outcome#handle()} of
+ * a sent emergency), the cancel is {@code POST /1/receipts/{receipt}/cancel.json}. Otherwise a
+ * cancel is made only when the routing table could have sent an emergency for the alert (its
+ * firing route here is priority 2, {@link Labels#FIRING_PRIORITY}) and the ledger does not know
+ * that no emergency went out: then {@code POST /1/receipts/cancel_by_tag/{tag}.json} cancels
+ * whatever emergency carried the fingerprint's tag. The cancel gets at most half
  * of the delivery budget, so the recovery always has the rest. When the cancel fails, the
  * recovery is still sent and says, in its last line, that the repeats could not be stopped;
  * the outcome then is <em>failed</em> if the cancel had no answer or a 5xx (a caller that
@@ -71,6 +75,8 @@ final class PushoverTransport implements Transport {
       .withAttemptTimeout(Duration.ofSeconds(3));
 
   static final String PEER = "pushover";
+  /** A receipt as Pushover issues them (30 letters and digits; accepted up to 64). */
+  static final Pattern RECEIPT = Pattern.compile("[A-Za-z0-9]{1,64}");
   static final String CANCEL_FAILED_NOTE =
       "\u26a0 Emergency repeats of this alert could not be cancelled: acknowledge it in Pushover"
           + " to stop them.";
@@ -101,22 +107,43 @@ final class PushoverTransport implements Transport {
 
   @Override
   public Outcome deliver(Alert alert, int priority, Deadline deadline) {
+    return deliver(alert, priority, deadline, PriorDelivery.unknown());
+  }
+
+  @Override
+  public Outcome deliver(Alert alert, int priority, Deadline deadline, PriorDelivery prior) {
     if (priority < -2 || priority > 2) {
       return Outcome.rejected("priority " + priority + " is outside Pushover's -2..2", 0);
     }
     if (!alert.isResolved()) {
       return send(PushoverMessage.of(alert, priority, settings, null), deadline);
     }
-    if (!couldHavePaged(alert)) {
+    String receipt = prior.handle().filter(h -> RECEIPT.matcher(h).matches()).orElse(null);
+    String target;
+    URI cancelUrl;
+    if (receipt != null) {
+      target = "emergency repeats of receipt " + receipt;
+      cancelUrl = URI.create(settings.apiUrl() + "/1/receipts/" + receipt + "/cancel.json");
+    } else if (!couldHavePaged(alert)) {
+      // The routing table never sends an emergency for this alert: nothing to cancel.
       return send(PushoverMessage.of(alert, priority, settings, null), deadline);
+    } else if (prior.knowledge() == PriorDelivery.Knowledge.UNKNOWN
+        || prior.handle().isPresent()) { // unknown, or a handle that is no receipt
+      String tag = PushoverMessage.tag(alert);
+      target = "emergency repeats tagged " + tag;
+      cancelUrl = URI.create(settings.apiUrl() + "/1/receipts/cancel_by_tag/" + tag + ".json");
+    } else {
+      // The ledger knows no emergency of this alert went out: nothing to cancel.
+      Outcome sent = send(PushoverMessage.of(alert, priority, settings, null), deadline);
+      return sent.withDetail("recovery: " + sent.detail() + "; no emergency was sent, none"
+          + " cancelled");
     }
-    String tag = PushoverMessage.tag(alert);
     Deadline cancelBy = deadline.atMost(deadline.remaining().dividedBy(2));
-    Step cancel = cancel(tag, cancelBy);
+    Step cancel = cancel(cancelUrl, cancelBy);
     PushoverMessage recovery = PushoverMessage.of(
         alert, priority, settings, cancel.kind == Outcome.Kind.SENT ? null : CANCEL_FAILED_NOTE);
     Outcome sent = send(recovery, deadline);
-    return combine(tag, cancel, sent);
+    return combine(target, cancel, sent);
   }
 
   /**
@@ -160,7 +187,8 @@ final class PushoverTransport implements Transport {
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
       return Outcome.sent(json.request().map(Text::singleLine).orElse(null),
-          scrub(sentDetail(message, json)), answer.attempts());
+          scrub(sentDetail(message, json)), answer.attempts())
+          .withHandle(json.receipt().filter(r -> RECEIPT.matcher(r).matches()).orElse(null));
     }
     if (status == 429) {
       return Outcome.rejected(scrub("Pushover's message quota is used up (429), not retried"
@@ -190,8 +218,7 @@ final class PushoverTransport implements Transport {
     }
   }
 
-  private Step cancel(String tag, Deadline deadline) {
-    URI url = URI.create(settings.apiUrl() + "/1/receipts/cancel_by_tag/" + tag + ".json");
+  private Step cancel(URI url, Deadline deadline) {
     Map<String, String> form = Map.of("token", settings.appToken().reveal());
     Exchange answer;
     try {
@@ -234,9 +261,8 @@ final class PushoverTransport implements Transport {
     }
   }
 
-  private Outcome combine(String tag, Step cancel, Outcome sent) {
+  private Outcome combine(String cancelled, Step cancel, Outcome sent) {
     int attempts = cancel.attempts + sent.attempts();
-    String cancelled = "emergency repeats tagged " + tag;
     if (cancel.kind == Outcome.Kind.SENT) {
       return new Outcome(sent.kind(), sent.messageId(),
           "recovery: " + sent.detail() + "; " + cancelled + " cancelled", attempts);

@@ -26,6 +26,7 @@ import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.alert.testkit.PushoverStandIn;
@@ -94,6 +95,15 @@ class PushoverTransportTest {
         PushoverFixtures.settings(URI.create(server.baseUrl()), extra),
         HttpDelivery.create(ticker));
     Outcome outcome = transport.deliver(alert, priority, Deadline.after(budget, ticker));
+    outcomes.add(outcome);
+    return outcome;
+  }
+
+  private Outcome deliver(Alert alert, int priority, PriorDelivery prior) {
+    PushoverTransport transport = new PushoverTransport(
+        PushoverFixtures.settings(URI.create(server.baseUrl()), Map.of()),
+        HttpDelivery.create(ticker));
+    Outcome outcome = transport.deliver(alert, priority, Deadline.after(BUDGET, ticker), prior);
     outcomes.add(outcome);
     return outcome;
   }
@@ -288,6 +298,66 @@ class PushoverTransportTest {
     assertEquals("3f2a9c1de4b56789", sent.get("tags"));
     assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
     assertTrue(outcome.detail().contains("emergency receipt " + RECEIPT), outcome.detail());
+    assertEquals(java.util.Optional.of(RECEIPT), outcome.handle(), "kept for the recovery");
+  }
+
+  @Test
+  void aPageThatIsNoEmergencyKeepsNoHandle() {
+    answer(MESSAGES, accepted());
+
+    assertEquals(java.util.Optional.empty(), deliver(diskFull(), 1).handle());
+  }
+
+  @Test
+  void recoveryOfAnEmergencyWhoseReceiptTheLedgerKeptCancelsByReceipt() {
+    answer("/1/receipts/" + RECEIPT + "/cancel.json", accepted());
+    answer(MESSAGES, accepted());
+
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1,
+        PriorDelivery.delivered(RECEIPT));
+
+    List<LoggedRequest> requests = received();
+    assertEquals(2, requests.size());
+    assertEquals("/1/receipts/" + RECEIPT + "/cancel.json", requests.get(0).getUrl());
+    assertEquals(Map.of("token", APP_TOKEN), form(requests.get(0).getBodyAsString()));
+    assertEquals(MESSAGES, requests.get(1).getUrl());
+    assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
+    assertTrue(outcome.detail().contains("receipt " + RECEIPT + " cancelled"), outcome.detail());
+  }
+
+  @Test
+  void recoveryOfAPageTheLedgerKnowsWasNoEmergencyMakesNoCancelCall() {
+    answer(MESSAGES, accepted());
+
+    Outcome outcome = deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1,
+        PriorDelivery.delivered(null));
+
+    assertEquals(List.of(MESSAGES), received().stream().map(LoggedRequest::getUrl)
+        .collect(java.util.stream.Collectors.toList()));
+    assertEquals(Outcome.Kind.SENT, outcome.kind(), outcome.detail());
+    assertTrue(outcome.detail().endsWith("no emergency was sent, none cancelled"),
+        outcome.detail());
+  }
+
+  @Test
+  void recoveryOfAPageThatWasNeverDeliveredMakesNoCancelCall() {
+    answer(MESSAGES, accepted());
+
+    deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1, PriorDelivery.notDelivered());
+
+    assertEquals(1, received().size());
+    assertEquals(MESSAGES, received().get(0).getUrl());
+  }
+
+  @Test
+  void aHandleThatIsNoReceiptFallsBackToTheTag() {
+    server.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*")).willReturn(accepted()));
+    answer(MESSAGES, accepted());
+
+    deliver(diskFull().withStatus(AlertStatus.RESOLVED), -1,
+        PriorDelivery.delivered("../../1/messages"));
+
+    assertEquals("/1/receipts/cancel_by_tag/3f2a9c1de4b56789.json", received().get(0).getUrl());
   }
 
   @Test

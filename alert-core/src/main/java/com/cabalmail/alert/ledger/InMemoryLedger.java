@@ -1,0 +1,108 @@
+package com.cabalmail.alert.ledger;
+
+import com.cabalmail.http.Deadline;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The ledger in a {@link ConcurrentHashMap}: each key's claim is one atomic {@code compute}.
+ * Above its capacity, expired entries are dropped, then those expiring first, down to 90% of
+ * the capacity (so that trimming is rare however full the ledger runs): a forgotten entry can
+ * only cause a repeat, never a lost alert.
+ */
+final class InMemoryLedger implements DeliveryLedger {
+
+  static final int DEFAULT_CAPACITY = 100_000;
+
+  private final Map<LedgerKey, LedgerEntry> entries = new ConcurrentHashMap<>();
+  private final int capacity;
+
+  InMemoryLedger(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive");
+    }
+    this.capacity = capacity;
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public boolean answersAtOnce() {
+    return true;
+  }
+
+  @Override
+  public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
+    AtomicReference<LedgerEntry> holder = new AtomicReference<>();
+    entries.compute(claim.key(), (key, old) -> {
+      if (old != null && old.isLive(now)) {
+        holder.set(old);
+        return old;
+      }
+      return claim;
+    });
+    if (holder.get() != null) {
+      return new Claim.Held(holder.get());
+    }
+    if (entries.size() > capacity) {
+      trim(now);
+    }
+    return new Claim.Granted(claim);
+  }
+
+  @Override
+  public void settle(LedgerEntry entry, Deadline deadline) {
+    entries.put(entry.key(), entry);
+  }
+
+  @Override
+  public void release(LedgerKey key, String claimId, Deadline deadline) {
+    entries.computeIfPresent(key, (k, old) ->
+        old.state() == LedgerEntry.State.CLAIMED && old.claimId().equals(claimId) ? null : old);
+  }
+
+  @Override
+  public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
+    return Optional.ofNullable(entries.get(key));
+  }
+
+  @Override
+  public void forget(LedgerKey key, Deadline deadline) {
+    entries.computeIfPresent(key, (k, old) ->
+        old.state() == LedgerEntry.State.CLAIMED ? old : null);
+  }
+
+  /** How many entries are held, live or not (tests). */
+  int size() {
+    return entries.size();
+  }
+
+  private synchronized void trim(Instant now) {
+    if (entries.size() <= capacity) {
+      return; // another thread trimmed already
+    }
+    entries.values().removeIf(entry -> !entry.isLive(now));
+    int excess = entries.size() - capacity + capacity / 10;
+    if (excess > 0) {
+      List<LedgerEntry> oldest = new ArrayList<>(entries.values());
+      oldest.sort(Comparator.comparing(LedgerEntry::expires));
+      for (LedgerEntry entry : oldest.subList(0, Math.min(excess, oldest.size()))) {
+        entries.remove(entry.key(), entry);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryLedger[" + entries.size() + " of " + capacity + "]";
+  }
+}

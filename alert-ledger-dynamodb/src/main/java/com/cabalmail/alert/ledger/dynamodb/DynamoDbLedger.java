@@ -1,0 +1,200 @@
+package com.cabalmail.alert.ledger.dynamodb;
+
+import com.cabalmail.alert.ledger.Claim;
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerEntry;
+import com.cabalmail.alert.ledger.LedgerException;
+import com.cabalmail.alert.ledger.LedgerKey;
+import com.cabalmail.aws.AttributeValue;
+import com.cabalmail.aws.AwsException;
+import com.cabalmail.aws.Condition;
+import com.cabalmail.aws.DynamoDb;
+import com.cabalmail.aws.WriteOutcome;
+import com.cabalmail.http.Deadline;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The delivery ledger in a DynamoDB table: one item per {@link LedgerKey}, partition key
+ * {@code pk} (String) holding {@link LedgerKey#id()}, and {@code expires} (epoch seconds, rounded
+ * up) as the table's TTL attribute. A claim is one conditional {@code PutItem}
+ * ({@code attribute_not_exists(pk) OR expires <= :now}), atomic per item, whose failure returns
+ * the holding item ({@code ReturnValuesOnConditionCheckFailure: ALL_OLD}); a release and a
+ * forget are conditional {@code DeleteItem}s; reads are consistent. Expired items that TTL has
+ * not yet deleted are treated as absent by the condition. Every failure is a
+ * {@link LedgerException} naming the table and the operation, never a credential.
+ */
+final class DynamoDbLedger implements DeliveryLedger {
+
+  static final String PK = "pk";
+  static final String STATE = "state";
+  static final String CLAIM = "claim";
+  static final String RECORDED = "recorded";
+  static final String EXPIRES = "expires";
+  static final String MESSAGE_ID = "messageId";
+  static final String HANDLE = "handle";
+  static final String DETAIL = "detail";
+
+  private final DynamoDb dynamo;
+  private final String table;
+
+  DynamoDbLedger(DynamoDb dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public String name() {
+    return "dynamodb";
+  }
+
+  @Override
+  public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
+    Condition free = new Condition("attribute_not_exists(" + PK + ") OR #e <= :now",
+        Map.of("#e", EXPIRES), Map.of(":now", AttributeValue.n(now.getEpochSecond())));
+    WriteOutcome outcome;
+    try {
+      outcome = dynamo.putItem(table, item(claim), free, deadline);
+    } catch (AwsException e) {
+      throw failure("claiming " + claim.key(), e);
+    }
+    if (outcome instanceof WriteOutcome.ConditionFailed) {
+      Map<String, AttributeValue> old = ((WriteOutcome.ConditionFailed) outcome).oldItem();
+      if (old.isEmpty()) {
+        throw new LedgerException("dynamodb table " + table + ": the claim of " + claim.key()
+            + " failed its condition but no item was returned");
+      }
+      return new Claim.Held(entry(old));
+    }
+    return new Claim.Granted(claim);
+  }
+
+  @Override
+  public void settle(LedgerEntry entry, Deadline deadline) {
+    try {
+      dynamo.putItem(table, item(entry), Condition.none(), deadline);
+    } catch (AwsException e) {
+      throw failure("recording " + entry.key() + " as " + entry.state(), e);
+    }
+  }
+
+  @Override
+  public void release(LedgerKey key, String claimId, Deadline deadline) {
+    Condition ours = new Condition("#s = :claimed AND #c = :id", Map.of("#s", STATE, "#c", CLAIM),
+        Map.of(":claimed", AttributeValue.s(LedgerEntry.State.CLAIMED.name()),
+            ":id", AttributeValue.s(claimId)));
+    try {
+      dynamo.deleteItem(table, key(key), ours, deadline); // not ours any more: left alone
+    } catch (AwsException e) {
+      throw failure("releasing " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
+    try {
+      return dynamo.getItem(table, key(key), true, deadline).map(DynamoDbLedger::entry);
+    } catch (AwsException e) {
+      throw failure("reading " + key, e);
+    }
+  }
+
+  @Override
+  public void forget(LedgerKey key, Deadline deadline) {
+    Condition settled = new Condition("attribute_exists(" + PK + ") AND #s <> :claimed",
+        Map.of("#s", STATE),
+        Map.of(":claimed", AttributeValue.s(LedgerEntry.State.CLAIMED.name())));
+    try {
+      dynamo.deleteItem(table, key(key), settled, deadline);
+    } catch (AwsException e) {
+      throw failure("clearing " + key, e);
+    }
+  }
+
+  private LedgerException failure(String what, AwsException e) {
+    return new LedgerException("dynamodb table " + table + ": " + what + ": " + e.getMessage(),
+        e);
+  }
+
+  static Map<String, AttributeValue> key(LedgerKey key) {
+    return Map.of(PK, AttributeValue.s(key.id()));
+  }
+
+  static Map<String, AttributeValue> item(LedgerEntry entry) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, AttributeValue.s(entry.key().id()));
+    item.put(STATE, AttributeValue.s(entry.state().name()));
+    item.put(CLAIM, AttributeValue.s(entry.claimId()));
+    item.put(RECORDED, AttributeValue.n(entry.recorded().toEpochMilli()));
+    item.put(EXPIRES, AttributeValue.n(epochSecondsRoundedUp(entry.expires())));
+    entry.messageId().ifPresent(id -> item.put(MESSAGE_ID, AttributeValue.s(id)));
+    entry.handle().ifPresent(handle -> item.put(HANDLE, AttributeValue.s(handle)));
+    if (!entry.detail().isEmpty()) {
+      item.put(DETAIL, AttributeValue.s(entry.detail()));
+    }
+    return item;
+  }
+
+  static long epochSecondsRoundedUp(Instant instant) {
+    return instant.getEpochSecond() + (instant.getNano() > 0 ? 1 : 0);
+  }
+
+  /**
+   * The entry an item holds.
+   *
+   * @throws LedgerException naming the attribute that is missing or of the wrong type
+   */
+  static LedgerEntry entry(Map<String, AttributeValue> item) {
+    String pk = text(item, PK);
+    LedgerKey key;
+    LedgerEntry.State state;
+    try {
+      key = LedgerKey.parse(pk);
+      state = LedgerEntry.State.valueOf(text(item, STATE));
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException("dynamodb item '" + pk + "' is not a ledger entry: "
+          + e.getMessage());
+    }
+    return new LedgerEntry(key, state, text(item, CLAIM),
+        Instant.ofEpochMilli(number(item, RECORDED)), Instant.ofEpochSecond(number(item, EXPIRES)),
+        optionalText(item, MESSAGE_ID), optionalText(item, HANDLE),
+        optionalText(item, DETAIL).orElse(""));
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    return optionalText(item, name).orElseThrow(() -> new LedgerException(
+        "dynamodb ledger item lacks the string attribute '" + name + "'"));
+  }
+
+  private static Optional<String> optionalText(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof AttributeValue.S)) {
+      throw new LedgerException("dynamodb ledger item attribute '" + name + "' is not a string");
+    }
+    return Optional.of(((AttributeValue.S) value).value());
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    if (!(value instanceof AttributeValue.N)) {
+      throw new LedgerException("dynamodb ledger item attribute '" + name
+          + "' is missing or not a number");
+    }
+    try {
+      return ((AttributeValue.N) value).longValue();
+    } catch (ArithmeticException e) {
+      throw new LedgerException("dynamodb ledger item attribute '" + name
+          + "' is not a whole number");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DynamoDbLedger[" + table + ", " + dynamo + "]";
+  }
+}

@@ -1,0 +1,179 @@
+package com.cabalmail.alert.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.ledger.Claim;
+import com.cabalmail.alert.ledger.DeliveryLedger;
+import com.cabalmail.alert.ledger.LedgerEntry;
+import com.cabalmail.alert.ledger.LedgerKey;
+import com.cabalmail.http.Deadline;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link DeliveryLedger} must do, run against each implementation: the in-memory
+ * one here, DynamoDB (against moto) in its module. A ledger module extends this class and says
+ * how to make a fresh, empty ledger. Time is given, never read: no test sleeps.
+ */
+public abstract class LedgerTestKit {
+
+  /** A key every test uses; each test gets a fresh ledger. */
+  protected static final LedgerKey KEY =
+      new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
+  /** The start of every test's time line. */
+  protected static final Instant T0 = Instant.parse("2026-08-21T10:00:00Z");
+
+  /** The ledger under test, empty. */
+  protected DeliveryLedger ledger;
+
+  /** A fresh, empty ledger for one test. */
+  protected abstract DeliveryLedger newLedger();
+
+  @BeforeEach
+  void freshLedger() {
+    ledger = newLedger();
+  }
+
+  @AfterEach
+  void closeLedger() {
+    ledger.close();
+  }
+
+  static Deadline any() {
+    return Deadline.after(Duration.ofSeconds(5));
+  }
+
+  /** A claim by {@code id} at {@code at}, with a 15 s lease. */
+  protected static LedgerEntry claim(String id, Instant at) {
+    return LedgerEntry.claim(KEY, id, at, at.plusSeconds(15));
+  }
+
+  @Test
+  public void aFreeKeyIsGrantedAndThenHeldByTheClaim() {
+    Claim first = ledger.claim(claim("a", T0), T0, any());
+    Claim second = ledger.claim(claim("b", T0.plusSeconds(1)), T0.plusSeconds(1), any());
+
+    assertInstanceOf(Claim.Granted.class, first);
+    Claim.Held held = assertInstanceOf(Claim.Held.class, second);
+    assertEquals("a", held.holder().claimId());
+  }
+
+  @Test
+  public void aClaimLapsesWhenItsLeaseEnds() {
+    ledger.claim(claim("crashed", T0), T0, any());
+    Instant justBefore = T0.plusSeconds(15).minusMillis(1);
+    Instant leaseEnd = T0.plusSeconds(15);
+
+    assertInstanceOf(Claim.Held.class, ledger.claim(claim("b", justBefore), justBefore, any()));
+    assertInstanceOf(Claim.Granted.class, ledger.claim(claim("c", leaseEnd), leaseEnd, any()));
+  }
+
+  @Test
+  public void aDeliveryHoldsItsKeyForTheWindowThenARepeatGoesThrough() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plus(Duration.ofHours(4)),
+        Optional.of("req-1"), Optional.of("receipt-1"), "queued"), any());
+
+    Instant inWindow = T0.plus(Duration.ofHours(4)).minusSeconds(1);
+    Claim.Held held = assertInstanceOf(Claim.Held.class,
+        ledger.claim(claim("b", inWindow), inWindow, any()));
+    assertEquals(LedgerEntry.State.DELIVERED, held.holder().state());
+    assertEquals(Optional.of("receipt-1"), held.holder().handle());
+    Instant after = T0.plus(Duration.ofHours(4));
+    assertInstanceOf(Claim.Granted.class, ledger.claim(claim("c", after), after, any()));
+  }
+
+  @Test
+  public void releaseFreesOnlyTheClaimantsOwnClaim() {
+    ledger.claim(claim("a", T0), T0, any());
+    ledger.release(KEY, "someone-else", any());
+    assertInstanceOf(Claim.Held.class, ledger.claim(claim("b", T0), T0, any()));
+
+    ledger.release(KEY, "a", any());
+    assertInstanceOf(Claim.Granted.class, ledger.claim(claim("b", T0), T0, any()));
+  }
+
+  @Test
+  public void releaseNeverRemovesADelivery() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(60),
+        Optional.empty(), Optional.empty(), ""), any());
+    ledger.release(KEY, "a", any());
+
+    assertEquals(LedgerEntry.State.DELIVERED, ledger.find(KEY, any()).orElseThrow().state());
+  }
+
+  @Test
+  public void forgetRemovesSettledEntriesButNotALiveClaim() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    ledger.forget(KEY, any());
+    assertTrue(ledger.find(KEY, any()).isPresent(), "a claim in progress stays");
+
+    ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(60),
+        Optional.empty(), Optional.empty(), ""), any());
+    ledger.forget(KEY, any());
+    assertEquals(Optional.empty(), ledger.find(KEY, any()));
+  }
+
+  @Test
+  public void concurrentClaimsOfOneKeyGrantExactlyOne() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Claim>> claims = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        String id = "c" + i;
+        Callable<Claim> attempt = () -> {
+          start.await();
+          return ledger.claim(claim(id, T0), T0, any());
+        };
+        claims.add(pool.submit(attempt));
+      }
+      start.countDown();
+      int granted = 0;
+      for (Future<Claim> claim : claims) {
+        granted += claim.get() instanceof Claim.Granted ? 1 : 0;
+      }
+      assertEquals(1, granted);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  public void settledEntriesKeepWhatTheRecoveryNeeds() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(600),
+        Optional.of("5042853c-402d"), Optional.of("rLqVuqTRh62UzxtmqiaLzQmVcPgiCy"),
+        "queued; emergency"), any());
+
+    LedgerEntry found = ledger.find(KEY, any()).orElseThrow();
+    assertEquals(LedgerEntry.State.DELIVERED, found.state());
+    assertEquals(Optional.of("5042853c-402d"), found.messageId());
+    assertEquals(Optional.of("rLqVuqTRh62UzxtmqiaLzQmVcPgiCy"), found.handle());
+    assertEquals("queued; emergency", found.detail());
+    assertEquals(T0.plusSeconds(600), found.expires());
+    assertEquals(Optional.empty(),
+        ledger.find(KEY.withStatus(AlertStatus.RESOLVED), any()));
+  }
+}

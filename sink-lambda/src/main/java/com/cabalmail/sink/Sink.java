@@ -7,7 +7,6 @@ import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.http.Json;
-import com.cabalmail.http.Secret;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +106,7 @@ final class Sink {
       return SinkResponse.noContent(id);
     }
     int status = report.noneSent() ? 502 : 207;
-    return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.secrets()));
+    return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.redaction()));
   }
 
   SinkResponse tooLarge(String id, long bytes) {
@@ -116,11 +115,7 @@ final class Sink {
   }
 
   private String scrub(String message) {
-    String text = message == null ? "body could not be decoded" : message;
-    for (Secret secret : secrets.secrets()) {
-      text = secret.scrub(text);
-    }
-    return text;
+    return secrets.redaction().scrub(message == null ? "body could not be decoded" : message);
   }
 
   static String normalise(String path) {

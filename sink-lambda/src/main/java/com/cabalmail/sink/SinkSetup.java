@@ -11,6 +11,7 @@ import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
@@ -57,6 +58,10 @@ final class SinkSetup {
   static final String SHARED_SECRET_PREVIOUS = "SHARED_SECRET_PREVIOUS";
   /** The suffix of a variable naming the SSM parameter that holds a setting's value. */
   static final String PARAM_SUFFIX = "_PARAM";
+
+  /** The AWS credentials a Lambda environment carries (container ones are scrubbed by the client). */
+  static final List<String> AWS_SECRETS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
 
   /** The local server's table when no transport is configured: production's, on the console. */
   static final String CONSOLE_ROUTES = "critical:console=5;warning:console=3;info:";
@@ -142,8 +147,22 @@ final class SinkSetup {
           + " transport). Set a transport's settings or " + AlertConfig.ROUTES
           + " to deliver them.");
     }
-    return new Sink(new SecretCheck(current.orElseThrow(), previous), decoder::decode, router,
-        decoder.maxBodyBytes());
+    SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
+        settings.redaction().and(awsRedaction(environment)));
+    StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
+    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes());
+  }
+
+  /** The AWS credentials of the environment, scrubbed like every other secret. */
+  static Redaction awsRedaction(Map<String, String> environment) {
+    List<Secret> aws = new ArrayList<>();
+    for (String key : AWS_SECRETS) {
+      String value = environment.get(key);
+      if (!isBlank(value)) {
+        aws.add(Secret.of(value.trim()));
+      }
+    }
+    return Redaction.of(aws);
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.cabalmail.alert.spi;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,6 +39,8 @@ public final class Settings {
   private final Map<String, Secret> secrets;
   private final Set<String> read = Collections.synchronizedSet(new LinkedHashSet<>());
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+  /** Plain values handed out as secrets ({@link #optionalSecret}), for {@link #redaction()}. */
+  private final Set<Secret> plainSecrets = Collections.synchronizedSet(new LinkedHashSet<>());
 
   private Settings(Map<String, String> values, Map<String, Secret> secrets) {
     this.values = Map.copyOf(values);
@@ -123,8 +126,26 @@ public final class Settings {
       return Optional.of(secret);
     }
     String value = values.get(key);
-    return value == null || value.isBlank()
-        ? Optional.empty() : Optional.of(Secret.of(value.trim()));
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    Secret plain = Secret.of(value.trim());
+    plainSecrets.add(plain);
+    return Optional.of(plain);
+  }
+
+  /**
+   * Every secret these settings hold or handed out so far: each held as a secret, and each
+   * plain value read through {@link #secret} or {@link #optionalSecret}. Ask after the
+   * transports are built, so that it knows all of theirs; what the sink scrubs its answers and
+   * log lines with.
+   */
+  public Redaction redaction() {
+    List<Secret> all = new ArrayList<>(secrets.values());
+    synchronized (plainSecrets) {
+      all.addAll(plainSecrets);
+    }
+    return Redaction.of(all);
   }
 
   /** An absolute http(s) URL, or {@code defaultValue}. */
@@ -188,10 +209,7 @@ public final class Settings {
    * from it, and a problem already recorded is not recorded again.
    */
   public void problem(String message) {
-    String scrubbed = message;
-    for (Secret secret : secrets.values()) {
-      scrubbed = secret.scrub(scrubbed);
-    }
+    String scrubbed = redaction().scrub(message);
     synchronized (problems) {
       if (!problems.contains(scrubbed)) {
         problems.add(scrubbed);

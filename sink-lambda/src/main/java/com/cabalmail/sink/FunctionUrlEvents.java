@@ -121,6 +121,115 @@ final class FunctionUrlEvents {
     return new SinkRequest(method, path, headers, body, id);
   }
 
+  /**
+   * What the sink needs to turn away a caller without the secret, and nothing more: method,
+   * path, request id and the two authentication headers ({@code x-alert-secret},
+   * {@code authorization}), read by streaming. Every other value, the body first of all, is
+   * skipped by the parser without being copied, decoded or turned into a {@link String}; the
+   * request has an empty body. {@link #read} reads the whole event once the secret is accepted.
+   */
+  static SinkRequest preview(byte[] event) throws BadEvent {
+    Fields f = new Fields();
+    try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadEvent("the event is not a JSON object", false);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "rawPath":
+            f.rawPath = text(p, value);
+            break;
+          case "path":
+            f.v1Path = text(p, value);
+            break;
+          case "httpMethod":
+            f.v1Method = text(p, value);
+            break;
+          case "headers":
+            readAuthHeaders(p, value, f.headers);
+            break;
+          case "multiValueHeaders":
+            readMultiValueAuthHeaders(p, value, f.multiHeaders);
+            break;
+          case "requestContext":
+            readContext(p, value, f);
+            break;
+          default:
+            p.skipChildren(); // a string (the body) is skipped by the next nextToken(), unread
+        }
+      }
+    } catch (StreamConstraintsException e) {
+      throw new BadEvent("the request is over a size limit: " + e.getOriginalMessage(), true);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new BadEvent("the event is not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " at byte " + at.getByteOffset()), false);
+    } catch (IOException e) {
+      throw new BadEvent("the event could not be read: " + e.getMessage(), false);
+    }
+    String method = f.method != null ? f.method : f.v1Method;
+    String path = f.rawPath != null ? f.rawPath : f.v1Path;
+    if (method == null || path == null) {
+      throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
+          + " (no method or path)", false);
+    }
+    Map<String, String> headers = new LinkedHashMap<>(f.multiHeaders);
+    headers.putAll(f.headers);
+    String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
+    return new SinkRequest(method, path, headers, new byte[0], id);
+  }
+
+  private static boolean isAuthHeader(String name) {
+    return name.equalsIgnoreCase("x-alert-secret") || name.equalsIgnoreCase("authorization");
+  }
+
+  private static void readAuthHeaders(JsonParser p, JsonToken value, Map<String, String> into)
+      throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      if (isAuthHeader(name)) {
+        String text = text(p, token);
+        if (text != null) {
+          into.put(name, text);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void readMultiValueAuthHeaders(JsonParser p, JsonToken value,
+      Map<String, String> into) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      if (!isAuthHeader(name) || token != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        continue;
+      }
+      StringBuilder joined = new StringBuilder();
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        String text = text(p, t);
+        if (text != null) {
+          joined.append(joined.length() == 0 ? "" : ",").append(text);
+        }
+      }
+      into.put(name, joined.toString());
+    }
+  }
+
   /** The response in the Function URL / API Gateway shape. */
   static byte[] write(SinkResponse response) {
     return Json.write(g -> {

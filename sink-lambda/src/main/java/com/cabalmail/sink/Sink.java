@@ -7,6 +7,7 @@ import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Ticker;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,24 @@ final class Sink {
   private final BodyDecoder decoder;
   private final AlertRouter router;
   private final int maxBodyBytes;
+  private final UnauthorizedLog unauthorized;
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
+    this(secrets, decoder, router, maxBodyBytes, new UnauthorizedLog(Ticker.system()));
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      UnauthorizedLog unauthorized) {
+    this.unauthorized = unauthorized;
     this.secrets = secrets;
     this.decoder = decoder;
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Whether {@code request} carries an accepted shared secret. */
+  boolean authenticated(SinkRequest request) {
+    return secrets.accepts(request);
   }
 
   /** The routing table followed. */
@@ -56,7 +69,9 @@ final class Sink {
   SinkResponse handle(SinkRequest request) {
     try {
       SinkResponse response = dispatch(request);
-      if (response.status() >= 400) {
+      if (response.status() == 401) {
+        unauthorized.record(request.requestId()); // bounded: a flood cannot fill the logs
+      } else if (response.status() >= 400) {
         // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
         log.warn("request {} answered {}: {}", request.requestId(), response.status(),
             new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));

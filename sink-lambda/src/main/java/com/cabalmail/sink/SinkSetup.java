@@ -16,6 +16,7 @@ import com.cabalmail.http.Secret;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -62,6 +63,9 @@ final class SinkSetup {
   /** The AWS credentials a Lambda environment carries (container ones are scrubbed by the client). */
   static final List<String> AWS_SECRETS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
       "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+
+  /** The shortest shared secret the Lambda accepts, in UTF-8 bytes. */
+  static final int MIN_SECRET_BYTES = 16;
 
   /** The local server's table when no transport is configured: production's, on the console. */
   static final String CONSOLE_ROUTES = "critical:console=5;warning:console=3;info:";
@@ -122,8 +126,10 @@ final class SinkSetup {
     Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
         "the shared secret callers send (or set " + ALERT_SECRET + PARAM_SUFFIX + " or "
             + SHARED_SECRET + PARAM_SUFFIX + " to the SSM parameter holding it)");
-    Optional<Secret> previous = settings.optionalSecret(
-        settings.keyOrAlias(ALERT_SECRET_PREVIOUS, SHARED_SECRET_PREVIOUS));
+    String previousKey = settings.keyOrAlias(ALERT_SECRET_PREVIOUS, SHARED_SECRET_PREVIOUS);
+    Optional<Secret> previous = settings.optionalSecret(previousKey);
+    checkStrength(settings, settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET), current, local);
+    checkStrength(settings, previousKey, previous, local);
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
     AlertConfig config = AlertConfig.from(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
@@ -151,6 +157,25 @@ final class SinkSetup {
         settings.redaction().and(awsRedaction(environment)));
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
     return new Sink(check, decoder::decode, router, decoder.maxBodyBytes());
+  }
+
+  /**
+   * A shared secret under {@value #MIN_SECRET_BYTES} bytes is a problem in Lambda, where the
+   * URL is public; the local server, a try-out on loopback, accepts it with a warning.
+   */
+  private static void checkStrength(Settings settings, String key, Optional<Secret> secret,
+      PrintStream local) {
+    if (secret.isEmpty()
+        || secret.get().reveal().getBytes(StandardCharsets.UTF_8).length >= MIN_SECRET_BYTES) {
+      return;
+    }
+    if (local == null) {
+      settings.problem(key + " is shorter than " + MIN_SECRET_BYTES + " bytes: a Function URL"
+          + " is public, so use a long random secret (e.g. openssl rand -hex 16)");
+    } else {
+      log.warn("{} is shorter than {} bytes: fine for a local try-out, refused in Lambda", key,
+          MIN_SECRET_BYTES);
+    }
   }
 
   /** The AWS credentials of the environment, scrubbed like every other secret. */

@@ -5,7 +5,7 @@ import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.RetryPolicy;
-import com.cabalmail.http.Secret;
+import com.cabalmail.http.Redaction;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -215,11 +215,7 @@ public final class AwsJsonClient {
   }
 
   private static String scrub(String text, AwsCredentials used) {
-    String clean = text == null ? "" : text;
-    for (Secret secret : used.scrubbed()) {
-      clean = secret.scrub(clean);
-    }
-    return clean;
+    return Redaction.of(used.scrubbed()).scrub(text == null ? "" : text);
   }
 
   URI endpoint() {

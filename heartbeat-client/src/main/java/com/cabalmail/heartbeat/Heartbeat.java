@@ -303,13 +303,8 @@ public final class Heartbeat {
       return;
     }
     String suffix = failure == null ? "" : "/fail";
-    String body = null;
-    if (failure != null) {
-      String message = failure.getMessage();
-      body = failure.getClass().getName() + (message == null ? "" : ": " + message);
-    }
     String name = failure == null ? "success" : "fail";
-    String text = body;
+    String text = failure == null ? null : pinger.failureBody(failure);
     CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
         () -> pinger.send(name, suffix, runId, text, left), DAEMON_THREADS);
     awaitAtMost(sent, left);
@@ -381,6 +376,7 @@ public final class Heartbeat {
 
     private Duration timeout = DEFAULT_TIMEOUT;
     private int bodyLimit = DEFAULT_BODY_LIMIT;
+    private boolean failureDetails = true;
     private HttpDelivery delivery;
     private Map<String, String> environment;
 
@@ -398,13 +394,26 @@ public final class Heartbeat {
 
     /**
      * Largest body sent, in bytes (default 10,000, Healthchecks' self-hosted limit); a
-     * {@code Ping-Body-Limit} answer header overrides it. Longer bodies keep their end.
+     * {@code Ping-Body-Limit} answer header may lower it, never raise it. Longer bodies keep
+     * their end.
      */
     public Builder bodyLimit(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("bodyLimit must be positive, was " + bytes);
       }
       this.bodyLimit = bytes;
+      return this;
+    }
+
+    /**
+     * Whether a failed job's exception message goes to Healthchecks (default true). It is
+     * scrubbed first: the ping URL, AWS access key ids ({@code AKIA…}, {@code ASIA…}), the
+     * value after {@code Bearer}/{@code Basic}, {@code user:password@} in URLs and the values
+     * of {@code password=}, {@code token=}, {@code secret=}, {@code key=} pairs become
+     * {@code <redacted>}. With {@code false}, only the exception's class name is sent.
+     */
+    public Builder sendFailureDetails(boolean send) {
+      this.failureDetails = send;
       return this;
     }
 
@@ -480,7 +489,8 @@ public final class Heartbeat {
       if (parsed.target() == null) {
         return off(source + " " + parsed.problem(), true);
       }
-      return new Heartbeat(new Pinger(parsed.target(), delivery(), timeout, bodyLimit), null,
+      return new Heartbeat(new Pinger(parsed.target(), delivery(), timeout, bodyLimit,
+          failureDetails), null,
           Optional.empty(), false);
     }
 

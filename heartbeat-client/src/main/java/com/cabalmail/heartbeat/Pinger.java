@@ -4,6 +4,8 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Redaction;
+import com.cabalmail.http.Secret;
 import com.cabalmail.http.RetryPolicy;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -31,7 +33,19 @@ final class Pinger {
   private final RetryPolicy policy;
   private final AtomicInteger bodyLimit;
 
+  private final boolean failureDetails;
+  private final Redaction redaction;
+
   Pinger(PingTarget target, HttpDelivery delivery, Duration timeout, int bodyLimit) {
+    this(target, delivery, timeout, bodyLimit, true);
+  }
+
+  Pinger(PingTarget target, HttpDelivery delivery, Duration timeout, int bodyLimit,
+      boolean failureDetails) {
+    this.failureDetails = failureDetails;
+    // The ping URL is a credential (whoever has it can ping); patterns catch the job's own.
+    this.redaction = Redaction.of(Secret.of(target.uri("", Optional.empty()).toString()))
+        .withPatterns();
     this.target = target;
     this.delivery = delivery;
     this.timeout = timeout;
@@ -137,7 +151,9 @@ final class Pinger {
       try {
         int limit = Integer.parseInt(value.strip());
         if (limit > 0) {
-          bodyLimit.set(limit);
+          // Only ever lowered: a server (or whatever answers in its name) cannot make the job
+          // send more than it was configured to.
+          bodyLimit.accumulateAndGet(limit, Math::min);
         }
       } catch (NumberFormatException ignored) {
         // Not a number: keep the limit we have.
@@ -145,9 +161,23 @@ final class Pinger {
     });
   }
 
-  /** The server's short answer, fit for one log line. */
-  private static String echo(String text) {
-    String line = text.strip().replaceAll("\\p{Cntrl}+", " ");
+  /**
+   * What a failed job tells Healthchecks: the exception's class and message, scrubbed of the
+   * ping URL and of credential patterns ({@link Redaction#withPatterns()}); its class alone
+   * when failure details are off.
+   */
+  String failureBody(Throwable failure) {
+    String kind = failure.getClass().getName();
+    String message = failure.getMessage();
+    if (!failureDetails || message == null) {
+      return kind;
+    }
+    return redaction.scrub(kind + ": " + message);
+  }
+
+  /** The server's short answer, fit for one log line: scrubbed whole, then cut. */
+  private String echo(String text) {
+    String line = redaction.scrub(text).strip().replaceAll("\\p{Cntrl}+", " ");
     return line.length() > MAX_ECHOED_CHARS ? line.substring(0, MAX_ECHOED_CHARS) + "..." : line;
   }
 }

@@ -487,6 +487,54 @@ class HeartbeatTest {
     assertEquals("é".repeat(sent.length / 2), new String(sent, StandardCharsets.UTF_8));
   }
 
+  @Test
+  void aPingBodyLimitHeaderMayLowerTheLimitButNeverRaiseIt() {
+    server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+        .withHeader("Ping-Body-Limit", "100000000").withBody("OK")));
+    Heartbeat heartbeat = Heartbeat.builder().bodyLimit(64).delivery(HttpDelivery.create(ticker))
+        .forUrl(server.baseUrl() + UUID_PATH);
+    heartbeat.start();
+
+    heartbeat.log("x".repeat(1_000));
+
+    byte[] sent = server.findAll(postRequestedFor(urlEqualTo(UUID_PATH + "/log"))).get(0)
+        .getBody();
+    assertTrue(sent.length <= 64, "sent " + sent.length + " bytes: the header raised the limit");
+  }
+
+  @Test
+  void aFailedJobsExceptionTextIsScrubbedOfCredentialsBeforeItGoesToHealthchecks() {
+    String url = server.baseUrl() + UUID_PATH;
+    IllegalStateException thrown = new IllegalStateException("upload with AKIAIOSFODNN7EXAMPLE"
+        + " failed; Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secretpart;"
+        + " db https://ops:hunter22@db.example/x; password=hunter2; pinging " + url);
+
+    assertThrows(IllegalStateException.class, () -> heartbeat(UUID_PATH).run(() -> {
+      throw thrown;
+    }));
+
+    String body = server.findAll(postRequestedFor(urlPathEqualTo(UUID_PATH + "/fail"))).get(0)
+        .getBodyAsString();
+    assertTrue(body.startsWith("java.lang.IllegalStateException: upload with <redacted>"), body);
+    for (String leak : List.of("AKIAIOSFODNN7EXAMPLE", "eyJhbGciOiJIUzI1NiJ9", "hunter22",
+        "hunter2", UUID_PATH.substring(1))) {
+      assertFalse(body.contains(leak), leak + " in " + body);
+    }
+  }
+
+  @Test
+  void failureDetailsTurnedOffSendOnlyTheExceptionsClass() {
+    Heartbeat heartbeat = Heartbeat.builder().sendFailureDetails(false)
+        .delivery(HttpDelivery.create(ticker)).forUrl(server.baseUrl() + UUID_PATH);
+
+    assertThrows(IllegalStateException.class, () -> heartbeat.run(() -> {
+      throw new IllegalStateException("internal hostname db-7.corp and customer 4411");
+    }));
+
+    assertEquals("java.lang.IllegalStateException", server.findAll(
+        postRequestedFor(urlPathEqualTo(UUID_PATH + "/fail"))).get(0).getBodyAsString());
+  }
+
   // --- quiet and broken heartbeats ---
 
   @Test

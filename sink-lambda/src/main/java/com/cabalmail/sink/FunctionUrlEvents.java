@@ -108,11 +108,7 @@ final class FunctionUrlEvents {
       throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
           + " (no method or path)", false);
     }
-    // API Gateway 1.0 sends both maps: "headers" holds only the last value of a repeated
-    // header, "multiValueHeaders" every value; the second wins wherever it names the header.
-    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.putAll(f.multiHeaders);
-    f.headers.forEach((name, value) -> headers.putIfAbsent(name, List.of(value)));
+    Map<String, List<String>> headers = headers(f);
     byte[] body;
     if (f.body == null) {
       body = new byte[0];
@@ -127,6 +123,124 @@ final class FunctionUrlEvents {
     }
     String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
     return SinkRequest.withRepeatedHeaders(method, path, headers, body, id);
+  }
+
+  /**
+   * What the sink needs to turn away a caller without the secret, and nothing more: method,
+   * path, request id and the two authentication headers ({@code x-alert-secret},
+   * {@code authorization}), read by streaming. Every other value, the body first of all, is
+   * skipped by the parser without being copied, decoded or turned into a {@link String}; the
+   * request has an empty body. {@link #read} reads the whole event once the secret is accepted.
+   */
+  static SinkRequest preview(byte[] event) throws BadEvent {
+    Fields f = new Fields();
+    try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadEvent("the event is not a JSON object", false);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "rawPath":
+            f.rawPath = text(p, value);
+            break;
+          case "path":
+            f.v1Path = text(p, value);
+            break;
+          case "httpMethod":
+            f.v1Method = text(p, value);
+            break;
+          case "headers":
+            readAuthHeaders(p, value, f.headers);
+            break;
+          case "multiValueHeaders":
+            readMultiValueAuthHeaders(p, value, f.multiHeaders);
+            break;
+          case "requestContext":
+            readContext(p, value, f);
+            break;
+          default:
+            p.skipChildren(); // a string (the body) is skipped by the next nextToken(), unread
+        }
+      }
+    } catch (StreamConstraintsException e) {
+      throw new BadEvent("the request is over a size limit: " + e.getOriginalMessage(), true);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new BadEvent("the event is not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " at byte " + at.getByteOffset()), false);
+    } catch (IOException e) {
+      throw new BadEvent("the event could not be read: " + e.getMessage(), false);
+    }
+    String method = f.method != null ? f.method : f.v1Method;
+    String path = f.rawPath != null ? f.rawPath : f.v1Path;
+    if (method == null || path == null) {
+      throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
+          + " (no method or path)", false);
+    }
+    String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
+    return SinkRequest.withRepeatedHeaders(method, path, headers(f), new byte[0], id);
+  }
+
+  /**
+   * API Gateway 1.0 sends both maps: "headers" holds only the last value of a repeated header,
+   * "multiValueHeaders" every value; the second wins wherever it names the header.
+   */
+  private static Map<String, List<String>> headers(Fields f) {
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.putAll(f.multiHeaders);
+    f.headers.forEach((name, value) -> headers.putIfAbsent(name, List.of(value)));
+    return headers;
+  }
+
+  private static boolean isAuthHeader(String name) {
+    return name.equalsIgnoreCase("x-alert-secret") || name.equalsIgnoreCase("authorization");
+  }
+
+  private static void readAuthHeaders(JsonParser p, JsonToken value, Map<String, String> into)
+      throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      if (isAuthHeader(name)) {
+        String text = text(p, token);
+        if (text != null) {
+          into.put(name, text);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void readMultiValueAuthHeaders(JsonParser p, JsonToken value,
+      Map<String, List<String>> into) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      if (!isAuthHeader(name) || token != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        continue;
+      }
+      List<String> values = new ArrayList<>();
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        String text = text(p, t);
+        if (text != null) {
+          values.add(text);
+        }
+      }
+      into.put(name, values);
+    }
   }
 
   /** The response in the Function URL / API Gateway shape. */

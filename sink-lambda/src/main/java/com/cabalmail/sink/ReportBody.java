@@ -6,7 +6,7 @@ import com.cabalmail.alert.DeliveryReport;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.http.Json;
-import com.cabalmail.http.Secret;
+import com.cabalmail.http.Redaction;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,15 +36,16 @@ import java.util.Set;
  * {@code already_delivered} is a repeat the ledger held back.
  *
  * {@code sent} and {@code errors} keep the shape the Python sink answered; {@code alerts} is the
- * full account. Details come from transports, which never put secrets in them; the configured
- * shared secrets are scrubbed anyway.
+ * full account. Details come from transports, which scrub their own secrets; every secret of
+ * the process (shared secrets, every transport's, the AWS credentials) is scrubbed from
+ * details and message ids once more here.
  */
 final class ReportBody {
 
   private ReportBody() {}
 
   static byte[] write(DeliveryReport report, AlertBatch batch, String requestId,
-      List<Secret> secrets) {
+      Redaction secrets) {
     Set<String> sent = new LinkedHashSet<>();
     Map<String, String> errors = new LinkedHashMap<>();
     // Deliveries come alert by alert; group them by alert instance (two equal alerts stay two).
@@ -59,7 +60,7 @@ final class ReportBody {
       if (d.outcome().isSent()) {
         sent.add(d.transport());
       } else if (d.outcome().isFailure()) {
-        errors.putIfAbsent(d.transport(), scrub(d.outcome().detail(), secrets));
+        errors.putIfAbsent(d.transport(), secrets.scrub(d.outcome().detail()));
       }
     }
     return Json.write(g -> {
@@ -97,7 +98,7 @@ final class ReportBody {
   }
 
   private static void writeAlert(JsonGenerator g, Alert alert, List<Delivery> deliveries,
-      List<Secret> secrets) throws IOException {
+      Redaction secrets) throws IOException {
     g.writeStartObject();
     g.writeStringField("fingerprint", alert.fingerprint());
     g.writeStringField("source", alert.source());
@@ -113,9 +114,9 @@ final class ReportBody {
       }
       g.writeStringField("outcome", o.kind().wireName());
       if (o.messageId().isPresent()) {
-        g.writeStringField("id", o.messageId().get());
+        g.writeStringField("id", secrets.scrub(o.messageId().get()));
       }
-      g.writeStringField("detail", scrub(o.detail(), secrets));
+      g.writeStringField("detail", secrets.scrub(o.detail()));
       g.writeNumberField("attempts", o.attempts());
       g.writeNumberField("ms", d.elapsed().toMillis());
       if (d.ledger() != Delivery.Ledger.OFF) {
@@ -128,13 +129,5 @@ final class ReportBody {
     }
     g.writeEndArray();
     g.writeEndObject();
-  }
-
-  private static String scrub(String text, List<Secret> secrets) {
-    String out = text;
-    for (Secret secret : secrets) {
-      out = secret.scrub(out);
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package com.cabalmail.sink;
 
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,10 +20,20 @@ final class SecretCheck {
 
   private final Secret current;
   private final Optional<Secret> previous;
+  private final Redaction redaction;
 
   SecretCheck(Secret current, Optional<Secret> previous) {
+    this(current, previous, Redaction.none());
+  }
+
+  /**
+   * A check that also knows the process's other secrets ({@code others}: the transports', the
+   * AWS credentials), so that {@link #redaction()} scrubs every one of them.
+   */
+  SecretCheck(Secret current, Optional<Secret> previous, Redaction others) {
     this.current = current;
     this.previous = previous;
+    this.redaction = Redaction.of(secrets()).and(others);
   }
 
   /**
@@ -59,7 +70,15 @@ final class SecretCheck {
     return ok;
   }
 
-  /** The secrets, for scrubbing them out of anything the sink writes. */
+  /**
+   * Every secret of the process: what the sink scrubs out of anything it writes (answer
+   * bodies, log lines).
+   */
+  Redaction redaction() {
+    return redaction;
+  }
+
+  /** The shared secrets. */
   List<Secret> secrets() {
     return previous.isPresent() ? List.of(current, previous.get()) : List.of(current);
   }

@@ -8,6 +8,7 @@ import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.Ticker;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -37,12 +38,24 @@ final class Sink {
   private final BodyDecoder decoder;
   private final AlertRouter router;
   private final int maxBodyBytes;
+  private final UnauthorizedLog unauthorized;
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
+    this(secrets, decoder, router, maxBodyBytes, new UnauthorizedLog(Ticker.system()));
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      UnauthorizedLog unauthorized) {
+    this.unauthorized = unauthorized;
     this.secrets = secrets;
     this.decoder = decoder;
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Whether {@code request} carries an accepted shared secret. */
+  boolean authenticated(SinkRequest request) {
+    return secrets.accepts(request);
   }
 
   /** The routing table followed. */
@@ -67,7 +80,9 @@ final class Sink {
   SinkResponse handle(SinkRequest request, Duration budget) {
     try {
       SinkResponse response = dispatch(request, budget);
-      if (response.status() >= 400) {
+      if (response.status() == 401) {
+        unauthorized.record(request.requestId()); // bounded: a flood cannot fill the logs
+      } else if (response.status() >= 400) {
         // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
         log.warn("request {} answered {}: {}", request.requestId(), response.status(),
             new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -127,7 +142,7 @@ final class Sink {
     if (status == 204) {
       return SinkResponse.noContent(id);
     }
-    return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.secrets()));
+    return SinkResponse.json(status, id, ReportBody.write(report, batch, id, secrets.redaction()));
   }
 
   /**
@@ -155,11 +170,7 @@ final class Sink {
   }
 
   private String scrub(String message) {
-    String text = message == null ? "body could not be decoded" : message;
-    for (Secret secret : secrets.secrets()) {
-      text = secret.scrub(text);
-    }
-    return text;
+    return secrets.redaction().scrub(message == null ? "body could not be decoded" : message);
   }
 
   static String normalise(String path) {

@@ -67,6 +67,12 @@ public final class SinkHandler {
   private SinkResponse answer(byte[] event, Duration budget) {
     SinkRequest request;
     try {
+      // The secret first, on the raw event: a caller without it gets its 401 (or 404, 405,
+      // health) from a request with no body, and nothing of its body is copied or decoded.
+      SinkRequest preview = FunctionUrlEvents.preview(event);
+      if (!sink.authenticated(preview)) {
+        return sink.handle(preview);
+      }
       request = FunctionUrlEvents.read(event);
     } catch (FunctionUrlEvents.BadEvent e) {
       String id = java.util.UUID.randomUUID().toString();

@@ -11,11 +11,13 @@ import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import com.cabalmail.http.Ticker;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -58,6 +60,13 @@ final class SinkSetup {
   static final String SHARED_SECRET_PREVIOUS = "SHARED_SECRET_PREVIOUS";
   /** The suffix of a variable naming the SSM parameter that holds a setting's value. */
   static final String PARAM_SUFFIX = "_PARAM";
+
+  /** The AWS credentials a Lambda environment carries (container ones are scrubbed by the client). */
+  static final List<String> AWS_SECRETS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+
+  /** The shortest shared secret the Lambda accepts, in UTF-8 bytes. */
+  static final int MIN_SECRET_BYTES = 16;
 
   /** The local server's table when no transport is configured: production's, on the console. */
   static final String CONSOLE_ROUTES = "critical:console=5;warning:console=3;info:";
@@ -146,8 +155,10 @@ final class SinkSetup {
     Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
         "the shared secret callers send (or set " + ALERT_SECRET + PARAM_SUFFIX + " or "
             + SHARED_SECRET + PARAM_SUFFIX + " to the SSM parameter holding it)");
-    Optional<Secret> previous = settings.optionalSecret(
-        settings.keyOrAlias(ALERT_SECRET_PREVIOUS, SHARED_SECRET_PREVIOUS));
+    String previousKey = settings.keyOrAlias(ALERT_SECRET_PREVIOUS, SHARED_SECRET_PREVIOUS);
+    Optional<Secret> previous = settings.optionalSecret(previousKey);
+    checkStrength(settings, settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET), current, local);
+    checkStrength(settings, previousKey, previous, local);
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
     AlertConfig config = AlertConfig.from(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
@@ -173,8 +184,41 @@ final class SinkSetup {
           + " transport). Set a transport's settings or " + AlertConfig.ROUTES
           + " to deliver them.");
     }
-    return new Sink(new SecretCheck(current.orElseThrow(), previous), decoder::decode, router,
-        decoder.maxBodyBytes());
+    SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
+        settings.redaction().and(awsRedaction(environment)));
+    StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
+    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes());
+  }
+
+  /**
+   * A shared secret under {@value #MIN_SECRET_BYTES} bytes is a problem in Lambda, where the
+   * URL is public; the local server, a try-out on loopback, accepts it with a warning.
+   */
+  private static void checkStrength(Settings settings, String key, Optional<Secret> secret,
+      PrintStream local) {
+    if (secret.isEmpty()
+        || secret.get().reveal().getBytes(StandardCharsets.UTF_8).length >= MIN_SECRET_BYTES) {
+      return;
+    }
+    if (local == null) {
+      settings.problem(key + " is shorter than " + MIN_SECRET_BYTES + " bytes: a Function URL"
+          + " is public, so use a long random secret (e.g. openssl rand -hex 16)");
+    } else {
+      log.warn("{} is shorter than {} bytes: fine for a local try-out, refused in Lambda", key,
+          MIN_SECRET_BYTES);
+    }
+  }
+
+  /** The AWS credentials of the environment, scrubbed like every other secret. */
+  static Redaction awsRedaction(Map<String, String> environment) {
+    List<Secret> aws = new ArrayList<>();
+    for (String key : AWS_SECRETS) {
+      String value = environment.get(key);
+      if (!isBlank(value)) {
+        aws.add(Secret.of(value.trim()));
+      }
+    }
+    return Redaction.of(aws);
   }
 
   /**

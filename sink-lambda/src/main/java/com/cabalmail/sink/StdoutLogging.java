@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import com.cabalmail.http.Redaction;
 import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
@@ -21,7 +23,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * ...}). A stack trace stays on the same line, its line breaks written as {@code \n}. The level
  * comes from {@code LOG_LEVEL} ({@code error}, {@code warn}, {@code info} (default),
  * {@code debug}, {@code trace}). Found by SLF4J through {@code META-INF/services}; tests select
- * their own provider with {@code slf4j.provider}.
+ * their own provider with {@code slf4j.provider}. Once the sink knows its secrets, every line is
+ * scrubbed of them ({@link #redact}) before it is written, stack traces included.
  */
 public final class StdoutLogging implements SLF4JServiceProvider {
 
@@ -30,7 +33,7 @@ public final class StdoutLogging implements SLF4JServiceProvider {
 
   private final IMarkerFactory markers = new BasicMarkerFactory();
   private final MDCAdapter mdc = new NOPMDCAdapter();
-  private volatile ILoggerFactory loggers;
+  private volatile LineLoggers loggers;
 
   /** For {@link java.util.ServiceLoader}. */
   public StdoutLogging() {}
@@ -59,7 +62,39 @@ public final class StdoutLogging implements SLF4JServiceProvider {
   public void initialize() {
     Level threshold = parse(System.getenv(LEVEL));
     PrintStream out = System.out;
-    loggers = name -> new LineLogger(name, threshold, out);
+    loggers = new LineLoggers(threshold, out);
+  }
+
+  /**
+   * Scrubs every secret {@code redaction} knows from each line the loggers of this process
+   * write from now on, when this backend is SLF4J's (in the deployed sink); does nothing
+   * otherwise (tests capture logs with their own backend).
+   */
+  static void redact(ILoggerFactory factory, Redaction redaction) {
+    if (factory instanceof LineLoggers) {
+      ((LineLoggers) factory).redaction = redaction;
+    }
+  }
+
+  /** The loggers: one per name, sharing the threshold, the output and the redaction. */
+  static final class LineLoggers implements ILoggerFactory {
+    private final Level threshold;
+    private final PrintStream out;
+    private volatile Redaction redaction = Redaction.none();
+
+    LineLoggers(Level threshold, PrintStream out) {
+      this.threshold = threshold;
+      this.out = out;
+    }
+
+    @Override
+    public Logger getLogger(String name) {
+      return new LineLogger(name, this);
+    }
+
+    void write(Level level, String logger, String message, Throwable thrown) {
+      out.println(redaction.scrub(line(Instant.now(), level, logger, message, thrown)));
+    }
   }
 
   static Level parse(String text) {
@@ -106,12 +141,12 @@ public final class StdoutLogging implements SLF4JServiceProvider {
   private static final class LineLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
     private final transient Level threshold;
-    private final transient PrintStream out;
+    private final transient LineLoggers loggers;
 
-    LineLogger(String name, Level threshold, PrintStream out) {
+    LineLogger(String name, LineLoggers loggers) {
       this.name = name;
-      this.threshold = threshold;
-      this.out = out;
+      this.threshold = loggers.threshold;
+      this.loggers = loggers;
     }
 
     @Override
@@ -123,7 +158,7 @@ public final class StdoutLogging implements SLF4JServiceProvider {
     protected void handleNormalizedLoggingCall(
         Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
       String message = MessageFormatter.basicArrayFormat(pattern, arguments);
-      out.println(line(Instant.now(), level, name, message == null ? "null" : message, throwable));
+      loggers.write(level, name, message == null ? "null" : message, throwable);
     }
 
     private boolean enabled(Level level) {

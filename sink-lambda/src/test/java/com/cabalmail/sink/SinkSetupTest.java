@@ -182,7 +182,7 @@ class SinkSetupTest {
   @Test
   void lambdaNeverFallsBackToTheConsole() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> lambda(Map.of("ALERT_SECRET", "s")));
+        () -> lambda(Map.of("ALERT_SECRET", "a-long-enough-shared-secret")));
     assertFalse(e.getMessage().contains("ALERT_SECRET"), e.getMessage());
     assertTrue(e.getMessage().contains("PUSHOVER_APP_TOKEN is required"),
         "production routes apply: " + e.getMessage());
@@ -210,5 +210,50 @@ class SinkSetupTest {
     assertTrue(message.contains("ALERT_DEADLINE='forever'"), message);
     assertTrue(message.contains("priority 9 of transport 'scripted'"), message);
     assertTrue(message.contains("SCRIPTED_TOKEN is required"), message);
+  }
+
+  @Test
+  void lambdaRefusesASharedSecretShorterThan16BytesTheLocalServerWarns() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_SECRET", "fifteen-bytes!!");
+    env.put("ALERT_SECRET_PREVIOUS", "x9q-prev");
+    env.put("ALERT_ROUTES", "critical:scripted=5");
+    env.put("SCRIPTED_TOKEN", "scripted-token-value");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    assertTrue(e.getMessage().contains("ALERT_SECRET is shorter than 16 bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("ALERT_SECRET_PREVIOUS is shorter than 16 bytes"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("fifteen-bytes"), e.getMessage());
+
+    Sink local = SinkSetup.create(env, store(), getClass().getClassLoader(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertTrue(local.handle(post("fifteen-bytes!!")).status() != 401);
+    assertTrue(CapturedLogs.text().contains("ALERT_SECRET is shorter than 16 bytes: fine for a"
+        + " local try-out, refused in Lambda"), CapturedLogs.text());
+
+    env.put("ALERT_SECRET", "sixteen-bytes!!!");
+    env.remove("ALERT_SECRET_PREVIOUS");
+    assertEquals(401, lambda(env).handle(post("fifteen-bytes!!")).status());
+  }
+
+  @Test
+  void configurationErrorsNeverRepeatAUrlsCredentials() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_SECRET", "a-long-enough-shared-secret");
+    env.put("PUSHOVER_APP_TOKEN", "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
+    env.put("PUSHOVER_USER_KEY", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
+    env.put("PUSHOVER_API_URL", "https://proxyuser:pr0xy-passw0rd@proxy.example/");
+    env.put("NTFY_BASE_URL", "http://ntfy.internal.example");
+    env.put("NTFY_TOKEN", "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    String message = e.getMessage();
+    assertTrue(message.contains("PUSHOVER_API_URL must not contain credentials"), message);
+    assertTrue(message.contains("NTFY_BASE_URL is plain http:// to ntfy.internal.example"),
+        message);
+    for (String secret : List.of("proxyuser", "pr0xy-passw0rd", "azGDORePK8g", "uQiRzpo4",
+        "tk_AgQdq7")) {
+      assertFalse(message.contains(secret), message);
+      assertFalse(CapturedLogs.text().contains(secret), CapturedLogs.text());
+    }
   }
 }

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.http.Redaction;
+import com.cabalmail.http.Secret;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
@@ -31,5 +36,20 @@ class StdoutLoggingTest {
     assertEquals(Level.DEBUG, StdoutLogging.parse(" debug "));
     assertEquals(Level.INFO, StdoutLogging.parse(null));
     assertEquals(Level.INFO, StdoutLogging.parse("loud"));
+  }
+
+  @Test
+  void onceRedactedEveryLineAndStackTraceIsScrubbedOfEverySecret() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StdoutLogging.LineLoggers loggers = new StdoutLogging.LineLoggers(
+        Level.INFO, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    StdoutLogging.redact(loggers, Redaction.of(Secret.of("tk_AgQdq7mVBoFD37zQVN29"),
+        Secret.of("aws-secret-access-key-value")));
+    loggers.getLogger("com.cabalmail.Test").warn("ntfy said Bearer {}",
+        "tk_AgQdq7mVBoFD37zQVN29", new IllegalStateException("key aws-secret-access-key-value"));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("ntfy said Bearer <redacted>"), out);
+    assertTrue(out.contains("IllegalStateException: key <redacted>"), out);
+    assertFalse(out.contains("tk_AgQdq7") || out.contains("aws-secret"), out);
   }
 }

@@ -1,6 +1,7 @@
 package com.cabalmail.alert.spi;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,10 +35,18 @@ import java.util.function.Function;
  */
 public final class Settings {
 
+  /**
+   * Set to {@code true} to let a transport send its token over plain {@code http://} to a host
+   * that is not loopback (a private network the operator trusts); refused otherwise.
+   */
+  public static final String ALLOW_PLAIN_HTTP = "ALERT_ALLOW_PLAIN_HTTP";
+
   private final Map<String, String> values;
   private final Map<String, Secret> secrets;
   private final Set<String> read = Collections.synchronizedSet(new LinkedHashSet<>());
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+  /** Plain values handed out as secrets ({@link #optionalSecret}), for {@link #redaction()}. */
+  private final Set<Secret> plainSecrets = Collections.synchronizedSet(new LinkedHashSet<>());
 
   private Settings(Map<String, String> values, Map<String, Secret> secrets) {
     this.values = Map.copyOf(values);
@@ -123,28 +132,100 @@ public final class Settings {
       return Optional.of(secret);
     }
     String value = values.get(key);
-    return value == null || value.isBlank()
-        ? Optional.empty() : Optional.of(Secret.of(value.trim()));
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    Secret plain = Secret.of(value.trim());
+    plainSecrets.add(plain);
+    return Optional.of(plain);
   }
 
-  /** An absolute http(s) URL, or {@code defaultValue}. */
+  /**
+   * Every secret these settings hold or handed out so far: each held as a secret, and each
+   * plain value read through {@link #secret} or {@link #optionalSecret}. Ask after the
+   * transports are built, so that it knows all of theirs; what the sink scrubs its answers and
+   * log lines with.
+   */
+  public Redaction redaction() {
+    List<Secret> all = new ArrayList<>(secrets.values());
+    synchronized (plainSecrets) {
+      all.addAll(plainSecrets);
+    }
+    return Redaction.of(all);
+  }
+
+  /**
+   * An absolute http(s) URL without credentials, or {@code defaultValue}. A URL carrying
+   * {@code user:password@} is refused, and no problem ever repeats a URL's credentials.
+   */
   public URI httpUrl(String key, String defaultValue) {
     String text = string(key, defaultValue);
     if (text == null) {
       problem(key + " is required: an http(s) URL");
       return null;
     }
+    URI uri = null;
     try {
-      URI uri = new URI(text);
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    if (uri != null && uri.getRawUserInfo() != null || uri == null && text.contains("@")) {
+      // Never echo the value: it may hold a password.
+      problem(key + " must not contain credentials (user:password@, not repeated here): give"
+          + " them in the transport's own credential settings");
+      return null;
+    }
+    if (uri != null) {
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
         return uri;
       }
-    } catch (URISyntaxException e) {
-      // reported below
     }
-    problem(key + "='" + text + "' must be an absolute http(s) URL");
+    problem(key + "=" + Text.quote(Redaction.none().withPatterns().scrub(text))
+        + " must be an absolute http(s) URL");
     return null;
+  }
+
+  /**
+   * {@code url} (read from {@code key}) if a credential may be sent to it: {@code https}, or
+   * {@code http} to a loopback host ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}), or
+   * any {@code http} when {@value #ALLOW_PLAIN_HTTP} is {@code true}; otherwise null and a
+   * problem naming the key. For transports that send a token; null {@code url} stays null.
+   */
+  public URI credentialUrl(String key, URI url) {
+    if (url == null || !"http".equalsIgnoreCase(url.getScheme()) || isLoopback(url.getHost())) {
+      return url;
+    }
+    if (flag(ALLOW_PLAIN_HTTP, false)) {
+      return url;
+    }
+    problem(key + " is plain http:// to " + url.getHost() + ", and a token would travel"
+        + " unencrypted: use https://, or set " + ALLOW_PLAIN_HTTP + "=true to allow it");
+    return null;
+  }
+
+  /** Whether {@code host} is a loopback name or address (no lookup is made). */
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]")
+        || h.equals("::1") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  }
+
+  /** {@code true} or {@code false} (any case), or {@code defaultValue}. */
+  public boolean flag(String key, boolean defaultValue) {
+    Optional<String> text = optional(key);
+    if (text.isEmpty()) {
+      return defaultValue;
+    }
+    if (text.get().equalsIgnoreCase("true") || text.get().equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text.get().toLowerCase(Locale.ROOT));
+    }
+    problem(key + "='" + text.get() + "' must be true or false");
+    return defaultValue;
   }
 
   /** A whole number within {@code [min, max]}, or {@code defaultValue}. */
@@ -188,10 +269,7 @@ public final class Settings {
    * from it, and a problem already recorded is not recorded again.
    */
   public void problem(String message) {
-    String scrubbed = message;
-    for (Secret secret : secrets.values()) {
-      scrubbed = secret.scrub(scrubbed);
-    }
+    String scrubbed = redaction().scrub(message);
     synchronized (problems) {
       if (!problems.contains(scrubbed)) {
         problems.add(scrubbed);

@@ -1,5 +1,6 @@
 package com.cabalmail.alert.spi;
 
+import com.cabalmail.http.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -176,6 +177,20 @@ public final class Text {
       start -= Character.charCount(codePoint);
     }
     return text.substring(start);
+  }
+
+  /**
+   * Untrusted {@code text} (a provider's answer, which may echo the request) for a message:
+   * scrubbed whole by {@code redaction} first, then made one line, then cut to
+   * {@code maxCodePoints}. In that order, so that a secret cut in half is never left behind.
+   */
+  public static String excerpt(String text, int maxCodePoints, Redaction redaction) {
+    return truncate(redaction.scrub(singleLine(redaction.scrub(text))), maxCodePoints);
+  }
+
+  /** As {@link #excerpt}, cut to {@code maxBytes} of UTF-8. */
+  public static String excerptUtf8(String text, int maxBytes, Redaction redaction) {
+    return truncateUtf8(redaction.scrub(singleLine(redaction.scrub(text))), maxBytes);
   }
 
   /** A short, single-line, quoted excerpt of untrusted {@code text}, for an error message. */

@@ -2,6 +2,7 @@ package com.cabalmail.alert.ntfy;
 
 import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -20,9 +21,16 @@ record NtfyAnswer(Optional<String> id, int code, String error) {
 
   /** Longest error text kept, in UTF-8 bytes. */
   static final int MAX_ERROR_BYTES = 300;
+  /** Longest message id kept (ntfy's are 12 characters). */
+  static final int MAX_ID_LENGTH = 64;
 
   /** The answer in {@code body}, or empty when the body is not a JSON object. */
   static Optional<NtfyAnswer> parse(byte[] body) {
+    return parse(body, Redaction.none());
+  }
+
+  /** As {@link #parse(byte[])}, every text scrubbed by {@code redaction} before it is cut. */
+  static Optional<NtfyAnswer> parse(byte[] body, Redaction redaction) {
     try (JsonParser parser = Json.factory().createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
@@ -35,12 +43,11 @@ record NtfyAnswer(Optional<String> id, int code, String error) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (field.equals("id") && value == JsonToken.VALUE_STRING) {
-          id = parser.getText();
+          id = Text.excerpt(parser.getText(), MAX_ID_LENGTH, redaction);
         } else if (field.equals("code") && value == JsonToken.VALUE_NUMBER_INT) {
           code = parser.getIntValue();
         } else if (field.equals("error") && value == JsonToken.VALUE_STRING) {
-          error = NtfyMessage.fit(Text.singleLine(parser.getText()).strip(),
-              MAX_ERROR_BYTES);
+          error = Text.excerptUtf8(parser.getText().strip(), MAX_ERROR_BYTES, redaction);
         } else {
           parser.skipChildren();
         }

@@ -107,6 +107,9 @@ record NtfySettings(
 
     List<Secret> secrets = new ArrayList<>();
     Optional<Secret> authorization = authorization(settings, secrets);
+    if (authorization.isPresent()) {
+      publishUrl = settings.credentialUrl(BASE_URL, publishUrl);
+    }
 
     Map<Severity, List<String>> firingTags = new EnumMap<>(Severity.class);
     for (Severity severity : Severity.values()) {

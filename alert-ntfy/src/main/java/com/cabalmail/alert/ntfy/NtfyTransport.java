@@ -8,7 +8,7 @@ import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.RetryPolicy;
-import com.cabalmail.http.Secret;
+import com.cabalmail.http.Redaction;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -61,10 +61,12 @@ final class NtfyTransport implements Transport {
 
   private final NtfySettings settings;
   private final HttpDelivery delivery;
+  private final Redaction redaction;
 
   NtfyTransport(NtfySettings settings, HttpDelivery delivery) {
     this.settings = settings;
     this.delivery = delivery;
+    this.redaction = Redaction.of(settings.secrets());
   }
 
   @Override
@@ -95,11 +97,11 @@ final class NtfyTransport implements Transport {
   private Outcome interpret(Exchange answer, String topic) {
     int status = answer.statusCode();
     int attempts = answer.attempts();
-    Optional<NtfyAnswer> parsed = NtfyAnswer.parse(answer.body());
+    Optional<NtfyAnswer> parsed = NtfyAnswer.parse(answer.body(), redaction);
     if (answer.isSuccess()) {
       Optional<String> id = parsed.flatMap(NtfyAnswer::id);
       if (id.isPresent()) {
-        return Outcome.sent(id.get(), "published to topic '" + topic + "'", attempts);
+        return Outcome.sent(scrub(id.get()), "published to topic '" + topic + "'", attempts);
       }
       return Outcome.failed("ntfy answered HTTP " + status + " without its JSON message ("
           + answer.header("Content-Type").map(NtfyTransport::ascii).orElse("no content type")
@@ -134,11 +136,7 @@ final class NtfyTransport implements Transport {
 
   /** {@code text} with every credential this transport holds blanked out. */
   private String scrub(String text) {
-    String clean = text;
-    for (Secret secret : settings.secrets()) {
-      clean = secret.scrub(clean);
-    }
-    return clean;
+    return redaction.scrub(text);
   }
 
   private static String ascii(String text) {

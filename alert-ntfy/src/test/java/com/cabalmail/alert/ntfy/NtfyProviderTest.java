@@ -262,4 +262,22 @@ class NtfyProviderTest {
       assertTrue(keys.contains(key), key + " in " + keys);
     }
   }
+
+  @Test
+  void aTokenNeverGoesOverPlainHttpToAnotherHostButAnonymousPublishingMay() {
+    Settings withToken = Settings.of(Map.of(NtfySettings.BASE_URL, "http://ntfy.lan",
+        NtfySettings.TOKEN, "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2"));
+    NtfySettings.read(withToken);
+    assertTrue(withToken.problems().stream().anyMatch(p -> p.startsWith(
+        NtfySettings.BASE_URL + " is plain http:// to ntfy.lan")), withToken.problems().toString());
+
+    Settings anonymous = Settings.of(Map.of(NtfySettings.BASE_URL, "http://ntfy.lan"));
+    assertEquals(URI.create("http://ntfy.lan/"), NtfySettings.read(anonymous).publishUrl());
+    assertTrue(anonymous.problems().isEmpty(), anonymous.problems().toString());
+
+    Settings allowed = Settings.of(Map.of(NtfySettings.BASE_URL, "http://ntfy.lan",
+        NtfySettings.TOKEN, "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2", Settings.ALLOW_PLAIN_HTTP, "true"));
+    assertEquals(URI.create("http://ntfy.lan/"), NtfySettings.read(allowed).publishUrl());
+    assertTrue(allowed.problems().isEmpty(), allowed.problems().toString());
+  }
 }

@@ -2,6 +2,7 @@ package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -46,6 +47,14 @@ record PushoverAnswer(
    * not Pushover's answer (a proxy's page, a truncated body).
    */
   static Optional<PushoverAnswer> parse(byte[] body) {
+    return parse(body, Redaction.none());
+  }
+
+  /**
+   * Reads {@code body} as {@link #parse(byte[])} does, every text scrubbed by {@code redaction}
+   * before it is cut, so that no piece of a secret a middlebox echoed survives.
+   */
+  static Optional<PushoverAnswer> parse(byte[] body, Redaction redaction) {
     Integer status = null;
     String request = null;
     String receipt = null;
@@ -66,17 +75,17 @@ record PushoverAnswer(
             status = parser.getIntValue();
             break;
           case "request":
-            request = value == JsonToken.VALUE_STRING ? parser.getText() : request;
+            request = value == JsonToken.VALUE_STRING ? redaction.scrub(parser.getText()) : request;
             break;
           case "receipt":
-            receipt = value == JsonToken.VALUE_STRING ? parser.getText() : receipt;
+            receipt = value == JsonToken.VALUE_STRING ? redaction.scrub(parser.getText()) : receipt;
             break;
           case "errors":
-            readErrors(parser, value, errors);
+            readErrors(parser, value, errors, redaction);
             break;
           default:
             if (value == JsonToken.VALUE_STRING && "invalid".equals(parser.getText())) {
-              invalid.add(Text.truncate(Text.singleLine(name), 64));
+              invalid.add(Text.excerpt(name, 64, redaction));
             }
             parser.skipChildren();
         }
@@ -91,14 +100,14 @@ record PushoverAnswer(
         Optional.ofNullable(receipt), errors, invalid));
   }
 
-  private static void readErrors(JsonParser parser, JsonToken value, List<String> errors)
-      throws IOException {
+  private static void readErrors(JsonParser parser, JsonToken value, List<String> errors,
+      Redaction redaction) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
-      addError(errors, parser.getText());
+      addError(errors, parser.getText(), redaction);
     } else if (value == JsonToken.START_ARRAY) {
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         if (parser.currentToken() == JsonToken.VALUE_STRING) {
-          addError(errors, parser.getText());
+          addError(errors, parser.getText(), redaction);
         } else {
           parser.skipChildren();
         }
@@ -108,9 +117,9 @@ record PushoverAnswer(
     }
   }
 
-  private static void addError(List<String> errors, String text) {
+  private static void addError(List<String> errors, String text, Redaction redaction) {
     if (errors.size() < MAX_ERRORS && !text.isBlank()) {
-      errors.add(Text.truncate(Text.singleLine(text.strip()), MAX_ERROR_LENGTH));
+      errors.add(Text.excerpt(text.strip(), MAX_ERROR_LENGTH, redaction));
     }
   }
 

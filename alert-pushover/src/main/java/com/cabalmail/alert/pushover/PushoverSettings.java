@@ -67,7 +67,7 @@ record PushoverSettings(
         USER_KEY + " must be one or more user or group keys of letters and digits, joined by"
             + " commas without spaces; the value given is not"));
 
-    URI api = settings.httpUrl(API_URL, DEFAULT_API_URL);
+    URI api = settings.credentialUrl(API_URL, settings.httpUrl(API_URL, DEFAULT_API_URL));
     if (api != null && (api.getRawQuery() != null || api.getRawFragment() != null)) {
       settings.problem(API_URL + "='" + api + "' must not have a query or fragment");
     }

@@ -10,6 +10,7 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Secret;
 import java.net.URI;
@@ -56,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * retries will cancel again), or the recovery's own if Pushover refused the cancel (sending it
  * again would be refused again); the detail reports both steps.
  *
- * <p>Outcome details and log lines never contain the token or user key: they are scrubbed from
- * whatever Pushover echoes.
+ * <p>Outcome details, message ids and log lines never contain the token or user key, nor a
+ * piece of one: whatever Pushover (or a middlebox in front of it) echoes is scrubbed whole
+ * before it is cut to length ({@link Text#excerpt}).
  */
 final class PushoverTransport implements Transport {
 
@@ -91,7 +93,7 @@ final class PushoverTransport implements Transport {
   private final PushoverSettings settings;
   private final HttpDelivery delivery;
   private final URI messagesUrl;
-  private final List<Secret> secrets;
+  private final Redaction redaction;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
 
   PushoverTransport(PushoverSettings settings, HttpDelivery delivery) {
@@ -102,7 +104,7 @@ final class PushoverTransport implements Transport {
     for (String key : settings.userKey().reveal().split(",")) {
       all.add(Secret.of(key));
     }
-    this.secrets = List.copyOf(all);
+    this.redaction = Redaction.of(all);
   }
 
   @Override
@@ -175,18 +177,18 @@ final class PushoverTransport implements Transport {
     }
     watchQuota(answer);
     int status = answer.statusCode();
-    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body());
+    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body(), redaction);
     if (answer.isSuccess()) {
       if (parsed.isEmpty()) {
         return Outcome.failed(scrub("Pushover answered " + status + " with a body that is not"
-            + " its JSON: " + excerpt(answer)), answer.attempts());
+            + " its JSON: " + excerpt(answer, redaction)), answer.attempts());
       }
       PushoverAnswer json = parsed.get();
       if (!json.accepted()) {
         return Outcome.failed(scrub("Pushover answered " + status + " with status "
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
-      return Outcome.sent(json.request().map(Text::singleLine).orElse(null),
+      return Outcome.sent(json.request().map(Text::singleLine).map(this::scrub).orElse(null),
           scrub(sentDetail(message, json)), answer.attempts())
           .withHandle(json.receipt().filter(r -> RECEIPT.matcher(r).matches()).orElse(null));
     }
@@ -197,7 +199,7 @@ final class PushoverTransport implements Transport {
     }
     if (status >= 400 && status < 500) {
       return Outcome.rejected(scrub("Pushover rejected the message (" + status + "): "
-          + parsed.map(PushoverAnswer::reasons).orElse("no Pushover JSON: " + excerpt(answer))),
+          + parsed.map(PushoverAnswer::reasons).orElse("no Pushover JSON: " + excerpt(answer, redaction))),
           answer.attempts());
     }
     return Outcome.failed(scrub("Pushover answered " + status + " after " + answer.attempts()
@@ -233,11 +235,11 @@ final class PushoverTransport implements Transport {
       return new Step(Outcome.Kind.FAILED, NO_SLOT, 0);
     }
     int status = answer.statusCode();
-    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body());
+    Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body(), redaction);
     if (answer.isSuccess() && parsed.map(PushoverAnswer::accepted).orElse(false)) {
       return new Step(Outcome.Kind.SENT, "accepted", answer.attempts());
     }
-    String reason = parsed.map(PushoverAnswer::reasons).orElse(excerpt(answer));
+    String reason = parsed.map(PushoverAnswer::reasons).orElse(excerpt(answer, redaction));
     Outcome.Kind kind = status >= 400 && status < 500 ? Outcome.Kind.REJECTED : Outcome.Kind.FAILED;
     return new Step(kind, scrub((kind == Outcome.Kind.REJECTED ? "refused (" : "answered ")
         + status + (kind == Outcome.Kind.REJECTED ? "): " : ": ") + reason), answer.attempts());
@@ -318,14 +320,14 @@ final class PushoverTransport implements Transport {
   }
 
   /** The start of a body that is not Pushover's JSON, one line, for the outcome. */
-  private static String excerpt(Exchange answer) {
-    String type = answer.header("Content-Type").map(t -> " (" + Text.singleLine(t) + ")")
-        .orElse("");
+  private static String excerpt(Exchange answer, Redaction redaction) {
+    String type = answer.header("Content-Type")
+        .map(t -> " (" + Text.excerpt(t, 80, redaction) + ")").orElse("");
     String text = answer.bodyText().strip();
     if (text.isEmpty()) {
       return "empty body" + type;
     }
-    return "'" + Text.truncate(Text.singleLine(text), 80) + "'" + type;
+    return "'" + Text.excerpt(text, 80, redaction) + "'" + type;
   }
 
   private static HttpRequest.Builder post(URI url, Map<String, String> form) {
@@ -343,11 +345,8 @@ final class PushoverTransport implements Transport {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII));
   }
 
+  /** Once more over a whole detail: provider text in it was already scrubbed before its cut. */
   private String scrub(String text) {
-    String out = text;
-    for (Secret secret : secrets) {
-      out = secret.scrub(out);
-    }
-    return out;
+    return redaction.scrub(text);
   }
 }

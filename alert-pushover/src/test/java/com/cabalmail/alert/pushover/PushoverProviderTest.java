@@ -160,9 +160,25 @@ class PushoverProviderTest {
   @Test
   void apiUrlKeepsItsPathPrefixForProxies() {
     Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
-        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "http://proxy:8080/pushover/"));
+        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "https://proxy:8443/pushover/"));
 
+    assertEquals("https://proxy:8443/pushover", PushoverSettings.read(settings).apiUrl().toString());
+  }
+
+  @Test
+  void theTokenNeverTravelsOverPlainHttpToAnotherHostUnlessAllowed() {
+    Map<String, String> values = Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+        PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "http://proxy:8080/pushover/");
+    Settings refused = Settings.of(values);
+    PushoverSettings.read(refused);
+    assertTrue(refused.problems().stream().anyMatch(p -> p.startsWith(
+        PushoverProvider.API_URL + " is plain http:// to proxy")), refused.problems().toString());
+
+    Map<String, String> allowed = new java.util.HashMap<>(values);
+    allowed.put(Settings.ALLOW_PLAIN_HTTP, "true");
+    Settings settings = Settings.of(allowed);
     assertEquals("http://proxy:8080/pushover", PushoverSettings.read(settings).apiUrl().toString());
+    assertTrue(settings.problems().isEmpty(), settings.problems().toString());
   }
 
   @Test

@@ -35,8 +35,11 @@ public final class WebhookConfig {
 
   /** Reads the provider's settings, recording each problem in {@code settings}. */
   static WebhookConfig read(Settings settings) {
-    return new WebhookConfig(settings.httpUrl(WebhookProvider.URL, null),
-        settings.optionalSecret(WebhookProvider.TOKEN));
+    Optional<Secret> token = settings.optionalSecret(WebhookProvider.TOKEN);
+    URI url = settings.httpUrl(WebhookProvider.URL, null);
+    // A token is never sent in clear to another host, unless ALERT_ALLOW_PLAIN_HTTP=true.
+    return new WebhookConfig(token.isPresent() ? settings.credentialUrl(WebhookProvider.URL, url)
+        : url, token);
   }
 
   URI url() {

@@ -8,6 +8,7 @@ import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Secret;
 import java.net.URI;
@@ -64,7 +65,9 @@ final class WebhookTransport implements Transport {
           ? Outcome.failed(why + " after retries", answer.attempts())
           : Outcome.rejected(why, answer.attempts());
     } catch (DeliveryException e) {
-      return Outcome.failed(e.getMessage(), e.attempts());
+      // Scrub whole, before any cut: an error page may echo the token.
+      return Outcome.failed(Redaction.of(token.stream().toList()).scrub(e.getMessage()),
+          e.attempts());
     }
   }
 }

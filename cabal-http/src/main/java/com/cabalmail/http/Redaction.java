@@ -1,0 +1,167 @@
+package com.cabalmail.http;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The one scrubbing rule: which secrets a piece of text must not carry out of the process, and
+ * {@link #scrub} to blank them. Immutable and thread-safe; built from {@link Secret}s and
+ * combined with {@link #and}.
+ *
+ * <p><b>Scrub before cutting.</b> Text from outside (a provider's error page that echoes the
+ * request) is scrubbed whole, before it is cut to a length: a secret cut in half no longer
+ * matches, so scrubbing a cut text would let its first half through. {@link #scrub} replaces
+ * every whole occurrence of a secret, and of its URL-encoded form, by {@value #MARK}; and, for
+ * text that someone else already cut, a start that is the end of a secret or an end that is
+ * the start of one, from {@value #MIN_EDGE_FRAGMENT} characters, by {@value #MARK} too.
+ *
+ * <p><b>Patterns.</b> {@link #withPatterns()} also blanks credentials that no configuration
+ * names: AWS access key ids ({@code AKIA…}, {@code ASIA…}), the value after {@code Bearer} or
+ * {@code Basic}, {@code user:password@} in URLs, and the value of {@code password=},
+ * {@code token=}, {@code secret=} and {@code key=} pairs. For text that is not ours at all,
+ * such as a job's exception going to Healthchecks.
+ *
+ * <p>Lives next to {@link Secret} in {@code cabal-http} because every module that meets
+ * outside text (the transports, {@code cabal-aws}, the heartbeat client, the sink) depends on
+ * it, and none of them on each other.
+ */
+public final class Redaction {
+
+  /** What a scrubbed secret becomes. */
+  public static final String MARK = "<redacted>";
+  /**
+   * The shortest secret scrubbed: a shorter value cannot be told from ordinary text (and would
+   * blank every word it occurs in); nothing that guards anything is that short.
+   */
+  public static final int MIN_SCRUBBED_LENGTH = 4;
+  /** The shortest fragment of a secret blanked at the start or end of a text. */
+  public static final int MIN_EDGE_FRAGMENT = 4;
+
+  private static final Redaction NONE = new Redaction(List.of(), false);
+
+  private static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{12,}\\b");
+  private static final Pattern AUTH_SCHEME =
+      Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{4,}");
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]+@");
+  private static final Pattern KEY_VALUE = Pattern.compile(
+      "(?i)\\b([a-z_-]*(?:password|passwd|token|secret|api[_-]?key|access[_-]?key)[a-z_-]*"
+          + "\\s*[=:]\\s*)[^\\s&,;\"']{4,}");
+
+  /** Longest first, so that a secret containing another is blanked whole. */
+  private final List<String> values;
+  private final boolean patterns;
+
+  private Redaction(List<String> values, boolean patterns) {
+    this.values = values;
+    this.patterns = patterns;
+  }
+
+  /** Scrubs nothing. */
+  public static Redaction none() {
+    return NONE;
+  }
+
+  /** Scrubs {@code secrets}. */
+  public static Redaction of(Collection<Secret> secrets) {
+    return NONE.and(secrets);
+  }
+
+  /** Scrubs {@code secrets}. */
+  public static Redaction of(Secret... secrets) {
+    return of(List.of(secrets));
+  }
+
+  /** This and {@code more} secrets. */
+  public Redaction and(Collection<Secret> more) {
+    Set<String> all = new LinkedHashSet<>(values);
+    for (Secret secret : more) {
+      String value = Objects.requireNonNull(secret, "secret").reveal();
+      if (value.length() >= MIN_SCRUBBED_LENGTH) {
+        all.add(value);
+        all.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+    }
+    List<String> sorted = new ArrayList<>(all);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return new Redaction(List.copyOf(sorted), patterns);
+  }
+
+  /** This and the secrets {@code other} scrubs (its patterns too). */
+  public Redaction and(Redaction other) {
+    Set<String> all = new LinkedHashSet<>(values);
+    all.addAll(other.values);
+    List<String> sorted = new ArrayList<>(all);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return new Redaction(List.copyOf(sorted), patterns || other.patterns);
+  }
+
+  /** This, also blanking credential patterns (see the class notes). */
+  public Redaction withPatterns() {
+    return new Redaction(values, true);
+  }
+
+  /** Whether {@link #withPatterns()} applies. */
+  public boolean scrubsPatterns() {
+    return patterns;
+  }
+
+  /**
+   * {@code text} without any secret: call it on whole text, before cutting it. Null stays
+   * null.
+   */
+  public String scrub(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String value : values) {
+      if (out.contains(value)) {
+        out = out.replace(value, MARK);
+      }
+    }
+    for (String value : values) {
+      out = scrubEdges(out, value);
+    }
+    if (patterns) {
+      out = AWS_KEY_ID.matcher(out).replaceAll(MARK);
+      out = AUTH_SCHEME.matcher(out).replaceAll("$1 " + MARK);
+      out = URL_USER_INFO.matcher(out).replaceAll("$1" + MARK + "@");
+      out = KEY_VALUE.matcher(out).replaceAll("$1" + MARK);
+    }
+    return out;
+  }
+
+  /** A start that ends {@code secret}, an end that starts it: what an earlier cut left. */
+  private static String scrubEdges(String text, String secret) {
+    String out = text;
+    int longest = Math.min(secret.length() - 1, out.length());
+    for (int n = longest; n >= MIN_EDGE_FRAGMENT; n--) {
+      if (out.regionMatches(out.length() - n, secret, 0, n)) {
+        out = out.substring(0, out.length() - n) + MARK;
+        break;
+      }
+    }
+    longest = Math.min(secret.length() - 1, out.length());
+    for (int n = longest; n >= MIN_EDGE_FRAGMENT; n--) {
+      if (out.regionMatches(0, secret, secret.length() - n, n)) {
+        out = MARK + out.substring(n);
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Redaction[" + values.size() + " value(s)" + (patterns ? ", patterns" : "") + "]";
+  }
+}

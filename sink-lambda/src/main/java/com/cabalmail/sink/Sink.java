@@ -35,12 +35,19 @@ final class Sink {
   private final BodyDecoder decoder;
   private final AlertRouter router;
   private final int maxBodyBytes;
+  private final SelfWatch watch;
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
+    this(secrets, decoder, router, maxBodyBytes, SelfWatch.off());
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      SelfWatch watch) {
     this.secrets = secrets;
     this.decoder = decoder;
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
+    this.watch = watch;
   }
 
   /** The routing table followed. */
@@ -53,10 +60,17 @@ final class Sink {
     return maxBodyBytes;
   }
 
-  /** Answers {@code request}; never throws. */
+  /** Answers {@code request}, then records it in the metrics; never throws. */
   SinkResponse handle(SinkRequest request) {
+    SinkMetrics.Tally tally = new SinkMetrics.Tally();
+    SinkResponse response = answer(request, tally);
+    watch.metrics().record(tally.served(request.requestId(), response.status()));
+    return response;
+  }
+
+  private SinkResponse answer(SinkRequest request, SinkMetrics.Tally tally) {
     try {
-      SinkResponse response = dispatch(request);
+      SinkResponse response = dispatch(request, tally);
       if (response.status() >= 400) {
         // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
         log.warn("request {} answered {}: {}", request.requestId(), response.status(),
@@ -70,11 +84,12 @@ final class Sink {
     }
   }
 
-  private SinkResponse dispatch(SinkRequest request) {
+  private SinkResponse dispatch(SinkRequest request, SinkMetrics.Tally tally) {
     String id = request.requestId();
     String method = request.method().toUpperCase(Locale.ROOT);
     String path = normalise(request.path());
     if (path.equals("/health")) {
+      tally.kind(SinkMetrics.Kind.HEALTH);
       if (method.equals("GET") || method.equals("HEAD")) {
         return SinkResponse.json(200, id, Health.BODY);
       }
@@ -85,13 +100,20 @@ final class Sink {
       return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed")
           .withHeader("allow", "POST");
     }
+    boolean selfTest = path.equals(SelfTest.PATH) && watch.selfTest().isPresent();
     WebhookFormat format = formatFor(path);
-    if (format == null) {
+    if (format == null && !selfTest) {
       return SinkResponse.error(404, id, "no such path; alerts are POSTed to one of " + PATHS);
     }
     if (!secrets.accepts(request)) {
       return SinkResponse.error(401, id, SecretCheck.ACCEPTED_HEADERS)
           .withHeader("www-authenticate", "Bearer");
+    }
+    if (selfTest) {
+      tally.kind(SinkMetrics.Kind.TEST);
+      SelfTest.Result result = watch.selfTest().get().run(id, secrets.secrets());
+      tally.report(result.report());
+      return result.response();
     }
     if (request.body().length > maxBodyBytes) {
       return tooLarge(id, request.body().length);
@@ -102,7 +124,19 @@ final class Sink {
     } catch (DecodeException e) {
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
     }
-    DeliveryReport report = router.route(batch.alerts());
+    Watchdog.Split split = watch.watchdog().split(batch.alerts());
+    if (!split.watchdogs().isEmpty()) {
+      SinkResponse pinged = watch.watchdog().answer(split.watchdogs(), id);
+      if (split.others().isEmpty()) {
+        tally.kind(SinkMetrics.Kind.WATCHDOG);
+        return pinged;
+      }
+      // Mixed in with real alerts (a group_by joining them): the routing answers, since a
+      // retry for the ping would send the real alerts again.
+    }
+    tally.kind(SinkMetrics.Kind.ALERTS);
+    DeliveryReport report = router.route(split.others());
+    tally.report(report);
     if (report.allSent()) {
       return SinkResponse.noContent(id);
     }

@@ -100,6 +100,7 @@ final class SinkSetup {
     p.put("PUSHOVER_USER_KEY_PARAM", PUSHOVER_USER_KEY);
     p.put("PUSHOVER_APP_TOKEN_PARAM", PUSHOVER_APP_TOKEN);
     p.put("NTFY_PUBLISHER_TOKEN_PARAM", NTFY_TOKEN);
+    p.put(Watchdog.PING_URL + "_PARAM", Watchdog.PING_URL);
     return java.util.Collections.unmodifiableMap(p);
   }
 
@@ -141,9 +142,12 @@ final class SinkSetup {
             + " to the SSM parameter holding it)");
     Optional<Secret> previous = settings.optionalSecret(ALERT_SECRET_PREVIOUS);
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
+    Watchdog.Spec watchdog = Watchdog.spec(settings);
+    Optional<String> metrics = EmfMetrics.namespace(settings);
     AlertConfig config = AlertConfig.from(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
     AlertRouter router = AlertRouter.create(config);
+    SelfWatch watch = SelfWatch.create(watchdog, metrics, settings, config, loader);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
     try {
@@ -153,16 +157,16 @@ final class SinkSetup {
     }
     long ready = System.nanoTime();
     log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
-        + " routes {}; {} secret(s) from SSM; {} shared secret(s)",
+        + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}",
         (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
         (built - secretsRead) / 1_000_000, (ready - built) / 1_000_000, config.routes(), fetched,
-        previous.isPresent() ? 2 : 1);
+        previous.isPresent() ? 2 : 1, watch);
     if (console) {
       local.println("No transport configured: routed alerts are printed here (console"
           + " transport). Set PUSHOVER_* / NTFY_* or ALERT_ROUTES to deliver them.");
     }
     return new Sink(new SecretCheck(current.orElseThrow(), previous), decoder::decode, router,
-        MAX_BODY_BYTES);
+        MAX_BODY_BYTES, watch);
   }
 
   /**

@@ -1,0 +1,209 @@
+package com.cabalmail.sink;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole liveness chain with real peers: Prometheus 2.42 evaluates the example
+ * {@code vector(1)} Watchdog rule every second and sends it to a real Alertmanager, configured
+ * with the example {@code alertmanager.yml} at test speed, which posts it to the locally served
+ * sink, which pings a Healthchecks stand-in. Pings arrive at the configured cadence, nothing
+ * reaches Pushover or ntfy, and once Alertmanager stops the pings stop.
+ */
+class WatchdogChainIT {
+
+  static final String SECRET = "watchdog-chain-shared-secret-0123";
+  static final String CHECK = "/ping/0e1a7d4c-93b2-4f61-a0c5-6d2b8e9f1a3c";
+  static final Path EXAMPLES = Paths.get("..", "examples", "deploy", "tools");
+  /** The Watchdog route's repeat_interval at test speed: the ping cadence. */
+  static final Duration CADENCE = Duration.ofSeconds(2);
+
+  @TempDir
+  Path dir;
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private ProviderStubs stubs;
+  private WireMockServer healthchecks;
+  private LocalServer sink;
+  private Process alertmanager;
+  private Process prometheus;
+
+  @AfterEach
+  void stop() {
+    Peers.stop(prometheus);
+    Peers.stop(alertmanager);
+    if (sink != null) {
+      sink.close();
+    }
+    if (healthchecks != null) {
+      healthchecks.stop();
+    }
+    if (stubs != null) {
+      stubs.close();
+    }
+  }
+
+  /** The example Alertmanager config, pointed at the local sink, its timers at test speed. */
+  static String alertmanagerConfig(String example, int sinkPort, Path secretFile) {
+    String adapted = example;
+    String[][] edits = {
+        {"url: https://FUNCTION_URL_ID.lambda-url.us-east-1.on.aws/alertmanager",
+            "url: http://127.0.0.1:" + sinkPort + "/alertmanager"},
+        {"credentials_file: /etc/alertmanager/alert_sink_secret",
+            "credentials_file: " + secretFile},
+        {"group_wait: 10s", "group_wait: 1s"},
+        {"group_interval: 1m", "group_interval: 1s"},
+        {"repeat_interval: 5m", "repeat_interval: " + CADENCE.toSeconds() + "s"},
+    };
+    for (String[] edit : edits) {
+      assertTrue(adapted.contains(edit[0]), "the example no longer contains " + edit[0]);
+      adapted = adapted.replace(edit[0], edit[1]);
+    }
+    return adapted;
+  }
+
+  @Test
+  void watchdogFromPrometheusPingsHealthchecksAtTheCadenceNotifiesNobodyAndStopsWithAlertmanager()
+      throws Exception {
+    Path promBinary = Peers.require("prometheus", "apt-get install prometheus");
+    Path amBinary = Peers.require("prometheus-alertmanager",
+        "apt-get install prometheus-alertmanager");
+    stubs = new ProviderStubs();
+    healthchecks = new WireMockServer(options().dynamicPort());
+    healthchecks.start();
+    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/plain; charset=utf-8").withBody("OK")));
+
+    Map<String, String> env = new HashMap<>(stubs.settings());
+    env.put("ALERT_SECRET", SECRET);
+    env.put("ALERT_WATCHDOG_PING_URL", healthchecks.baseUrl() + CHECK);
+    sink = LocalServer.start(
+        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+
+    Path secretFile = dir.resolve("alert_sink_secret");
+    Files.writeString(secretFile, SECRET);
+    Path amConfig = dir.resolve("alertmanager.yml");
+    Files.writeString(amConfig, alertmanagerConfig(
+        Files.readString(EXAMPLES.resolve("alertmanager.yml")), sink.port(), secretFile));
+    int amPort = Peers.freePort();
+    alertmanager = Peers.start(List.of(amBinary.toString(), "--config.file=" + amConfig,
+        "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + amPort,
+        "--cluster.listen-address="), dir.resolve("alertmanager.log"));
+
+    Files.copy(EXAMPLES.resolve("prometheus-watchdog-rules.yml"), dir.resolve("rules.yml"));
+    Path promConfig = dir.resolve("prometheus.yml");
+    Files.writeString(promConfig, "global:\n  evaluation_interval: 1s\n"
+        + "rule_files: [" + dir.resolve("rules.yml") + "]\n"
+        + "alerting:\n  alertmanagers:\n    - static_configs:\n"
+        + "        - targets: ['127.0.0.1:" + amPort + "']\n");
+    int promPort = Peers.freePort();
+    String promUrl = "http://127.0.0.1:" + promPort;
+    prometheus = Peers.start(List.of(promBinary.toString(), "--config.file=" + promConfig,
+        "--storage.tsdb.path=" + dir.resolve("prom-data"),
+        "--web.listen-address=127.0.0.1:" + promPort, "--rules.alert.resend-delay=1s"),
+        dir.resolve("prometheus.log"));
+    ProviderStubs.await(Duration.ofSeconds(20),
+        () -> AlertmanagerEndToEndTest.ready(client, "http://127.0.0.1:" + amPort + "/-/ready"),
+        "Alertmanager ready; " + logs());
+    ProviderStubs.await(Duration.ofSeconds(20),
+        () -> AlertmanagerEndToEndTest.ready(client, promUrl + "/-/ready"),
+        "Prometheus ready; " + logs());
+
+    ProviderStubs.await(Duration.ofSeconds(25), () -> pings().size() >= 4,
+        "four Watchdog pings reached Healthchecks; " + logs());
+
+    List<LoggedRequest> pings = pings();
+    for (int i = 1; i < pings.size(); i++) {
+      long gap = pings.get(i).getLoggedDate().getTime()
+          - pings.get(i - 1).getLoggedDate().getTime();
+      assertTrue(gap >= CADENCE.toMillis() - 250 && gap <= CADENCE.toMillis() * 3,
+          "a ping every repeat_interval (" + CADENCE.toMillis() + " ms), not per evaluation"
+              + " and without gaps: " + gap + " ms between pings " + i + " and " + (i + 1));
+    }
+    assertEquals(List.of(), stubs.pushoverMessages(), "nothing reaches Pushover");
+    assertEquals(List.of(), stubs.ntfyMessages(), "nothing reaches ntfy");
+
+    Peers.stop(alertmanager);
+    int atStop = pings().size();
+    double errorsAtStop = notificationErrors(promUrl);
+    // Prometheus keeps trying to send the Watchdog every second; once it has failed for
+    // three cadences, the sink would have pinged three more times were anything reaching it.
+    long failures = 3 * CADENCE.toSeconds();
+    ProviderStubs.await(Duration.ofSeconds(20),
+        () -> notificationErrors(promUrl) >= errorsAtStop + failures,
+        failures + " failed sends from Prometheus to the stopped Alertmanager; " + logs());
+    assertTrue(pings().size() <= atStop + 1,
+        "the pings stop with Alertmanager (one may have been in flight): " + atStop + " then "
+            + pings().size());
+    assertEquals(List.of(), stubs.pushoverMessages());
+    assertEquals(List.of(), stubs.ntfyMessages());
+  }
+
+  private List<LoggedRequest> pings() {
+    List<LoggedRequest> all = new ArrayList<>(
+        healthchecks.findAll(anyRequestedFor(anyUrl())));
+    all.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+    return all.stream().filter(r -> r.getUrl().equals(CHECK)).collect(Collectors.toList());
+  }
+
+  /** Prometheus' own count of failed sends to Alertmanager, all Alertmanagers summed. */
+  private double notificationErrors(String promUrl) {
+    try {
+      String metrics = client.send(HttpRequest.newBuilder(URI.create(promUrl + "/metrics"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      double sum = 0;
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("prometheus_notifications_errors_total")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private String logs() {
+    StringBuilder text = new StringBuilder();
+    for (String name : List.of("alertmanager.log", "prometheus.log")) {
+      try {
+        String log = Files.readString(dir.resolve(name));
+        text.append(name).append(": ")
+            .append(log.substring(Math.max(0, log.length() - 2000))).append('\n');
+      } catch (IOException e) {
+        text.append(name).append(": ").append(e).append('\n');
+      }
+    }
+    return text.toString();
+  }
+}

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <tr><th>Metric</th><th>Unit</th><th>Dimension sets</th></tr>
  * <tr><td>Requests</td><td>Count</td><td>[Answer], [Request, AnswerClass]</td></tr>
  * <tr><td>Deliveries</td><td>Count</td><td>[Transport, Outcome], [Outcome]</td></tr>
- * <tr><td>DeliveryLatency</td><td>Milliseconds</td><td>[Transport, Outcome], [Outcome]</td></tr>
+ * <tr><td>DeliveryLatency</td><td>Milliseconds</td><td>[Transport] (deliveries that asked the
+ *     provider: sent, rejected, failed)</td></tr>
  * <tr><td>QuotaRemaining</td><td>Count</td><td>[Transport] (Pushover's
  *     {@code X-Limit-App-Remaining}, when a delivery through it got an answer stating it)</td></tr>
  * <tr><td>LedgerHits</td><td>Count</td><td>[Transport] (deliveries the delivery ledger skipped
@@ -178,7 +179,11 @@ final class EmfMetrics implements SinkMetrics {
       }
       if (group != null) {
         directive(g, List.of(List.of("Transport", "Outcome"), List.of("Outcome")),
-            new String[][] {{"Deliveries", "Count"}, {"DeliveryLatency", "Milliseconds"}});
+            new String[][] {{"Deliveries", "Count"}});
+        if (answered(group.outcome())) {
+          directive(g, List.of(List.of("Transport")),
+              new String[][] {{"DeliveryLatency", "Milliseconds"}});
+        }
         if (group.quota().isPresent()) {
           directive(g, List.of(List.of("Transport")), new String[][] {{"QuotaRemaining", "Count"}});
         }
@@ -199,15 +204,17 @@ final class EmfMetrics implements SinkMetrics {
         g.writeStringField("Transport", group.transport());
         g.writeStringField("Outcome", group.outcome());
         g.writeNumberField("Deliveries", group.deliveries().size());
-        g.writeFieldName("DeliveryLatency");
-        if (group.deliveries().size() == 1) {
-          g.writeNumber(group.deliveries().get(0).elapsed().toMillis());
-        } else {
-          g.writeStartArray();
-          for (Delivery d : group.deliveries()) {
-            g.writeNumber(d.elapsed().toMillis());
+        if (answered(group.outcome())) {
+          g.writeFieldName("DeliveryLatency");
+          if (group.deliveries().size() == 1) {
+            g.writeNumber(group.deliveries().get(0).elapsed().toMillis());
+          } else {
+            g.writeStartArray();
+            for (Delivery d : group.deliveries()) {
+              g.writeNumber(d.elapsed().toMillis());
+            }
+            g.writeEndArray();
           }
-          g.writeEndArray();
         }
         if (group.quota().isPresent()) {
           g.writeNumberField("QuotaRemaining", group.quota().getAsLong());

@@ -164,6 +164,18 @@ class EmfMetricsTest {
   }
 
   @Test
+  void infoAlertDroppedByRoutingIsCountedWithoutALatency() throws IOException {
+    send(sink(), "{\"severity\":\"info\",\"source\":\"cron/x\",\"summary\":\"fyi\"}");
+
+    List<Map<String, Object>> lines = lines();
+    assertEquals(1, lines.size(), lines.toString());
+    assertEquals("routing", lines.get(0).get("Transport"));
+    assertEquals("dropped", lines.get(0).get("Outcome"));
+    assertEquals(1, lines.get(0).get("Deliveries"));
+    assertFalse(lines.get(0).containsKey("DeliveryLatency"), "nothing was sent to time");
+  }
+
+  @Test
   void refusedRequestIsOneLineWithoutDeliveries() throws IOException {
     sink().handle(new SinkRequest("POST", "/", Map.of(), new byte[0], "req-401"));
 

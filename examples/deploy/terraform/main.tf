@@ -19,12 +19,12 @@ data "aws_caller_identity" "current" {}
 
 locals {
   # Every SecureString the sink reads at cold start, in one GetParameters call.
-  secret_parameters = {
+  secret_parameters = merge({
     SHARED_SECRET_PARAM        = var.shared_secret_parameter
     PUSHOVER_USER_KEY_PARAM    = var.pushover_user_key_parameter
     PUSHOVER_APP_TOKEN_PARAM   = var.pushover_app_token_parameter
     NTFY_PUBLISHER_TOKEN_PARAM = var.ntfy_publisher_token_parameter
-  }
+  }, local.watchdog_parameters) # watchdog.tf
   # Set during a secret rotation only: the sink then accepts both secrets.
   previous_secret_parameter = var.previous_shared_secret_parameter == null ? {} : {
     SHARED_SECRET_PREVIOUS_PARAM = var.previous_shared_secret_parameter
@@ -60,6 +60,9 @@ resource "aws_lambda_function" "alert_sink" {
       # ALERT_TRANSPORT_TIMEOUT = "7s"
       # ALERT_DEADLINE          = "8s"
       # LOG_LEVEL               = "info"
+      # ALERT_WATCHDOG          = "alertname=Watchdog"   # watchdog.tf; "none": off
+      # ALERT_METRICS           = "emf"                  # metrics.tf; "none": off
+      # ALERT_METRICS_NAMESPACE = "CabalAlerting"
     })
   }
 

@@ -109,6 +109,44 @@ class SelfTestTest {
     assertEquals(List.of(), stubs.ntfyMessages());
   }
 
+  /** Runs examples/deploy/self-test.sh against the local server; returns exit status + output. */
+  String script(String secret) throws Exception {
+    Peers.require("curl", "apt-get install curl");
+    server = LocalServer.start(sink(), 0);
+    ProcessBuilder builder = new ProcessBuilder("sh",
+        java.nio.file.Paths.get("..", "examples", "deploy", "self-test.sh").toString(),
+        "http://127.0.0.1:" + server.port() + "/").redirectErrorStream(true);
+    builder.environment().put("ALERT_SECRET", secret);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), output);
+    return process.exitValue() + "\n" + output;
+  }
+
+  @Test
+  void selfTestScriptExitsZeroWhenEveryTransportDelivered() throws Exception {
+    String result = script(SECRET);
+
+    assertTrue(result.startsWith("0\n"), result);
+    assertTrue(result.contains("self-test: every transport delivered its test message"), result);
+    assertEquals(1, stubs.pushoverMessages().size());
+    assertFalse(result.contains(SECRET), "the secret is never printed: " + result);
+  }
+
+  @Test
+  void selfTestScriptExitsTwoNamingAFailingTransportAndOneOnAWrongSecret() throws Exception {
+    stubs.pushoverAnswers(ProviderStubs.connectionReset());
+    String failing = script(SECRET);
+    assertTrue(failing.startsWith("2\n"), failing);
+    assertTrue(failing.contains("\"transport\":\"pushover\",\"priority\":-1,\"outcome\":"
+        + "\"failed\""), failing);
+    server.close();
+
+    String refused = script("not-the-secret");
+    assertTrue(refused.startsWith("1\n"), refused);
+    assertTrue(refused.contains("answered HTTP 401"), refused);
+  }
+
   @Test
   void selfTestThroughAFunctionUrlEventAnswers200WithTheReport() throws Exception {
     byte[] event = Json.write(g -> {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /test}: one clearly marked test message to every configured transport at that
@@ -48,10 +49,10 @@ final class SelfTest {
   /** The outcome of one self-test: the answer, and the report metrics count. */
   record Result(SinkResponse response, DeliveryReport report) {}
 
-  private final AlertRouter router;
+  private final Supplier<AlertRouter> router;
   private final Clock clock;
 
-  SelfTest(AlertRouter router, Clock clock) {
+  SelfTest(Supplier<AlertRouter> router, Clock clock) {
     this.router = router;
     this.clock = clock;
   }
@@ -59,9 +60,24 @@ final class SelfTest {
   /**
    * A self-test over {@code config}'s transports, each at the quiet priority its provider
    * (found by {@code loader}) declares; a transport whose provider cannot be asked gets the
-   * lowest priority its routes give it.
+   * lowest priority its routes give it. Its router is built at the first test, not at cold
+   * start, which it would only slow down.
    */
   static SelfTest create(AlertConfig config, ClassLoader loader, Clock clock) {
+    return new SelfTest(new Supplier<>() {
+      private AlertRouter built;
+
+      @Override
+      public synchronized AlertRouter get() {
+        if (built == null) {
+          built = router(config, loader);
+        }
+        return built;
+      }
+    }, clock);
+  }
+
+  private static AlertRouter router(AlertConfig config, ClassLoader loader) {
     Map<String, Integer> quiet = new LinkedHashMap<>();
     try {
       ServiceLoader.load(TransportProvider.class, loader).stream().forEach(p -> {
@@ -86,7 +102,7 @@ final class SelfTest {
       builder.transport(name, entry.getValue());
     }
     RoutingTable table = RoutingTable.of(Map.of(Severity.INFO, routes), Map.of());
-    return new SelfTest(builder.routes(table).build(), clock);
+    return builder.routes(table).build();
   }
 
   private static int lowest(RoutingTable table, String transport) {
@@ -110,7 +126,7 @@ final class SelfTest {
 
   /** Sends the test message everywhere and answers with the report. */
   Result run(String requestId, List<Secret> scrubbed) {
-    DeliveryReport report = router.route(message());
+    DeliveryReport report = router.get().route(message());
     List<Delivery> planned = report.planned();
     long sent = planned.stream().filter(d -> d.outcome().isSent()).count();
     String verdict = sent == planned.size() ? "sent" : sent == 0 ? "failed" : "partly sent";

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Secret;
 import com.cabalmail.http.testkit.CapturedLogs;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,26 @@ class WatchdogTest {
     assertTrue(CapturedLogs.text().contains("watchdog: pinged check 5bf66975"),
         CapturedLogs.text());
     assertFalse(CapturedLogs.text().contains("b8d8a82ea278"), CapturedLogs.text());
+  }
+
+  @Test
+  void pingUrlIsReadFromItsSsmParameterWithTheOtherSecrets() {
+    Map<String, String> env = env();
+    String url = env.remove("ALERT_WATCHDOG_PING_URL");
+    env.put("ALERT_WATCHDOG_PING_URL_PARAM", "/cabal/healthcheck_ping_alerting-watchdog");
+    List<List<String>> calls = new java.util.ArrayList<>();
+    SinkSetup.ParameterStores store = environment -> (names, deadline) -> {
+      calls.add(names);
+      return Map.of("/cabal/healthcheck_ping_alerting-watchdog", Secret.of(url));
+    };
+    Sink sink = SinkSetup.create(env, store, getClass().getClassLoader(), null);
+
+    SinkResponse response = send(sink, "/alertmanager",
+        alertmanager("Watchdog", "firing", "none"));
+
+    assertEquals(List.of(List.of("/cabal/healthcheck_ping_alerting-watchdog")), calls);
+    assertEquals(200, response.status(), text(response));
+    assertEquals(1, pings());
   }
 
   @Test

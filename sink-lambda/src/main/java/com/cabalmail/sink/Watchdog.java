@@ -74,8 +74,11 @@ final class Watchdog {
 
     @Override
     public String toString() {
-      return isOff() ? "none" : String.join(",", matchers.stream().map(Matcher::toString)
-          .toArray(String[]::new));
+      StringBuilder text = new StringBuilder();
+      for (Matcher matcher : matchers) {
+        text.append(text.length() == 0 ? "" : ",").append(matcher);
+      }
+      return isOff() ? "none" : text.toString();
     }
   }
 

@@ -32,6 +32,17 @@ variable "memory_size" {
   default     = 1769
 }
 
+variable "reserved_concurrency" {
+  description = "Invocations that may run at once (-1: no reservation, the account's pool). Bounds what a flood of unauthenticated requests can cost: at most 10 requests per second per unit. See ../README.md for the default of 10 and the cost."
+  type        = number
+  default     = 10
+  validation {
+    # 0 would stop every invocation: the sink would throttle all alerts.
+    condition     = var.reserved_concurrency == -1 || var.reserved_concurrency >= 1
+    error_message = "reserved_concurrency must be -1 (no reservation) or at least 1."
+  }
+}
+
 variable "java_tool_options" {
   description = "JVM flags; see ../README.md for what each measured flag buys."
   type        = string
@@ -71,12 +82,29 @@ variable "ntfy_publisher_token_parameter" {
 }
 
 variable "ssm_kms_key_arn" {
-  description = "Customer managed KMS key encrypting the parameters, or null for aws/ssm."
+  description = "Customer managed KMS key encrypting the parameters, or null for aws/ssm. When set, the role may use it with kms:Decrypt through SSM, for the sink's parameters only."
   type        = string
   default     = null
 }
 
 variable "log_retention_days" {
-  type    = number
-  default = 30
+  description = "Days CloudWatch Logs keeps the sink's log lines."
+  type        = number
+  default     = 30
+}
+
+variable "create_log_kms_key" {
+  description = "Create a customer managed KMS key (rotated yearly) that encrypts the log group; its key policy lets CloudWatch Logs use it for this log group only. Off: the log group uses CloudWatch Logs' own encryption."
+  type        = bool
+  default     = false
+}
+
+variable "log_kms_key_arn" {
+  description = "An existing KMS key to encrypt the log group with instead (its key policy must allow logs.<region>.amazonaws.com for this log group); null for none. Not together with create_log_kms_key."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:...) or null."
+  }
 }

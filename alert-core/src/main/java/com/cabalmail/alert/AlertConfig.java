@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the router needs, read once from settings (the environment, in production) and
@@ -83,7 +85,11 @@ public final class AlertConfig {
       try {
         transports.put(name, provider.create(settings));
       } catch (ConfigException e) {
-        problems.addAll(e.problems());
+        // A provider may throw what the shared settings hold: report each problem once.
+        List<String> known = settings.problems();
+        e.problems().stream()
+            .filter(problem -> !known.contains(problem) && !problems.contains(problem))
+            .forEach(problems::add);
       } catch (RuntimeException e) {
         problems.add("transport '" + name + "' could not be built: " + e);
       }
@@ -91,6 +97,24 @@ public final class AlertConfig {
     problems.forEach(settings::problem);
     settings.requireValid();
     return new AlertConfig(routes, transports, transportTimeout, deadline);
+  }
+
+  /**
+   * Every setting key the transport providers found by {@code loader} declare
+   * ({@link TransportProvider#settingKeys()}), sorted; a provider that fails to load or to
+   * answer is skipped. Lets a host decide whether any transport is configured without naming
+   * one.
+   */
+  public static Set<String> transportKeys(ClassLoader loader) {
+    Set<String> keys = new TreeSet<>();
+    for (TransportProvider provider : Providers.discover(loader, new ArrayList<>()).values()) {
+      try {
+        keys.addAll(provider.settingKeys());
+      } catch (RuntimeException e) {
+        Providers.skip(provider, "settingKeys()", e);
+      }
+    }
+    return keys;
   }
 
   private static void checkRoutes(RoutingTable routes, Map<String, TransportProvider> providers,

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,17 @@ import org.slf4j.LoggerFactory;
  * deadline; one slow, hung or throwing transport never delays or breaks another. Each delivery
  * ends as one line of the {@link DeliveryReport} and one structured log line.
  *
+ * <p><b>Bounds.</b> Deliveries run on at most {@value #MAX_THREADS} threads (idle ones end after
+ * 30 s); more wait in a queue of at most {@value #MAX_QUEUED} deliveries,
+ * each still bounded by its own deadline, so a request of many alerts never fails a delivery
+ * for lack of a thread (a transport that limits its own concurrency, such as Pushover's two
+ * connections, queues it within the deadline too). Only beyond the queue is a delivery failed at
+ * once, as "router saturated".
+ *
+ * <p><b>Closing.</b> {@link #close()} takes no new work ({@link #route} then throws
+ * {@link IllegalStateException}), waits up to {@value #CLOSE_GRACE_MILLIS} ms for running
+ * deliveries, then interrupts them; closing twice is harmless.
+ *
  * <pre>
  * AlertRouter router = AlertRouter.create(AlertConfig.from(System.getenv()));
  * DeliveryReport report = router.route(Alert.firing(Severity.CRITICAL, "cron/backup", "failed"));
@@ -34,7 +47,15 @@ import org.slf4j.LoggerFactory;
  *
  * Thread-safe; make one per process.
  */
-public final class AlertRouter {
+public final class AlertRouter implements AutoCloseable {
+
+  /** The most deliveries running at once. */
+  public static final int MAX_THREADS = 32;
+  /** The most deliveries waiting for a thread. */
+  public static final int MAX_QUEUED = 4096;
+  /** How long {@link #close()} waits for running deliveries before interrupting them. */
+  public static final long CLOSE_GRACE_MILLIS = 2_000;
+  private static final long IDLE_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
   /** How long past its deadline a transport that ignores it is waited for. */
@@ -51,7 +72,7 @@ public final class AlertRouter {
   private final Duration transportTimeout;
   private final Duration deadline;
   private final Ticker ticker;
-  private final ExecutorService workers = Executors.newCachedThreadPool(DAEMONS);
+  private final ThreadPoolExecutor workers = boundedWorkers();
 
   private AlertRouter(Builder builder) {
     this.routes = builder.routes;
@@ -59,6 +80,13 @@ public final class AlertRouter {
     this.transportTimeout = builder.transportTimeout;
     this.deadline = builder.deadline;
     this.ticker = builder.ticker;
+  }
+
+  private static ThreadPoolExecutor boundedWorkers() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, IDLE_SECONDS,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), DAEMONS);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** A router for a validated configuration. */
@@ -86,22 +114,35 @@ public final class AlertRouter {
     return route(List.of(alert));
   }
 
-  /** Routes every alert of a batch, all deliveries in parallel, within one deadline. */
+  /**
+   * Routes every alert of a batch, all deliveries in parallel, within one deadline.
+   *
+   * @throws IllegalStateException once the router is closed
+   */
   public DeliveryReport route(List<Alert> alerts) {
+    requireOpen();
     Deadline overall = Deadline.after(deadline, ticker);
     List<Pending> pending = new ArrayList<>();
     for (Alert alert : alerts) {
       List<Route> planned = routes.routesFor(alert);
       if (planned.isEmpty()) {
-        pending.add(new Pending(alert, null, null, null));
+        pending.add(new Pending(alert, null, null, null, 0));
         continue;
       }
       for (Route route : planned) {
         Deadline own = overall.atMost(transportTimeout);
         Transport transport = transports.get(route.transport());
-        Future<Finished> future =
-            workers.submit(() -> deliver(transport, alert, route, own));
-        pending.add(new Pending(alert, route, own, future));
+        long queued = ticker.nanoTime();
+        Future<Finished> future;
+        try {
+          future = workers.submit(() -> deliver(transport, alert, route, own));
+        } catch (RejectedExecutionException e) {
+          requireOpen();
+          future = CompletableFuture.completedFuture(new Finished(Outcome.failed(
+              "router saturated: " + MAX_QUEUED + " deliveries already wait for a thread", 0),
+              Duration.ZERO));
+        }
+        pending.add(new Pending(alert, route, own, future, queued));
       }
     }
     List<Delivery> deliveries = new ArrayList<>(pending.size());
@@ -135,12 +176,14 @@ public final class AlertRouter {
     final Route route;
     final Deadline deadline;
     final Future<Finished> future;
+    final long queued;
 
-    Pending(Alert alert, Route route, Deadline deadline, Future<Finished> future) {
+    Pending(Alert alert, Route route, Deadline deadline, Future<Finished> future, long queued) {
       this.alert = alert;
       this.route = route;
       this.deadline = deadline;
       this.future = future;
+      this.queued = queued;
     }
 
     Delivery await() {
@@ -157,7 +200,7 @@ public final class AlertRouter {
         future.cancel(true);
         return new Delivery(alert, Optional.of(route),
             Outcome.failed("no outcome within the deadline; delivery abandoned", 0),
-            transportTimeout);
+            Duration.ofNanos(ticker.nanoTime() - queued));
       } catch (InterruptedException e) {
         future.cancel(true);
         Thread.currentThread().interrupt();
@@ -167,6 +210,29 @@ public final class AlertRouter {
         return new Delivery(alert, Optional.of(route),
             Outcome.failed("delivery failed: " + e.getCause(), 0), Duration.ZERO);
       }
+    }
+  }
+
+  /**
+   * Takes no new work, waits up to {@value #CLOSE_GRACE_MILLIS} ms for running deliveries, then
+   * interrupts them. Idempotent.
+   */
+  @Override
+  public void close() {
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void requireOpen() {
+    if (workers.isShutdown()) {
+      throw new IllegalStateException("the alert router is closed and takes no new alerts");
     }
   }
 

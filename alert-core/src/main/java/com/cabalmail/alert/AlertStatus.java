@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Whether the condition an alert describes is still there. */
 public enum AlertStatus {
+  /** The condition holds. */
   FIRING,
+  /** The condition has cleared. */
   RESOLVED;
 
   /** The lower-case name used on the wire and in settings. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +16,16 @@ final class Providers {
 
   private static final Logger log = LoggerFactory.getLogger(Providers.class);
   private static final int MAX_BROKEN = 64;
+  static final String NAME_RULE = "lower-case letters, digits and dashes";
+  /** The documented alphabet of a transport name: lower-case letters, digits and dashes. */
+  static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
 
   private Providers() {}
 
   /**
-   * Every provider {@code loader} can see, by name. One that fails to load is logged and
-   * skipped; two with one name are a problem naming both.
+   * Every provider {@code loader} can see, by name. One that fails to load, whose
+   * {@code name()} throws or is null, or whose name is outside the documented alphabet
+   * ({@value #NAME_RULE}) is logged and skipped; two with one name are a problem naming both.
    */
   static Map<String, TransportProvider> discover(ClassLoader loader, List<String> problems) {
     Map<String, TransportProvider> byName = new TreeMap<>();
@@ -38,13 +43,33 @@ final class Providers {
         log.warn("skipping a transport provider that failed to load: {}", e.toString());
         continue;
       }
-      TransportProvider twin = byName.putIfAbsent(provider.name(), provider);
+      String name;
+      try {
+        name = provider.name();
+      } catch (RuntimeException e) {
+        broken++;
+        skip(provider, "name()", e);
+        continue;
+      }
+      if (name == null || !NAME.matcher(name).matches()) {
+        broken++;
+        log.warn("skipping transport provider {}: its name {} must be {}",
+            provider.getClass().getName(), name == null ? "(null)" : "'" + name + "'", NAME_RULE);
+        continue;
+      }
+      TransportProvider twin = byName.putIfAbsent(name, provider);
       if (twin != null) {
-        problems.add("two transport providers are named '" + provider.name() + "': "
+        problems.add("two transport providers are named '" + name + "': "
             + twin.getClass().getName() + " and " + provider.getClass().getName()
             + "; remove one from the class path");
       }
     }
     return byName;
+  }
+
+  /** Logs that {@code provider} is skipped because {@code call} threw {@code e}. */
+  static void skip(TransportProvider provider, String call, RuntimeException e) {
+    log.warn("skipping transport provider {}: {} threw {}", provider.getClass().getName(), call,
+        e.toString());
   }
 }

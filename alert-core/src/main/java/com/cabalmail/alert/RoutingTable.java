@@ -86,6 +86,7 @@ public final class RoutingTable {
     Map<Severity, List<Route>> firing = new EnumMap<>(Severity.class);
     Map<Severity, List<Route>> resolved = new EnumMap<>(Severity.class);
     List<Route> resolvedForAll = null;
+    String resolvedEntry = null;
     for (String rawEntry : text.split(";", -1)) {
       String entry = rawEntry.trim();
       if (entry.isEmpty()) {
@@ -100,7 +101,12 @@ public final class RoutingTable {
       String target = entry.substring(0, colon).trim();
       List<Route> routes = parseRoutes(key, entry.substring(colon + 1), problems);
       if ("resolved".equalsIgnoreCase(target)) {
+        if (resolvedEntry != null) {
+          problems.add(key + ": 'resolved' is given twice, in '" + resolvedEntry + "' and '"
+              + entry + "'; give it once");
+        }
         resolvedForAll = routes;
+        resolvedEntry = entry;
         continue;
       }
       boolean forResolved = target.toLowerCase(java.util.Locale.ROOT).endsWith(".resolved");

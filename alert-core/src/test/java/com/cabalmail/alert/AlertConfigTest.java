@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.spi.Settings;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +128,71 @@ class AlertConfigTest {
         "ALERT_ROUTES", "critical:pager=7", "PAGER_TOKEN", "tok-very-secret")));
 
     assertFalse(e.getMessage().contains("tok-very-secret"), e.getMessage());
+  }
+
+  /** A class loader that also finds the providers {@code classes} (of {@link TestProviders}). */
+  static URLClassLoader listing(Path dir, String... classes) throws IOException {
+    Path services = dir.resolve("META-INF/services");
+    Files.createDirectories(services);
+    StringBuilder list = new StringBuilder();
+    for (String name : classes) {
+      list.append("com.cabalmail.alert.TestProviders$").append(name).append('\n');
+    }
+    Files.writeString(services.resolve("com.cabalmail.alert.spi.TransportProvider"), list);
+    return new URLClassLoader(new URL[] {dir.toUri().toURL()},
+        AlertConfigTest.class.getClassLoader());
+  }
+
+  @Test
+  void aProviderThrowingTheSharedSettingsReportsEveryEarlierProblemOnce(@TempDir Path dir)
+      throws IOException {
+    try (URLClassLoader loader = listing(dir, "SharedSettingsThrower")) {
+      Settings settings = Settings.of(Map.of("ALERT_ROUTES", "critical:strict=1,pager=1",
+          "ALERT_DEADLINE", "never"));
+      settings.problem("ALERT_SECRET is required: recorded by the caller");
+
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> AlertConfig.from(settings, RoutingTable.DEFAULT, loader));
+
+      assertEquals(List.of(
+          "ALERT_SECRET is required: recorded by the caller",
+          "ALERT_DEADLINE='never' must be a duration from 100ms to 900s (e.g. 750ms, 5s, 2m)",
+          "STRICT_URL is required: an http(s) URL",
+          "PAGER_TOKEN is required: the pager transport is routed"), e.problems());
+    }
+  }
+
+  @Test
+  void providersWithANullThrowingOrOffAlphabetNameAreLoggedAndSkipped(@TempDir Path dir)
+      throws IOException {
+    CapturedLogs.clear();
+    try (URLClassLoader loader = listing(dir, "NullName", "ThrowingName", "OffAlphabetName")) {
+
+      ConfigException e = assertThrows(ConfigException.class, () -> AlertConfig.from(
+          Settings.of(Map.of("ALERT_ROUTES", "warning:feed=3,gotify=1")), RoutingTable.DEFAULT,
+          loader));
+
+      assertEquals(List.of("ALERT_ROUTES: transport 'gotify' is not on the class path (add the"
+          + " alert-gotify artifact); available: feed, pager"), e.problems());
+      String logs = CapturedLogs.text();
+      assertTrue(logs.contains("skipping transport provider com.cabalmail.alert.TestProviders"
+          + "$NullName: its name (null) must be lower-case letters, digits and dashes"), logs);
+      assertTrue(logs.contains("skipping transport provider com.cabalmail.alert.TestProviders"
+          + "$ThrowingName: name() threw java.lang.IllegalStateException: no name today"), logs);
+      assertTrue(logs.contains("skipping transport provider com.cabalmail.alert.TestProviders"
+          + "$OffAlphabetName: its name 'Pager_2' must be lower-case letters, digits and"
+          + " dashes"), logs);
+    }
+  }
+
+  @Test
+  void transportKeysAreWhatTheProvidersDeclareSkippingOneThatThrows(@TempDir Path dir)
+      throws IOException {
+    CapturedLogs.clear();
+    try (URLClassLoader loader = listing(dir, "ThrowingKeys")) {
+      assertEquals(Set.of("PAGER_TOKEN"), AlertConfig.transportKeys(loader));
+      assertTrue(CapturedLogs.text().contains("$ThrowingKeys: settingKeys() threw"),
+          CapturedLogs.text());
+    }
   }
 }

@@ -2,10 +2,11 @@ package com.cabalmail.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.spi.Transport;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -121,10 +122,10 @@ class AlertRouterTest {
     assertEquals(List.of("pushover=1 sent", "ntfy=5 sent"), summary(report));
   }
 
-  @Test
-  void aHungTransportFailsAtItsTimeoutWhileTheOtherIsSent() {
+  /** A transport that never answers until interrupted. */
+  private static Transport hung() {
     CountDownLatch never = new CountDownLatch(1);
-    Transport hung = (alert, priority, deadline) -> {
+    return (alert, priority, deadline) -> {
       try {
         never.await();
       } catch (InterruptedException e) {
@@ -132,6 +133,11 @@ class AlertRouterTest {
       }
       return Outcome.sent(null, "", 1);
     };
+  }
+
+  @Test
+  void aHungTransportFailsAtItsTimeoutWhileTheOtherIsSent() {
+    Transport hung = hung();
     AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
         .transport("pushover", hung).transport("ntfy", recording("ntfy"))
         .transportTimeout(Duration.ofMillis(300)).build();
@@ -144,6 +150,66 @@ class AlertRouterTest {
     assertTrue(tookMs < 3_000, "took " + tookMs + " ms");
     assertEquals("no outcome within the deadline; delivery abandoned",
         report.deliveries().get(0).outcome().detail());
+  }
+
+  @Test
+  void abandonedDeliveryReportsTheRealElapsedTimeWhenTheDeadlineCutItShort() {
+    Transport hung = hung();
+    // The deadline (300 ms) is far shorter than the transport timeout (20 s).
+    try (AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
+        .transport("pushover", hung).transport("ntfy", recording("ntfy"))
+        .transportTimeout(Duration.ofSeconds(20)).deadline(Duration.ofMillis(300)).build()) {
+
+      Delivery abandoned = router.route(Alert.firing(Severity.CRITICAL, "s", "x"))
+          .deliveries().get(0);
+
+      assertEquals("no outcome within the deadline; delivery abandoned",
+          abandoned.outcome().detail());
+      assertTrue(abandoned.elapsed().compareTo(Duration.ofMillis(300)) >= 0,
+          abandoned.elapsed().toString());
+      assertTrue(abandoned.elapsed().compareTo(Duration.ofSeconds(10)) < 0,
+          "the real time, not the 20 s transport timeout: " + abandoned.elapsed());
+    }
+  }
+
+  @Test
+  void closedRouterRefusesWorkClearlyAndClosingTwiceIsHarmless() {
+    AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
+        .transport("pushover", recording("pushover")).transport("ntfy", recording("ntfy"))
+        .build();
+    assertEquals(List.of("pushover=1 sent", "ntfy=5 sent"),
+        summary(router.route(Alert.firing(Severity.CRITICAL, "s", "x"))));
+
+    router.close();
+    router.close();
+
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> router.route(Alert.firing(Severity.CRITICAL, "s", "x")));
+    assertEquals("the alert router is closed and takes no new alerts", refused.getMessage());
+  }
+
+  @Test
+  void closeInterruptsADeliveryStillRunningAfterTheGrace() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Transport hung = (alert, priority, deadline) -> {
+      running.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+      return Outcome.failed("interrupted", 1);
+    };
+    AlertRouter router = AlertRouter.builder().routes(RoutingTable.defaults())
+        .transport("pushover", hung).transport("ntfy", recording("ntfy"))
+        .transportTimeout(Duration.ofMillis(100)).deadline(Duration.ofMillis(100)).build();
+    router.route(Alert.firing(Severity.CRITICAL, "s", "x"));
+    assertTrue(running.await(5, TimeUnit.SECONDS));
+
+    router.close();
+
+    assertTrue(interrupted.await(5, TimeUnit.SECONDS), "interrupted after the grace");
   }
 
   @Test

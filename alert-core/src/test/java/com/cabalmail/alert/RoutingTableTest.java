@@ -59,4 +59,14 @@ class RoutingTableTest {
     assertEquals(List.of(new Route("ntfy", 2)), table.firing(Severity.CRITICAL),
         "what parsed is kept so that transports can be checked in the same pass");
   }
+
+  @Test
+  void resolvedGivenTwiceIsAProblemNamingTheKeyAndBothEntries() {
+    List<String> problems = new ArrayList<>();
+
+    parse("critical:pushover=1;resolved:ntfy=3;resolved:ntfy=1", problems);
+
+    assertEquals(List.of("ALERT_ROUTES: 'resolved' is given twice, in 'resolved:ntfy=3' and"
+        + " 'resolved:ntfy=1'; give it once"), problems);
+  }
 }

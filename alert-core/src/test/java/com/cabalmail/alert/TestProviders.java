@@ -31,6 +31,11 @@ public final class TestProviders {
     }
 
     @Override
+    public List<String> settingKeys() {
+      return List.of("PAGER_TOKEN");
+    }
+
+    @Override
     public Transport create(Settings settings) {
       Optional<Secret> token = settings.secret("PAGER_TOKEN", "the pager transport is routed");
       return recording(name());
@@ -91,6 +96,81 @@ public final class TestProviders {
 
     @Override
     public Transport create(Settings settings) {
+      return recording(name());
+    }
+  }
+
+  /** Named by {@link #nameOf}, priorities 0..2; listed only by a test's own class loader. */
+  public abstract static class Named implements TransportProvider {
+    abstract String nameOf();
+
+    @Override
+    public String name() {
+      return nameOf();
+    }
+
+    @Override
+    public Priorities priorities() {
+      return new Priorities(0, 2, 0);
+    }
+
+    @Override
+    public Transport create(Settings settings) {
+      return recording(name());
+    }
+  }
+
+  /** {@code name()} is null. */
+  public static final class NullName extends Named {
+    @Override
+    String nameOf() {
+      return null;
+    }
+  }
+
+  /** {@code name()} throws. */
+  public static final class ThrowingName extends Named {
+    @Override
+    String nameOf() {
+      throw new IllegalStateException("no name today");
+    }
+  }
+
+  /** {@code name()} has upper case and an underscore. */
+  public static final class OffAlphabetName extends Named {
+    @Override
+    String nameOf() {
+      return "Pager_2";
+    }
+  }
+
+  /** "keyless": {@code settingKeys()} throws. */
+  public static final class ThrowingKeys extends Named {
+    @Override
+    String nameOf() {
+      return "keyless";
+    }
+
+    @Override
+    public List<String> settingKeys() {
+      throw new IllegalStateException("keys unknown");
+    }
+  }
+
+  /**
+   * "strict": records a problem for STRICT_URL, then throws what the shared settings hold, the
+   * problems recorded before it included.
+   */
+  public static final class SharedSettingsThrower extends Named {
+    @Override
+    String nameOf() {
+      return "strict";
+    }
+
+    @Override
+    public Transport create(Settings settings) {
+      settings.httpUrl("STRICT_URL", null);
+      settings.requireValid();
       return recording(name());
     }
   }

@@ -8,6 +8,7 @@ package com.cabalmail.http;
 public final class DeliveryException extends Exception {
 
   private static final long serialVersionUID = 1L;
+  /** How many attempts were made before giving up. */
   private final int attempts;
 
   DeliveryException(String message, int attempts, Throwable cause) {

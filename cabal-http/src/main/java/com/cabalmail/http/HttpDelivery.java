@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -113,13 +114,13 @@ public final class HttpDelivery {
       Duration wait;
       try {
         Exchange answer = attempt(request, timeout, attempt);
-        if (!policy.retries(answer.statusCode())) {
+        if (!policy.retries(answer)) {
           return answer;
         }
         last = answer;
         lastError = null;
         Duration retryAfter =
-            answer.header("Retry-After").map(HttpDelivery::parseRetryAfter).orElse(null);
+            answer.header("Retry-After").map(v -> parseRetryAfter(v, ticker.now())).orElse(null);
         wait = retryAfter != null ? retryAfter : backoff(policy, attempt);
         log.debug("{}: attempt {} answered {}", peer, attempt, answer.statusCode());
       } catch (InterruptedException e) {
@@ -205,15 +206,15 @@ public final class HttpDelivery {
     return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
   }
 
-  /** Seconds, or an HTTP date; unparseable values are ignored. */
-  static Duration parseRetryAfter(String value) {
+  /** Seconds, or an HTTP date read against {@code now}; unparseable values are ignored. */
+  static Duration parseRetryAfter(String value, Instant now) {
     String text = value.trim();
     try {
       return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
     } catch (NumberFormatException notSeconds) {
       try {
         ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        Duration wait = Duration.between(now, at.toInstant());
         return wait.isNegative() ? Duration.ZERO : wait;
       } catch (DateTimeParseException notDate) {
         return null;

@@ -28,15 +28,14 @@ public final class Json {
   /** Largest document accepted, in bytes (the Lambda request limit is 6 MB). */
   public static final long MAX_DOCUMENT_LENGTH = 8L * 1024 * 1024;
 
-  private static final JsonFactory FACTORY = build(MAX_STRING_LENGTH);
-  private static final JsonFactory ENVELOPE_FACTORY = build((int) MAX_DOCUMENT_LENGTH);
+  private static final JsonFactory FACTORY = build();
 
-  private static JsonFactory build(int maxStringLength) {
+  private static JsonFactory build() {
     return JsonFactory.builder()
         .streamReadConstraints(
             StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxStringLength(maxStringLength)
+                .maxStringLength(MAX_STRING_LENGTH)
                 .maxNumberLength(MAX_NUMBER_LENGTH)
                 .maxNameLength(MAX_NAME_LENGTH)
                 .maxDocumentLength(MAX_DOCUMENT_LENGTH)
@@ -55,18 +54,10 @@ public final class Json {
     return FACTORY;
   }
 
-  /**
-   * The same limits but one: a string may be as long as a whole document. For envelopes whose
-   * string field carries another whole document (a Lambda event's {@code body}), which is then
-   * read, under its own limits, with {@link #factory()}.
-   */
-  public static JsonFactory envelopeFactory() {
-    return ENVELOPE_FACTORY;
-  }
-
   /** What writes one JSON document. */
   @FunctionalInterface
   public interface Writer {
+    /** Writes the document through {@code generator}, which the caller flushes and closes. */
     void writeTo(JsonGenerator generator) throws IOException;
   }
 

@@ -1,18 +1,22 @@
 package com.cabalmail.http;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What {@link HttpDelivery} may retry and how patiently. Connection failures and timeouts are
- * always retryable; of the statuses, only those listed (by default 429, 502, 503, 504) are. Any
- * other answer, every other 4xx above all, is returned at once. Backoff is exponential with
- * jitter, never shorter than {@code minRetryDelay} (a provider's documented minimum), and a
- * {@code Retry-After} header is honoured; no wait ever runs past the deadline.
+ * always retryable; an answer is retried when {@code retryableAnswer} says so, by default when
+ * its status is 429, 502, 503 or 504. Any other answer, every other 4xx above all, is returned
+ * at once. The predicate sees the whole answer (status, headers, body), so a service that
+ * reports throttling as a 400 with a code in its body (AWS) is still one ordinary policy. Backoff
+ * is exponential with jitter, never shorter than {@code minRetryDelay} (a provider's documented
+ * minimum), and a {@code Retry-After} header is honoured; no wait ever runs past the deadline.
  *
- * @param retryableStatuses HTTP statuses worth another attempt
+ * @param retryableAnswer decides whether an answer is worth another attempt; must not throw
  * @param maxAttempts attempts in all, the first included (at least 1)
  * @param initialBackoff base wait before the second attempt
  * @param maxBackoff cap of the exponential wait
@@ -20,16 +24,16 @@ import java.util.TreeSet;
  * @param attemptTimeout cap of one attempt, itself capped by what is left of the deadline
  */
 public record RetryPolicy(
-    Set<Integer> retryableStatuses,
+    Predicate<Exchange> retryableAnswer,
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
     Duration minRetryDelay,
     Duration attemptTimeout) {
 
-  /** Validates and copies. */
+  /** Validates. */
   public RetryPolicy {
-    retryableStatuses = Set.copyOf(retryableStatuses);
+    Objects.requireNonNull(retryableAnswer, "retryableAnswer");
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(minRetryDelay, "minRetryDelay");
@@ -45,7 +49,7 @@ public record RetryPolicy(
   /** 429, 502, 503 and 504; 4 attempts; 250 ms doubling to 4 s; 5 s per attempt. */
   public static RetryPolicy standard() {
     return new RetryPolicy(
-        Set.of(429, 502, 503, 504),
+        statusIn(429, 502, 503, 504),
         4,
         Duration.ofMillis(250),
         Duration.ofSeconds(4),
@@ -53,52 +57,59 @@ public record RetryPolicy(
         Duration.ofSeconds(5));
   }
 
+  /** A predicate true for answers whose status is one of {@code statuses}. */
+  public static Predicate<Exchange> statusIn(int... statuses) {
+    Set<Integer> set = Arrays.stream(statuses).boxed().collect(Collectors.toUnmodifiableSet());
+    return answer -> set.contains(answer.statusCode());
+  }
+
   /** This policy, also retrying {@code statuses} (e.g. 500 where a provider calls it transient). */
   public RetryPolicy alsoRetrying(int... statuses) {
-    Set<Integer> all = new TreeSet<>(retryableStatuses);
-    for (int status : statuses) {
-      all.add(status);
-    }
-    return new RetryPolicy(
-        all, maxAttempts, initialBackoff, maxBackoff, minRetryDelay, attemptTimeout);
+    return alsoRetrying(statusIn(statuses));
+  }
+
+  /** This policy, also retrying every answer {@code predicate} accepts (e.g. every 5xx). */
+  public RetryPolicy alsoRetrying(Predicate<Exchange> predicate) {
+    return retrying(retryableAnswer.or(predicate));
   }
 
   /** This policy, answering {@code statuses} at once instead (e.g. Pushover's quota 429). */
   public RetryPolicy notRetrying(int... statuses) {
-    Set<Integer> all = new TreeSet<>(retryableStatuses);
-    for (int status : statuses) {
-      all.remove(status);
-    }
+    return retrying(retryableAnswer.and(statusIn(statuses).negate()));
+  }
+
+  /** This policy with {@code predicate} alone deciding which answers are retried. */
+  public RetryPolicy retrying(Predicate<Exchange> predicate) {
     return new RetryPolicy(
-        all, maxAttempts, initialBackoff, maxBackoff, minRetryDelay, attemptTimeout);
+        predicate, maxAttempts, initialBackoff, maxBackoff, minRetryDelay, attemptTimeout);
   }
 
   /** This policy with at most {@code attempts} attempts. */
   public RetryPolicy withMaxAttempts(int attempts) {
     return new RetryPolicy(
-        retryableStatuses, attempts, initialBackoff, maxBackoff, minRetryDelay, attemptTimeout);
+        retryableAnswer, attempts, initialBackoff, maxBackoff, minRetryDelay, attemptTimeout);
   }
 
   /** This policy with a floor under every wait between attempts. */
   public RetryPolicy withMinRetryDelay(Duration delay) {
     return new RetryPolicy(
-        retryableStatuses, maxAttempts, initialBackoff, maxBackoff, delay, attemptTimeout);
+        retryableAnswer, maxAttempts, initialBackoff, maxBackoff, delay, attemptTimeout);
   }
 
   /** This policy with {@code backoff} before the second attempt, doubling up to {@code max}. */
   public RetryPolicy withBackoff(Duration backoff, Duration max) {
     return new RetryPolicy(
-        retryableStatuses, maxAttempts, backoff, max, minRetryDelay, attemptTimeout);
+        retryableAnswer, maxAttempts, backoff, max, minRetryDelay, attemptTimeout);
   }
 
   /** This policy with each attempt capped at {@code timeout}. */
   public RetryPolicy withAttemptTimeout(Duration timeout) {
     return new RetryPolicy(
-        retryableStatuses, maxAttempts, initialBackoff, maxBackoff, minRetryDelay, timeout);
+        retryableAnswer, maxAttempts, initialBackoff, maxBackoff, minRetryDelay, timeout);
   }
 
-  /** Whether an answer with {@code status} is worth another attempt. */
-  public boolean retries(int status) {
-    return retryableStatuses.contains(status);
+  /** Whether {@code answer} is worth another attempt. */
+  public boolean retries(Exchange answer) {
+    return retryableAnswer.test(answer);
   }
 }

@@ -1,6 +1,7 @@
 package com.cabalmail.http;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The source of time and of waiting for everything that retries or enforces a deadline.
@@ -11,6 +12,15 @@ public interface Ticker {
 
   /** A monotonic reading in nanoseconds, comparable only with other readings of this ticker. */
   long nanoTime();
+
+  /**
+   * The wall-clock time, only for dates received on the wire (an HTTP-date
+   * {@code Retry-After}); the system ticker reads the system clock, a test ticker supplies its
+   * own.
+   */
+  default Instant now() {
+    return Instant.now();
+  }
 
   /** Waits for {@code duration}; returns early only by throwing when interrupted. */
   void sleep(Duration duration) throws InterruptedException;

@@ -10,14 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +32,18 @@ class HttpDeliveryTest {
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
   ManualTicker ticker;
   HttpDelivery delivery;
+
+  /**
+   * One exchange before the tests: on a loaded machine a cold JVM's first request can outlast
+   * an attempt timeout, and the first test would then see a retry it did not cause.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    HttpDelivery.shared().send("warm-up",
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/warm-up")).GET(),
+        RetryPolicy.standard().withMaxAttempts(1).withAttemptTimeout(Duration.ofSeconds(60)),
+        Deadline.after(Duration.ofSeconds(60)));
+  }
 
   @BeforeEach
   void reset() {
@@ -183,6 +197,53 @@ class HttpDeliveryTest {
   }
 
   @Test
+  void aFourHundredWhoseBodySaysThrottledIsRetriedByThePolicysPredicate() throws Exception {
+    answerInTurn("/p", aResponse().withStatus(400).withBody("{\"__type\":\"ThrottlingException\"}"),
+        aResponse().withStatus(200).withBody("{}"));
+    RetryPolicy throttled = RetryPolicy.standard()
+        .alsoRetrying(answer -> answer.bodyText().contains("ThrottlingException"));
+
+    Exchange answer = delivery.send("peer", request("/p"), throttled,
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(2, answer.attempts());
+    server.verify(exactly(2), postRequestedFor(urlEqualTo("/p")));
+  }
+
+  @Test
+  void aFourHundredThePredicateDoesNotAcceptIsAnsweredAtOnce() throws Exception {
+    server.stubFor(post(urlEqualTo("/q"))
+        .willReturn(aResponse().withStatus(400).withBody("{\"__type\":\"ValidationException\"}")));
+    RetryPolicy throttled = RetryPolicy.standard()
+        .alsoRetrying(answer -> answer.bodyText().contains("ThrottlingException"));
+
+    Exchange answer = delivery.send("peer", request("/q"), throttled,
+        deadline(Duration.ofSeconds(10)));
+
+    assertEquals(400, answer.statusCode());
+    assertEquals(1, answer.attempts());
+  }
+
+  @Test
+  void notRetryingTakesAStatusOutOfThePredicateAndRetryingReplacesIt() throws Exception {
+    server.stubFor(post(urlEqualTo("/r")).willReturn(aResponse().withStatus(503)));
+    server.stubFor(post(urlEqualTo("/s")).willReturn(aResponse().withStatus(418)));
+    RetryPolicy twice = RetryPolicy.standard().withMaxAttempts(2);
+
+    Exchange not503 = delivery.send("peer", request("/r"), twice.notRetrying(503),
+        deadline(Duration.ofSeconds(10)));
+    Exchange only418 = delivery.send("peer", request("/s"),
+        twice.retrying(RetryPolicy.statusIn(418)), deadline(Duration.ofSeconds(10)));
+    Exchange still503 = delivery.send("peer", request("/r"),
+        twice.retrying(RetryPolicy.statusIn(418)), deadline(Duration.ofSeconds(10)));
+
+    assertEquals(1, not503.attempts());
+    assertEquals(2, only418.attempts());
+    assertEquals(1, still503.attempts());
+  }
+
+  @Test
   void responseBodiesAreCapped() throws Exception {
     server.stubFor(post(urlEqualTo("/k"))
         .willReturn(aResponse().withStatus(200).withBody("x".repeat(100_000))));
@@ -209,8 +270,41 @@ class HttpDeliveryTest {
 
   @Test
   void retryAfterAcceptsSecondsAndHttpDates() {
-    assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 "));
-    assertEquals(Duration.ZERO, HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
-    assertEquals(null, HttpDelivery.parseRetryAfter("soon"));
+    Instant now = Instant.parse("2026-12-02T02:00:00Z");
+    assertEquals(Duration.ofSeconds(7), HttpDelivery.parseRetryAfter(" 7 ", now));
+    assertEquals(Duration.ZERO,
+        HttpDelivery.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now));
+    assertEquals(null, HttpDelivery.parseRetryAfter("soon", now));
+  }
+
+  @Test
+  void retryAfterDateIsReadAgainstTheInjectedTickerNotTheWallClock() throws Exception {
+    // A date years away from the wall clock: only the ticker's own time makes it 3 s away.
+    Instant virtualNow = Instant.parse("2031-03-04T05:06:07Z");
+    Ticker clocked = new Ticker() {
+      @Override
+      public long nanoTime() {
+        return ticker.nanoTime();
+      }
+
+      @Override
+      public Instant now() {
+        return virtualNow;
+      }
+
+      @Override
+      public void sleep(Duration duration) {
+        ticker.sleep(duration);
+      }
+    };
+    answerInTurn("/date", aResponse().withStatus(503)
+            .withHeader("Retry-After", "Tue, 4 Mar 2031 05:06:10 GMT"),
+        aResponse().withStatus(200));
+
+    Exchange answer = HttpDelivery.create(clocked).send("peer", request("/date"),
+        RetryPolicy.standard(), Deadline.after(Duration.ofSeconds(10), clocked));
+
+    assertEquals(200, answer.statusCode());
+    assertEquals(List.of(Duration.ofSeconds(3)), ticker.sleeps());
   }
 }

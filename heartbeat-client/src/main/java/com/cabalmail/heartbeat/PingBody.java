@@ -1,5 +1,6 @@
 package com.cabalmail.heartbeat;
 
+import com.cabalmail.alert.spi.Text;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,32 +18,22 @@ final class PingBody {
 
   private PingBody() {}
 
-  /** {@code text} as UTF-8, at most {@code limit} bytes, keeping the end. */
+  /** {@code text} as UTF-8, at most {@code limit} bytes, keeping the end ({@link Text}). */
   static byte[] truncate(String text, int limit) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= limit) {
-      return bytes;
+    int total = Text.utf8Length(text);
+    if (total <= limit) {
+      return text.getBytes(StandardCharsets.UTF_8);
     }
-    byte[] marker = new byte[0];
-    if (limit >= MIN_LIMIT_FOR_MARKER) {
-      // The marker's own length depends on the count it prints: size it for the larger count.
-      marker = marker(bytes.length);
+    // The marker's own length depends on the count it prints: size it for the larger count.
+    String marker = limit >= MIN_LIMIT_FOR_MARKER ? marker(total) : "";
+    String kept = Text.lastUtf8(text, limit - Text.utf8Length(marker));
+    if (!marker.isEmpty()) {
+      marker = marker(total - Text.utf8Length(kept));
     }
-    int start = bytes.length - (limit - marker.length);
-    while (start < bytes.length && (bytes[start] & 0xC0) == 0x80) {
-      start++; // never begin inside a multi-byte character
-    }
-    if (marker.length > 0) {
-      marker = marker(start);
-    }
-    byte[] body = new byte[marker.length + bytes.length - start];
-    System.arraycopy(marker, 0, body, 0, marker.length);
-    System.arraycopy(bytes, start, body, marker.length, bytes.length - start);
-    return body;
+    return (marker + kept).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] marker(int dropped) {
-    return ("[first " + dropped + " bytes cut by the heartbeat client]\n")
-        .getBytes(StandardCharsets.UTF_8);
+  private static String marker(int dropped) {
+    return "[first " + dropped + " bytes cut by the heartbeat client]\n";
   }
 }

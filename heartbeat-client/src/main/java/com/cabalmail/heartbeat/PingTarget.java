@@ -1,8 +1,7 @@
 package com.cabalmail.heartbeat;
 
+import com.cabalmail.alert.spi.Text;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -29,20 +28,12 @@ final class PingTarget {
 
   /** The target, or why {@code url} is not one. */
   static Parsed parse(String url) {
-    URI uri;
-    try {
-      uri = new URI(url.strip());
-    } catch (URISyntaxException e) {
-      return new Parsed(null, "is not a valid URL (" + e.getReason() + " at index "
-          + e.getIndex() + ")");
+    Optional<String> problem = Text.linkProblem(url, Text.MAX_LINK_LENGTH);
+    if (problem.isPresent()) {
+      return new Parsed(null, problem.get());
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      return new Parsed(null, "is not an http(s) URL");
-    }
-    if (uri.getHost() == null) {
-      return new Parsed(null, "has no host");
-    }
+    URI uri = Text.link(url, Text.MAX_LINK_LENGTH).orElseThrow();
+    String scheme = uri.getScheme();
     if (uri.getRawFragment() != null) {
       return new Parsed(null, "has a fragment");
     }

@@ -41,12 +41,8 @@ final class Pinger {
 
   /** 429 and every 5xx retried; one stalled attempt may use at most half the budget. */
   static RetryPolicy policyFor(Duration timeout) {
-    int[] serverErrors = new int[100];
-    for (int i = 0; i < serverErrors.length; i++) {
-      serverErrors[i] = 500 + i;
-    }
     RetryPolicy policy = RetryPolicy.standard()
-        .alsoRetrying(serverErrors)
+        .alsoRetrying(answer -> answer.statusCode() >= 500)
         .withBackoff(Duration.ofMillis(250), Duration.ofSeconds(2));
     Duration half = timeout.dividedBy(2);
     Duration floor = Duration.ofMillis(500);

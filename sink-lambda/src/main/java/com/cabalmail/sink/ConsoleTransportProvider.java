@@ -13,7 +13,7 @@ import java.util.Map;
  * The {@code console} transport: prints each routed alert to standard output. The local server
  * routes to it when no transport is configured, so the whole path can be seen working without
  * an account anywhere; a routing table may also name it ({@code critical:console=5}).
- * Priorities 1 (quiet) to 5, as ntfy's.
+ * Priorities 1 (quiet) to 5.
  */
 public final class ConsoleTransportProvider implements TransportProvider {
 

@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.http.Json;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +20,17 @@ import java.util.UUID;
  * ({@code statusCode}, {@code headers}, {@code body}, {@code isBase64Encoded}).
  */
 final class FunctionUrlEvents {
+
+  /**
+   * The shared factory with one limit raised: a string may be as long as a whole document, for
+   * the event's {@code body}, which carries another whole document that is then read, under its
+   * own limits, with {@link Json#factory()}.
+   */
+  static final JsonFactory ENVELOPE_FACTORY = Json.factory().rebuild()
+      .streamReadConstraints(Json.factory().streamReadConstraints().rebuild()
+          .maxStringLength((int) Json.MAX_DOCUMENT_LENGTH)
+          .build())
+      .build();
 
   private FunctionUrlEvents() {}
 
@@ -40,7 +52,7 @@ final class FunctionUrlEvents {
   /** Reads {@code event}. */
   static SinkRequest read(byte[] event) throws BadEvent {
     Fields f = new Fields();
-    try (JsonParser p = Json.envelopeFactory().createParser(event)) {
+    try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadEvent("the event is not a JSON object", false);
       }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sink served over plain HTTP on loopback, from the same environment as the Lambda:
  * {@code java -jar sink-lambda.jar [--port N]} (default {@code PORT}, else 8080). With no
- * transport configured it prints routed alerts (the {@code console} transport); with no secret
+ * transport configured (neither {@code ALERT_ROUTES} nor any setting a transport provider on
+ * the class path declares, nor its {@code _PARAM} form) it prints routed alerts (the
+ * {@code console} transport); with no secret
  * configured it generates one for the run and prints it with a ready-to-run {@code curl}.
  */
 public final class LocalServer implements AutoCloseable {
@@ -34,15 +37,30 @@ public final class LocalServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Sink sink;
 
+  /** The JDK server's switch for TCP_NODELAY, read once per process. */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+
   private LocalServer(HttpServer server, ExecutorService workers, Sink sink) {
     this.server = server;
     this.workers = workers;
     this.sink = sink;
   }
 
-  /** Serves until the process is stopped; exits 1 with the reason when it cannot start. */
+  /**
+   * Serves until the process is stopped; exits 1 with the reason when it cannot start. The
+   * process-wide choices are made here, once, never by {@link #run}: the JDK server's
+   * {@code sun.net.httpserver.nodelay} (unless given with {@code -D}; the JDK reads it once) and
+   * one shutdown hook that closes the server.
+   */
   public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err);
+    if (System.getProperty(NODELAY) == null) {
+      // The JDK server writes headers and body separately; with Nagle on, small answers stall
+      // ~40 ms on delayed ACKs.
+      System.setProperty(NODELAY, "true");
+    }
+    int status = run(args, System.getenv(), System.out, System.err,
+        server -> Runtime.getRuntime().addShutdownHook(
+            new Thread(server::close, "cabal-sink-stop")));
     if (status != 0) {
       System.exit(status);
     }
@@ -51,6 +69,15 @@ public final class LocalServer implements AutoCloseable {
   /** Starts serving and returns 0, or prints why not and returns the exit status. */
   static int run(String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err) {
+    return run(args, environment, out, err, server -> { });
+  }
+
+  /**
+   * Starts serving, hands the server to {@code started} (which owns closing it) and returns 0,
+   * or prints why not and returns the exit status.
+   */
+  static int run(String[] args, Map<String, String> environment, PrintStream out,
+      PrintStream err, Consumer<LocalServer> started) {
     int port;
     try {
       port = port(args, environment);
@@ -61,11 +88,10 @@ public final class LocalServer implements AutoCloseable {
     }
     Map<String, String> settings = new LinkedHashMap<>(environment);
     String generated = null;
-    if (isBlank(environment.get(SinkSetup.ALERT_SECRET))
-        && isBlank(environment.get(SinkSetup.SHARED_SECRET_PARAM))) {
+    if (!SinkSetup.hasSharedSecret(environment)) {
       generated = SinkSetup.generateSecret();
       settings.put(SinkSetup.ALERT_SECRET, generated);
-      out.println("No ALERT_SECRET or SHARED_SECRET_PARAM set: this run accepts the generated"
+      out.println("No ALERT_SECRET or ALERT_SECRET_PARAM set: this run accepts the generated"
           + " secret " + generated);
     }
     LocalServer server;
@@ -79,7 +105,7 @@ public final class LocalServer implements AutoCloseable {
       err.println("sink not started: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
+    started.accept(server);
     out.println("Alert sink listening on http://127.0.0.1:" + server.port() + "/ (paths "
         + Sink.PATHS + ", GET /health)");
     if (generated != null) {
@@ -96,10 +122,6 @@ public final class LocalServer implements AutoCloseable {
           + "/");
     }
     return 0;
-  }
-
-  private static boolean isBlank(String value) {
-    return value == null || value.isBlank();
   }
 
   static int port(String[] args, Map<String, String> environment) {
@@ -131,9 +153,6 @@ public final class LocalServer implements AutoCloseable {
 
   /** Serves {@code sink} on 127.0.0.1:{@code port} (0 picks a free port). */
   static LocalServer start(Sink sink, int port) throws IOException {
-    // The JDK server writes headers and body separately; with Nagle on, small answers stall
-    // ~40 ms on delayed ACKs. Read once, when the first server starts in the process.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     ExecutorService workers = Executors.newFixedThreadPool(4, task -> {

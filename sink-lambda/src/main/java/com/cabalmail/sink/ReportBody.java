@@ -21,10 +21,10 @@ import java.util.Set;
  *
  * <pre>
  * {"requestId": "...", "format": "alertmanager", "truncatedAlerts": 0,
- *  "sent": ["ntfy"], "errors": {"pushover": "pushover: connection refused (3 attempts)"},
+ *  "sent": ["chat"], "errors": {"pager": "pager: connection refused (3 attempts)"},
  *  "alerts": [{"fingerprint": "3f2a9c1d7b4e6a05", "source": "...", "severity": "critical",
  *              "status": "firing",
- *              "deliveries": [{"transport": "pushover", "priority": 1, "outcome": "failed",
+ *              "deliveries": [{"transport": "pager", "priority": 1, "outcome": "failed",
  *                              "detail": "...", "attempts": 3, "ms": 812}, ...]}]}
  * </pre>
  *

@@ -6,16 +6,14 @@ import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.decode.WebhookDecoder;
 import com.cabalmail.alert.decode.WebhookFormat;
-import com.cabalmail.alert.ntfy.NtfyProvider;
-import com.cabalmail.alert.pushover.PushoverProvider;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
-import com.cabalmail.http.aws.SsmException;
-import com.cabalmail.http.aws.SsmParameters;
+import com.cabalmail.aws.SsmException;
+import com.cabalmail.aws.SsmParameters;
 import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -30,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import javax.crypto.Mac;
@@ -38,10 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@link Sink} from the environment, once, at cold start: secrets named by the
- * {@code *_PARAM} variables read from SSM in one call while the HTTP client and the JSON and
- * TLS machinery warm up on another thread; then the decoder, the transports and the router,
- * with every configuration problem reported in one {@link ConfigException}.
+ * Builds the {@link Sink} from the environment, once, at cold start: for every variable
+ * {@code X_PARAM}, the SSM SecureString it names is read (all in one call) and becomes the
+ * secret setting {@code X}, whichever plugin reads it. That read runs while the HTTP client and
+ * the JSON and TLS machinery warm up on another thread; then come the decoder, the transports
+ * and the router, with every configuration problem reported in one {@link ConfigException}.
+ * Nothing here names a transport plugin: each reads its own settings.
  */
 final class SinkSetup {
 
@@ -49,30 +51,18 @@ final class SinkSetup {
 
   static final String ALERT_SECRET = "ALERT_SECRET";
   static final String ALERT_SECRET_PREVIOUS = "ALERT_SECRET_PREVIOUS";
-  static final String SHARED_SECRET_PARAM = "SHARED_SECRET_PARAM";
-  static final String SHARED_SECRET_PREVIOUS_PARAM = "SHARED_SECRET_PREVIOUS_PARAM";
-  static final String PUSHOVER_USER_KEY = PushoverProvider.USER_KEY;
-  static final String PUSHOVER_APP_TOKEN = PushoverProvider.APP_TOKEN;
-  static final String NTFY_TOKEN = NtfyProvider.TOKEN;
-
-  /** Which {@code *_PARAM} variable names the SSM parameter holding which plain setting. */
-  static final Map<String, String> PARAMETERS = parameters();
-
-  /** Settings that mean "a transport is configured": without any, the local server prints. */
-  static final List<String> TRANSPORT_SETTINGS = List.of(AlertConfig.ROUTES,
-      PUSHOVER_USER_KEY, PUSHOVER_APP_TOKEN, "PUSHOVER_USER_KEY_PARAM",
-      "PUSHOVER_APP_TOKEN_PARAM", PushoverProvider.API_URL, NtfyProvider.BASE_URL,
-      NtfyProvider.TOPIC, NTFY_TOKEN,
-      "NTFY_PUBLISHER_TOKEN_PARAM");
+  /** The seed's name of {@value #ALERT_SECRET}, kept so its Terraform keeps working. */
+  static final String SHARED_SECRET = "SHARED_SECRET";
+  /** The seed's name of {@value #ALERT_SECRET_PREVIOUS}. */
+  static final String SHARED_SECRET_PREVIOUS = "SHARED_SECRET_PREVIOUS";
+  /** The suffix of a variable naming the SSM parameter that holds a setting's value. */
+  static final String PARAM_SUFFIX = "_PARAM";
 
   /** The local server's table when no transport is configured: production's, on the console. */
   static final String CONSOLE_ROUTES = "critical:console=5;warning:console=3;info:";
 
   /** The budget of the SSM read: inside Lambda's 10 s init limit with room to spare. */
   static final Duration SSM_BUDGET = Duration.ofSeconds(4);
-
-  /** The largest request body, in bytes: a Function URL's own request limit. */
-  static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
   /** Where secrets named by parameters come from: SSM Parameter Store in production. */
   @FunctionalInterface
@@ -93,17 +83,6 @@ final class SinkSetup {
 
   private SinkSetup() {}
 
-  private static Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(SHARED_SECRET_PARAM, ALERT_SECRET);
-    p.put(SHARED_SECRET_PREVIOUS_PARAM, ALERT_SECRET_PREVIOUS);
-    p.put("PUSHOVER_USER_KEY_PARAM", PUSHOVER_USER_KEY);
-    p.put("PUSHOVER_APP_TOKEN_PARAM", PUSHOVER_APP_TOKEN);
-    p.put("NTFY_PUBLISHER_TOKEN_PARAM", NTFY_TOKEN);
-    p.put(Watchdog.PING_URL + "_PARAM", Watchdog.PING_URL);
-    return java.util.Collections.unmodifiableMap(p);
-  }
-
   /** The Lambda's sink: everything must be configured; nothing is printed or generated. */
   static Sink forLambda(Map<String, String> environment) {
     return create(environment, SSM, SinkSetup.class.getClassLoader(), null);
@@ -119,28 +98,27 @@ final class SinkSetup {
   static Sink create(Map<String, String> environment, ParameterStores stores, ClassLoader loader,
       PrintStream local) {
     long started = System.nanoTime();
+    Map<String, String> parameters = parameters(environment);
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
-    boolean readsParameters = PARAMETERS.keySet().stream()
-        .anyMatch(variable -> !isBlank(environment.get(variable)));
-    Thread warmUp = new Thread(() -> warmUp(!readsParameters, loader), "cabal-sink-warm-up");
+    Thread warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
 
-    Map<String, String> values = new HashMap<>(environment);
+    Map<String, Secret> secrets = new HashMap<>();
     List<String> problems = new ArrayList<>();
-    int fetched = fetchSecrets(environment, stores, values, problems);
+    int fetched = fetchSecrets(environment, parameters, stores, secrets, problems);
     long secretsRead = System.nanoTime();
     if (!problems.isEmpty()) {
       // Without the secrets, every transport would add a misleading "missing" problem.
       throw new ConfigException(problems);
     }
-    boolean console = local != null
-        && TRANSPORT_SETTINGS.stream().allMatch(key -> isBlank(environment.get(key)));
-    Settings settings = Settings.of(values);
-    Optional<Secret> current = settings.secret(ALERT_SECRET,
-        "the shared secret callers send (or set " + SHARED_SECRET_PARAM
-            + " to the SSM parameter holding it)");
-    Optional<Secret> previous = settings.optionalSecret(ALERT_SECRET_PREVIOUS);
+    boolean console = local != null && !anyTransportConfigured(environment, loader);
+    Settings settings = Settings.of(environment, secrets);
+    Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
+        "the shared secret callers send (or set " + ALERT_SECRET + PARAM_SUFFIX + " or "
+            + SHARED_SECRET + PARAM_SUFFIX + " to the SSM parameter holding it)");
+    Optional<Secret> previous = settings.optionalSecret(
+        settings.keyOrAlias(ALERT_SECRET_PREVIOUS, SHARED_SECRET_PREVIOUS));
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
     Watchdog.Spec watchdog = Watchdog.spec(settings);
     Optional<String> metrics = EmfMetrics.namespace(settings);
@@ -148,6 +126,7 @@ final class SinkSetup {
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
     AlertRouter router = AlertRouter.create(config);
     SelfWatch watch = SelfWatch.create(watchdog, metrics, settings, config, loader);
+    warnUnread(parameters, settings);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
     try {
@@ -163,56 +142,95 @@ final class SinkSetup {
         previous.isPresent() ? 2 : 1, watch);
     if (console) {
       local.println("No transport configured: routed alerts are printed here (console"
-          + " transport). Set PUSHOVER_* / NTFY_* or ALERT_ROUTES to deliver them.");
+          + " transport). Set a transport's settings or " + AlertConfig.ROUTES
+          + " to deliver them.");
     }
     return new Sink(new SecretCheck(current.orElseThrow(), previous), decoder::decode, router,
-        MAX_BODY_BYTES, watch);
+        decoder.maxBodyBytes(), watch);
   }
 
   /**
-   * Reads every secret named by a {@code *_PARAM} variable in one call and puts each under its
-   * plain key in {@code values}. Returns how many were read; adds problems naming the variable
-   * and parameter (never a value).
+   * Every {@code X_PARAM} variable set in {@code environment}, mapped to the setting {@code X}
+   * whose value the SSM parameter it names holds; sorted by variable.
    */
-  static int fetchSecrets(Map<String, String> environment, ParameterStores stores,
-      Map<String, String> values, List<String> problems) {
-    Map<String, List<String>> keysByParameter = new LinkedHashMap<>();
-    Map<String, String> variableByKey = new HashMap<>();
-    for (Map.Entry<String, String> entry : PARAMETERS.entrySet()) {
-      String variable = entry.getKey();
-      String key = entry.getValue();
-      String parameter = environment.get(variable);
-      if (isBlank(parameter)) {
-        continue;
+  static Map<String, String> parameters(Map<String, String> environment) {
+    Map<String, String> parameters = new TreeMap<>();
+    environment.forEach((variable, value) -> {
+      if (variable.endsWith(PARAM_SUFFIX) && variable.length() > PARAM_SUFFIX.length()
+          && !isBlank(value)) {
+        parameters.put(variable, variable.substring(0, variable.length() - PARAM_SUFFIX.length()));
       }
+    });
+    return parameters;
+  }
+
+  /** Whether a shared secret is configured, under any of its names, directly or through SSM. */
+  static boolean hasSharedSecret(Map<String, String> environment) {
+    return isSetDirectlyOrInSsm(environment, ALERT_SECRET)
+        || isSetDirectlyOrInSsm(environment, SHARED_SECRET);
+  }
+
+  /**
+   * Whether {@value AlertConfig#ROUTES} or any setting a transport provider on the class path
+   * declares ({@code TransportProvider.settingKeys()}) is set, directly or through SSM.
+   */
+  static boolean anyTransportConfigured(Map<String, String> environment, ClassLoader loader) {
+    return isSetDirectlyOrInSsm(environment, AlertConfig.ROUTES)
+        || AlertConfig.transportKeys(loader).stream()
+            .anyMatch(key -> isSetDirectlyOrInSsm(environment, key));
+  }
+
+  private static boolean isSetDirectlyOrInSsm(Map<String, String> environment, String key) {
+    return !isBlank(environment.get(key)) || !isBlank(environment.get(key + PARAM_SUFFIX));
+  }
+
+  /** Warns about each setting fetched from SSM that nothing read: likely a typo or stale. */
+  private static void warnUnread(Map<String, String> parameters, Settings settings) {
+    Set<String> read = settings.keysRead();
+    parameters.forEach((variable, key) -> {
+      if (!read.contains(key)) {
+        log.warn("{} is set, but nothing reads {}: no routed transport and not the sink"
+            + " (a misspelt name, or a transport that no route uses?)", variable, key);
+      }
+    });
+  }
+
+  /**
+   * Reads every SSM parameter named by {@code parameters} (variable to setting) in one call
+   * and puts each secret under its setting in {@code secrets}. Returns how many parameters
+   * were read; adds problems naming the variable and parameter (never a value).
+   */
+  static int fetchSecrets(Map<String, String> environment, Map<String, String> parameters,
+      ParameterStores stores, Map<String, Secret> secrets, List<String> problems) {
+    Map<String, List<String>> variablesByParameter = new LinkedHashMap<>();
+    parameters.forEach((variable, key) -> {
       if (!isBlank(environment.get(key))) {
         problems.add(key + " and " + variable + " are both set: set the value itself or the"
             + " name of the SSM parameter holding it, not both");
-        continue;
+        return;
       }
-      keysByParameter.computeIfAbsent(parameter.trim(), p -> new ArrayList<>()).add(key);
-      variableByKey.put(key, variable);
-    }
-    if (keysByParameter.isEmpty() || !problems.isEmpty()) {
+      variablesByParameter.computeIfAbsent(environment.get(variable).trim(),
+          p -> new ArrayList<>()).add(variable);
+    });
+    if (variablesByParameter.isEmpty() || !problems.isEmpty()) {
       return 0;
     }
     Map<String, Secret> found;
     try {
       found = stores.open(environment)
-          .get(List.copyOf(keysByParameter.keySet()), Deadline.after(SSM_BUDGET));
+          .get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
     } catch (SsmException e) {
       problems.add("secrets could not be read from SSM Parameter Store: " + e.getMessage());
       return 0;
     }
     int count = 0;
-    for (Map.Entry<String, List<String>> entry : keysByParameter.entrySet()) {
+    for (Map.Entry<String, List<String>> entry : variablesByParameter.entrySet()) {
       Secret secret = found.get(entry.getKey());
-      for (String key : entry.getValue()) {
+      for (String variable : entry.getValue()) {
         if (secret == null) {
-          problems.add(variableByKey.get(key) + ": SSM parameter '" + entry.getKey()
-              + "' was not returned");
+          problems.add(variable + ": SSM parameter '" + entry.getKey() + "' was not returned");
         } else {
-          values.put(key, secret.reveal());
+          secrets.put(parameters.get(variable), secret);
         }
       }
       count += secret == null ? 0 : 1;

@@ -94,4 +94,28 @@ class LocalServerTest {
         "sink not started: configuration problem: ALERT_ROUTES: transport 'carrier-pigeon' is"
             + " not on the class path"), err.toString(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void runReadsTheConfiguredBodyLimitAndLeavesProcessWideStateAlone() throws Exception {
+    String nodelayBefore = System.getProperty(LocalServer.NODELAY);
+    List<LocalServer> started = new ArrayList<>();
+    int status = LocalServer.run(new String[] {"--port", "0"},
+        Map.of("ALERT_SECRET", SinkTest.SECRET, "ALERT_MAX_BODY_BYTES", "1000"),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        started::add);
+    assertEquals(0, status);
+    try (LocalServer server = started.get(0)) {
+      HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + server.port() + "/"))
+          .header("Authorization", "Bearer " + SinkTest.SECRET)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"summary\":\"" + "x".repeat(2_000)
+              + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+      assertTrue(tooLarge.body().contains("1000 bytes"), tooLarge.body());
+    }
+    assertEquals(nodelayBefore, System.getProperty(LocalServer.NODELAY),
+        "run() sets no system property; main() does, once");
+  }
 }

@@ -9,12 +9,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.cabalmail.alert.testkit.NtfyStandIn;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,31 +29,69 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Pushover and ntfy played by WireMock, answering as the real services do (PROTOCOLS.md):
- * Pushover's {@code {"status":1,"request":…}} (plus a receipt for emergencies) and its 5xx;
- * ntfy's stored-message JSON and its error JSON. Reads back what each received.
+ * Pushover and ntfy played by WireMock, answering as the real services do: the test kit's {@link
+ * PushoverStandIn} and {@link NtfyStandIn}. A JUnit extension over two {@link WireMockExtension}s
+ * ({@code @RegisterExtension final ProviderStubs stubs = new ProviderStubs();}): an instance field,
+ * so each test gets two fresh servers answering success, and a delivery a test left hanging dies
+ * with its servers. Reads back what each received.
  */
-final class ProviderStubs implements AutoCloseable {
+final class ProviderStubs
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
-  static final String PUSHOVER_TOKEN = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
-  static final String PUSHOVER_USER = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
-  static final String NTFY_TOKEN = "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2";
+  static final String PUSHOVER_TOKEN = PushoverStandIn.APP_TOKEN;
+  static final String PUSHOVER_USER = PushoverStandIn.USER_KEY;
+  static final String NTFY_TOKEN = NtfyStandIn.TOKEN;
 
-  final WireMockServer pushover = new WireMockServer(options().dynamicPort());
-  final WireMockServer ntfy = new WireMockServer(options().dynamicPort());
+  final WireMockExtension pushover =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  final WireMockExtension ntfy =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  ProviderStubs() {
-    pushover.start();
-    ntfy.start();
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    both(server -> server.beforeAll(context));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    both(server -> server.beforeEach(context));
+    answerSuccess();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    both(server -> server.afterEach(context));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    both(server -> server.afterAll(context));
+  }
+
+  /** One step of a server's JUnit life cycle. */
+  private interface Step {
+    void on(WireMockExtension server) throws Exception;
+  }
+
+  private void both(Step step) throws Exception {
+    step.on(pushover);
+    step.on(ntfy);
+  }
+
+  /** Pushover and ntfy forgetting every stub, scenario and request, then answering success. */
+  private void answerSuccess() throws Exception {
+    both(WireMockExtension::resetAll);
     pushoverAnswers(pushoverAccepted());
     pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
-        .willReturn(pushoverJson(200, "{\"status\":1,\"request\":\"8e6a2f4b-1b0c-4e4e-9f55-"
-            + "0b3a1c2d4e5f\"}")));
-    ntfyAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-        .withBody("{\"id\":\"hT4wNl0sZx2q\",\"time\":1787307351,\"expires\":1787350551,"
-            + "\"event\":\"message\",\"topic\":\"alerts\",\"message\":\"ok\"}"));
+        .willReturn(PushoverStandIn.cancelled()));
+    ntfyAnswers(NtfyStandIn.stored());
   }
 
   /** The settings pointing both transports here. */
@@ -66,18 +106,8 @@ final class ProviderStubs implements AutoCloseable {
     return values;
   }
 
-  static ResponseDefinitionBuilder pushoverJson(int status, String body) {
-    return aResponse().withStatus(status)
-        .withHeader("Content-Type", "application/json; charset=utf-8")
-        .withHeader("X-Limit-App-Limit", "10000")
-        .withHeader("X-Limit-App-Remaining", "7496")
-        .withHeader("X-Limit-App-Reset", "1793516400")
-        .withBody(body);
-  }
-
   static ResponseDefinitionBuilder pushoverAccepted() {
-    return pushoverJson(200, "{\"status\":1,\"request\":\"5042853c-402d-4a18-abcb-168734a801de\","
-        + "\"receipt\":\"rLqVuqTRh62UzxtmqiaLzQmVcPgiCy\"}");
+    return PushoverStandIn.acceptedEmergency();
   }
 
   static ResponseDefinitionBuilder connectionReset() {
@@ -85,8 +115,7 @@ final class ProviderStubs implements AutoCloseable {
   }
 
   static ResponseDefinitionBuilder ntfyServerError() {
-    return aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-        .withBody("{\"code\":50001,\"http\":500,\"error\":\"internal server error\"}");
+    return NtfyStandIn.internalError();
   }
 
   void pushoverAnswers(ResponseDefinitionBuilder answer) {
@@ -170,11 +199,5 @@ final class ProviderStubs implements AutoCloseable {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
-  }
-
-  @Override
-  public void close() {
-    pushover.stop();
-    ntfy.stop();
   }
 }

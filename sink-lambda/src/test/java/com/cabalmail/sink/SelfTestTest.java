@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.http.Json;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /test} over both entry points: the local server (real HTTP) and a Function URL
@@ -27,13 +28,13 @@ class SelfTestTest {
   static final String SECRET = "self-test-shared-secret-value";
 
   private final HttpClient client = HttpClient.newHttpClient();
-  private ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
   private LocalServer server;
 
   @BeforeEach
   void start() {
     CapturedLogs.clear();
-    stubs = new ProviderStubs();
   }
 
   @AfterEach
@@ -41,7 +42,6 @@ class SelfTestTest {
     if (server != null) {
       server.close();
     }
-    stubs.close();
   }
 
   Sink sink() {

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Json;
-import com.cabalmail.http.testkit.CapturedLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Lambda handler with everything real but the providers: the shared samples' Function URL
@@ -26,17 +26,12 @@ class SinkFaultsAndSamplesTest {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
-  private ProviderStubs stubs;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
 
   @BeforeEach
   void start() {
-    stubs = new ProviderStubs();
     CapturedLogs.clear();
-  }
-
-  @AfterEach
-  void stop() {
-    stubs.close();
   }
 
   SinkHandler handler(Map<String, String> extra) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.WebhookFormat;
+import com.cabalmail.alert.testkit.WebhookSamples;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
 import com.fasterxml.jackson.core.JsonParser;
@@ -46,7 +47,11 @@ class SinkHandlerEventsTest {
         decoder, router, 1 << 20));
   }
 
+  /** A Function URL event under {@code /samples/}, or one of the kit's webhook bodies. */
   static byte[] resource(String name) throws IOException {
+    if (WebhookSamples.ALL.contains(name)) {
+      return WebhookSamples.bytes(name);
+    }
     try (InputStream in = SinkHandlerEventsTest.class.getResourceAsStream("/samples/" + name)) {
       return in.readAllBytes();
     }
@@ -186,6 +191,20 @@ class SinkHandlerEventsTest {
       assertTrue(status >= 400 && status < 500, status + " for " + event);
     }
     assertTrue(bodies.isEmpty());
+  }
+
+  @Test
+  void theEnvelopeFactoryRaisesOnlyTheStringLimit() {
+    var envelope = FunctionUrlEvents.ENVELOPE_FACTORY;
+    var shared = Json.factory();
+
+    assertEquals(Json.MAX_DOCUMENT_LENGTH, envelope.streamReadConstraints().getMaxStringLength());
+    assertEquals(shared.streamReadConstraints().getMaxNestingDepth(),
+        envelope.streamReadConstraints().getMaxNestingDepth());
+    assertEquals(shared.streamReadConstraints().getMaxDocumentLength(),
+        envelope.streamReadConstraints().getMaxDocumentLength());
+    assertTrue(envelope.isEnabled(com.fasterxml.jackson.core.StreamReadFeature
+        .STRICT_DUPLICATE_DETECTION.mappedFeature()));
   }
 
   static byte[] eventWithBase64Body(int bodyBytes) {

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Secret;
-import com.cabalmail.http.aws.SsmException;
-import com.cabalmail.http.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.aws.SsmException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,14 +100,56 @@ class SinkSetupTest {
   }
 
   @Test
-  void valueAndParameterForOneSecretIsAProblem() {
+  void valueAndParameterForOneSettingIsAProblemBeforeAnySsmCall() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_SECRET", "plain");
+    env.put("ALERT_SECRET_PARAM", "/cabal/alert_sink_secret");
+    ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
+    assertTrue(e.getMessage().contains(
+        "ALERT_SECRET and ALERT_SECRET_PARAM are both set"), e.getMessage());
+    assertTrue(calls.isEmpty());
+  }
+
+  @Test
+  void secretAndItsLegacyNameFromSsmIsAProblemNamingBoth() {
+    stored.put("/cabal/alert_sink_secret", "current-secret-value");
     Map<String, String> env = new HashMap<>();
     env.put("ALERT_SECRET", "plain");
     env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
     ConfigException e = assertThrows(ConfigException.class, () -> lambda(env));
     assertTrue(e.getMessage().contains(
-        "ALERT_SECRET and SHARED_SECRET_PARAM are both set"), e.getMessage());
-    assertTrue(calls.isEmpty());
+        "ALERT_SECRET and its older name SHARED_SECRET are both set"), e.getMessage());
+  }
+
+  @Test
+  void anyParamVariableBecomesTheSettingItNamesForWhicheverTransportReadsIt() {
+    stored.put("/cabal/alert_sink_secret", "current-secret-value");
+    stored.put("/cabal/scripted_token", "scripted-token-value");
+    Map<String, String> env = new HashMap<>();
+    env.put("ALERT_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("SCRIPTED_TOKEN_PARAM", "/cabal/scripted_token");
+    env.put("SCRIPTED_EXPECTED_TOKEN", "scripted-token-value");
+    env.put("ALERT_ROUTES", "critical:scripted=5");
+    Sink sink = lambda(env);
+    assertEquals(List.of(List.of("/cabal/alert_sink_secret", "/cabal/scripted_token")), calls);
+    assertTrue(sink.handle(post("current-secret-value")).status() != 401);
+    assertFalse(CapturedLogs.text().contains("value"), CapturedLogs.text());
+  }
+
+  @Test
+  void aParameterNothingReadsIsWarnedAboutByVariable() {
+    stored.put("/cabal/alert_sink_secret", "current-secret-value");
+    stored.put("/cabal/typo", "typo-value");
+    Map<String, String> env = new HashMap<>();
+    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
+    env.put("SCRIPTED_TOKNE_PARAM", "/cabal/typo");
+    env.put("SCRIPTED_TOKEN", "t");
+    env.put("ALERT_ROUTES", "critical:scripted=5");
+    lambda(env);
+    assertTrue(CapturedLogs.text().contains("SCRIPTED_TOKNE_PARAM is set, but nothing reads"
+        + " SCRIPTED_TOKNE"), CapturedLogs.text());
+    assertFalse(CapturedLogs.text().contains("SHARED_SECRET_PARAM is set"), CapturedLogs.text());
+    assertFalse(CapturedLogs.text().contains("typo-value"), CapturedLogs.text());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package com.cabalmail.sink;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -9,7 +8,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.cabalmail.alert.testkit.HealthchecksStandIn;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,8 +57,13 @@ class WatchdogChainIT {
   Path dir;
 
   private final HttpClient client = HttpClient.newHttpClient();
-  private ProviderStubs stubs;
-  private WireMockServer healthchecks;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
+
+  @RegisterExtension
+  final WireMockExtension healthchecks =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+
   private LocalServer sink;
   private Process alertmanager;
   private Process prometheus;
@@ -68,12 +74,6 @@ class WatchdogChainIT {
     Peers.stop(alertmanager);
     if (sink != null) {
       sink.close();
-    }
-    if (healthchecks != null) {
-      healthchecks.stop();
-    }
-    if (stubs != null) {
-      stubs.close();
     }
   }
 
@@ -102,11 +102,7 @@ class WatchdogChainIT {
     Path promBinary = Peers.require("prometheus", "apt-get install prometheus");
     Path amBinary = Peers.require("prometheus-alertmanager",
         "apt-get install prometheus-alertmanager");
-    stubs = new ProviderStubs();
-    healthchecks = new WireMockServer(options().dynamicPort());
-    healthchecks.start();
-    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "text/plain; charset=utf-8").withBody("OK")));
+    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(HealthchecksStandIn.ok()));
 
     Map<String, String> env = new HashMap<>(stubs.settings());
     env.put("ALERT_SECRET", SECRET);
@@ -137,10 +133,10 @@ class WatchdogChainIT {
         "--web.listen-address=127.0.0.1:" + promPort, "--rules.alert.resend-delay=1s"),
         dir.resolve("prometheus.log"));
     ProviderStubs.await(Duration.ofSeconds(20),
-        () -> AlertmanagerEndToEndTest.ready(client, "http://127.0.0.1:" + amPort + "/-/ready"),
+        () -> AlertmanagerEndToEndIT.ready(client, "http://127.0.0.1:" + amPort + "/-/ready"),
         "Alertmanager ready; " + logs());
     ProviderStubs.await(Duration.ofSeconds(20),
-        () -> AlertmanagerEndToEndTest.ready(client, promUrl + "/-/ready"),
+        () -> AlertmanagerEndToEndIT.ready(client, promUrl + "/-/ready"),
         "Prometheus ready; " + logs());
 
     ProviderStubs.await(Duration.ofSeconds(25), () -> pings().size() >= 4,

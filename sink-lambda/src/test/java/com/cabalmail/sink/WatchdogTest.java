@@ -14,15 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.HealthchecksStandIn;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dead man's switch: a Watchdog alert pings Healthchecks (WireMock answering as
@@ -33,27 +34,17 @@ class WatchdogTest {
   static final String SECRET = "watchdog-test-shared-secret";
   static final String CHECK = "/ping/5bf66975-d4c7-4bf5-bcc8-b8d8a82ea278";
 
-  private ProviderStubs stubs;
-  private WireMockServer healthchecks;
+  @RegisterExtension
+  final ProviderStubs stubs = new ProviderStubs();
+
+  @RegisterExtension
+  final WireMockExtension healthchecks =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
   @BeforeEach
   void start() {
     CapturedLogs.clear();
-    stubs = new ProviderStubs();
-    healthchecks = new WireMockServer(options().dynamicPort());
-    healthchecks.start();
-    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(ok()));
-  }
-
-  @AfterEach
-  void stop() {
-    stubs.close();
-    healthchecks.stop();
-  }
-
-  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok() {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/plain; charset=utf-8")
-        .withHeader("Ping-Body-Limit", "10000").withBody("OK");
+    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(HealthchecksStandIn.ok()));
   }
 
   Map<String, String> env() {
@@ -181,8 +172,7 @@ class WatchdogTest {
 
   @Test
   void unknownCheckIs503NamingIt() {
-    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(aResponse().withStatus(404)
-        .withBody("not found")));
+    healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(HealthchecksStandIn.notFound()));
 
     SinkResponse response = send(sink(env()), "/", alertmanager("Watchdog", "firing", "none"));
 

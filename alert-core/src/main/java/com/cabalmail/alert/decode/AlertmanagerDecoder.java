@@ -3,6 +3,7 @@ package com.cabalmail.alert.decode;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ final class AlertmanagerDecoder {
     } else {
       Severity named = BodyReader.severityOrNull(label);
       if (named == null) {
-        labels.put(Labels.SEVERITY_ASSUMED, "labels.severity " + CleanText.quote(label)
+        labels.put(Labels.SEVERITY_ASSUMED, "labels.severity " + Text.quote(label)
             + " unknown; allowed: critical, warning, info");
       } else {
         severity = named;
@@ -70,7 +71,7 @@ final class AlertmanagerDecoder {
     if (runbookText != null && !runbookText.isBlank()) {
       runbook = BodyReader.httpUrl(runbookText);
       if (runbook == null) {
-        labels.put(RUNBOOK_URL_INVALID, CleanText.line(runbookText));
+        labels.put(RUNBOOK_URL_INVALID, Text.singleLine(runbookText));
       }
     }
 
@@ -83,14 +84,14 @@ final class AlertmanagerDecoder {
     }
     return new Alert(severity, source, summary, Optional.ofNullable(runbook), labels,
         given.status(), Optional.ofNullable(given.startsAt()),
-        CleanText.line(given.fingerprint()));
+        Text.singleLine(given.fingerprint()));
   }
 
   /** The first of {@code candidates} that is not blank once cleaned, or null. */
   private static String firstText(String... candidates) {
     for (String candidate : candidates) {
       if (candidate != null) {
-        String clean = CleanText.multiline(candidate);
+        String clean = Text.multiLine(candidate);
         if (!clean.isBlank()) {
           return clean;
         }
@@ -101,7 +102,7 @@ final class AlertmanagerDecoder {
 
   private static void putLink(Map<String, String> labels, String name, String value) {
     if (!value.isBlank()) {
-      labels.put(name, CleanText.line(value));
+      labels.put(name, Text.singleLine(value));
     }
   }
 }

@@ -9,11 +9,11 @@ import static com.cabalmail.alert.decode.WebhookFormat.KUMA;
 
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -266,7 +266,7 @@ final class BodyReader {
     if (text.equals("resolved")) {
       return AlertStatus.RESOLVED;
     }
-    throw new DecodeException(pointer() + " " + CleanText.quote(text)
+    throw new DecodeException(pointer() + " " + Text.quote(text)
         + " is not an alert status; allowed: firing, resolved");
   }
 
@@ -274,7 +274,7 @@ final class BodyReader {
     String text = string();
     Instant instant = Rfc3339.parse(text, true);
     if (instant == null) {
-      throw new DecodeException(pointer() + " " + CleanText.quote(text)
+      throw new DecodeException(pointer() + " " + Text.quote(text)
           + " is not an RFC 3339 time such as 2026-08-21T09:12:30.512Z");
     }
     return instant.equals(GO_ZERO_TIME) ? null : instant;
@@ -361,7 +361,7 @@ final class BodyReader {
     }
     Instant instant = Rfc3339.parse(text.trim(), false);
     if (instant == null) {
-      throw new DecodeException(pointer() + " " + CleanText.quote(text)
+      throw new DecodeException(pointer() + " " + Text.quote(text)
           + " is not a time such as 2026-08-21 09:31:04.221");
     }
     return instant;
@@ -373,7 +373,7 @@ final class BodyReader {
     String text = string();
     Severity severity = severityOrNull(text);
     if (severity == null) {
-      throw new DecodeException("unknown severity " + CleanText.quote(text) + " at "
+      throw new DecodeException("unknown severity " + Text.quote(text) + " at "
           + pointer() + "; allowed: critical, warning, info");
     }
     return severity;
@@ -400,7 +400,7 @@ final class BodyReader {
       case "up":
         return AlertStatus.RESOLVED;
       default:
-        throw new DecodeException("unknown status " + CleanText.quote(text) + " at " + pointer()
+        throw new DecodeException("unknown status " + Text.quote(text) + " at " + pointer()
             + "; allowed: firing, resolved, down (firing), up (resolved)");
     }
   }
@@ -408,35 +408,15 @@ final class BodyReader {
   private URI runbook(String text) throws DecodeException {
     URI uri = httpUrl(text);
     if (uri == null) {
-      throw new DecodeException(pointer() + " " + CleanText.quote(text)
+      throw new DecodeException(pointer() + " " + Text.quote(text)
           + " is not an absolute http(s) URL");
     }
     return uri;
   }
 
-  /** An absolute http(s) URL with a host, or null. */
+  /** {@code text} as a {@link Text#link} within {@link Text#MAX_LINK_LENGTH}, or null. */
   static URI httpUrl(String text) {
-    String trimmed = text.trim();
-    boolean https = startsWithIgnoringCase(trimmed, "https://");
-    boolean http = startsWithIgnoringCase(trimmed, "http://");
-    if (!https && !http || trimmed.length() == (https ? 8 : 7)) {
-      return null;
-    }
-    try {
-      URI uri = new URI(trimmed);
-      String scheme = uri.getScheme();
-      if (scheme != null && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-          && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (URISyntaxException e) {
-      return null;
-    }
-    return null;
-  }
-
-  private static boolean startsWithIgnoringCase(String text, String prefix) {
-    return text.regionMatches(true, 0, prefix, 0, prefix.length());
+    return Text.link(text, Text.MAX_LINK_LENGTH).orElse(null);
   }
 
   // Values.
@@ -454,7 +434,7 @@ final class BodyReader {
       next();
       String value = string();
       if (labels) {
-        map.put(CleanText.line(name), CleanText.line(value));
+        map.put(Text.singleLine(name), Text.singleLine(value));
       } else {
         map.put(name, value);
       }
@@ -487,7 +467,7 @@ final class BodyReader {
         return value;
       }
     }
-    throw new DecodeException(pointer() + " " + CleanText.quote(parser.getText()) + " "
+    throw new DecodeException(pointer() + " " + Text.quote(parser.getText()) + " "
         + outOfRange);
   }
 
@@ -511,8 +491,7 @@ final class BodyReader {
     if (pointer.isEmpty()) {
       return "the body";
     }
-    return CleanText.line(pointer.length() <= MAX_POINTER_LENGTH
-        ? pointer : pointer.substring(0, MAX_POINTER_LENGTH) + "…");
+    return Text.truncate(Text.singleLine(pointer), MAX_POINTER_LENGTH + 1);
   }
 
   private JsonToken next() throws IOException {

@@ -2,6 +2,7 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.spi.Text;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +20,10 @@ final class DirectDecoder {
     if (body.severity == null) {
       throw new DecodeException("/severity is missing; allowed: critical, warning, info");
     }
-    String source = requireText(body.source == null ? null : CleanText.line(body.source),
+    String source = requireText(body.source == null ? null : Text.singleLine(body.source),
         "/source");
     String summary = requireText(
-        body.summary == null ? null : CleanText.multiline(body.summary), "/summary");
+        body.summary == null ? null : Text.multiLine(body.summary), "/summary");
     Map<String, String> labels = body.labels == null ? Map.of() : body.labels;
     return List.of(new Alert(body.severity, source, summary, Optional.ofNullable(body.runbook),
         labels, body.status == null ? AlertStatus.FIRING : body.status, Optional.empty(), null));

@@ -3,6 +3,7 @@ package com.cabalmail.alert.decode;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Text;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +36,15 @@ final class KumaDecoder {
     Map<String, String> labels = new LinkedHashMap<>();
     String source = "kuma";
     if (monitor != null) {
-      source = "kuma/" + CleanText.line(monitor.name());
+      source = "kuma/" + Text.singleLine(monitor.name());
       if (monitor.url() != null && BodyReader.httpUrl(monitor.url()) != null) {
-        labels.put(MONITOR_URL, CleanText.line(monitor.url().trim()));
+        labels.put(MONITOR_URL, Text.singleLine(monitor.url().trim()));
       }
       if (monitor.hostname() != null && !monitor.hostname().isBlank()) {
-        labels.put(HOSTNAME, CleanText.line(monitor.hostname().trim()));
+        labels.put(HOSTNAME, Text.singleLine(monitor.hostname().trim()));
       }
     }
-    String msg = body.msg == null ? null : CleanText.multiline(body.msg);
+    String msg = body.msg == null ? null : Text.multiLine(body.msg);
     Body.Heartbeat heartbeat = body.heartbeat;
     if (heartbeat == null) {
       String summary = msg == null || msg.isBlank() ? "Uptime Kuma test notification" : msg;
@@ -57,8 +58,8 @@ final class KumaDecoder {
     int status = heartbeat.status();
     String summary = msg;
     if (summary == null || summary.isBlank()) {
-      String beat = heartbeat.msg() == null ? "" : CleanText.multiline(heartbeat.msg()).trim();
-      summary = CleanText.line(monitor.name()) + " is " + STATES[status]
+      String beat = heartbeat.msg() == null ? "" : Text.multiLine(heartbeat.msg()).trim();
+      summary = Text.singleLine(monitor.name()) + " is " + STATES[status]
           + (beat.isEmpty() || beat.equals("N/A") ? "" : ": " + beat);
     }
     Severity severity;

@@ -1,5 +1,6 @@
 package com.cabalmail.alert.decode;
 
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -66,7 +67,7 @@ final class RunbookMap {
         String source = parser.currentName();
         JsonToken value = parser.nextToken();
         if (value != JsonToken.VALUE_STRING) {
-          problems.accept(what + ": the runbook of " + CleanText.quote(source)
+          problems.accept(what + ": the runbook of " + Text.quote(source)
               + " must be a string (an absolute http(s) URL), got " + BodyReader.describe(value));
           parser.skipChildren();
           continue;
@@ -74,8 +75,8 @@ final class RunbookMap {
         String text = parser.getText();
         URI uri = BodyReader.httpUrl(text);
         if (uri == null) {
-          problems.accept(what + ": the runbook of " + CleanText.quote(source) + " is "
-              + CleanText.quote(text) + ", not an absolute http(s) URL");
+          problems.accept(what + ": the runbook of " + Text.quote(source) + " is "
+              + Text.quote(text) + ", not an absolute http(s) URL");
         } else {
           into.put(source, uri);
         }
@@ -85,7 +86,7 @@ final class RunbookMap {
       }
     } catch (JsonProcessingException e) {
       problems.accept(what + " is not valid JSON at byte "
-          + e.getLocation().getByteOffset() + ": " + CleanText.line(e.getOriginalMessage()));
+          + e.getLocation().getByteOffset() + ": " + Text.singleLine(e.getOriginalMessage()));
     } catch (IOException e) {
       problems.accept(what + " cannot be read: " + e);
     }

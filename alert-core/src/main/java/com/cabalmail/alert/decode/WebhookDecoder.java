@@ -2,6 +2,7 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -96,8 +97,11 @@ public final class WebhookDecoder {
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   /** 1000 alerts. */
   public static final int DEFAULT_MAX_ALERTS = 1000;
-  /** The largest body limit allowed: the shared JSON factory's document limit. */
-  public static final int LARGEST_MAX_BODY_BYTES = (int) Json.MAX_DOCUMENT_LENGTH;
+  /**
+   * The largest body limit allowed: 6 MiB, a Lambda Function URL's request ceiling (a larger
+   * body never reaches the sink), within the shared JSON factory's document limit.
+   */
+  public static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
   /** The largest alert limit allowed. */
   public static final int LARGEST_MAX_ALERTS = 100_000;
 
@@ -112,6 +116,11 @@ public final class WebhookDecoder {
     this.maxBodyBytes = maxBodyBytes;
     this.maxAlerts = maxAlerts;
     this.runbooks = runbooks;
+  }
+
+  /** The largest body accepted, in bytes: the one limit of every path that reads a body. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
   }
 
   /** A builder starting from the defaults: 1 MiB, 1000 alerts, no runbook map. */
@@ -289,7 +298,7 @@ public final class WebhookDecoder {
   }
 
   private static String excerpt(String text) {
-    String clean = CleanText.line(String.valueOf(text));
+    String clean = Text.singleLine(String.valueOf(text));
     return clean.length() <= MAX_MESSAGE_EXCERPT
         ? clean : clean.substring(0, MAX_MESSAGE_EXCERPT) + "…";
   }
@@ -303,7 +312,7 @@ public final class WebhookDecoder {
     if (type.contains("json") && (!type.contains("charset") || type.contains("utf-8"))) {
       return "";
     }
-    return " (declared content type " + CleanText.quote(contentType)
+    return " (declared content type " + Text.quote(contentType)
         + " is only a hint: the body must be JSON text in UTF-8)";
   }
 
@@ -328,7 +337,7 @@ public final class WebhookDecoder {
           ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
     }
     List<String> found = new ArrayList<>();
-    body.names.forEach(name -> found.add(CleanText.quote(name)));
+    body.names.forEach(name -> found.add(Text.quote(name)));
     throw new DecodeException("cannot tell the format of the body: expected alerts"
         + " (Alertmanager, Grafana), heartbeat and monitor (Uptime Kuma) or severity, source"
         + " and summary (direct shape, Healthchecks); found "

@@ -7,36 +7,88 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A typed, validating view of configuration values (the environment, in production). Each
  * getter returns a usable value or a default, and records a problem naming the key when the
  * value is missing or bad; {@link #requireValid()} then throws one {@link ConfigException} with
- * all of them. Values are trimmed; blank counts as absent. Secret values never appear in
- * problems.
+ * all of them. Values are trimmed; blank counts as absent.
+ *
+ * <p><b>Secrets.</b> Plain values and secrets (e.g. read from a secret store) are held apart:
+ * {@link #secret} and {@link #optionalSecret} hand a secret over as the same {@link Secret}.
+ * A plain getter such as {@link #optional} or {@link #httpUrl} on a key held as a secret
+ * returns its value, so that any setting may come from the secret store (a URL too); every
+ * problem recorded is scrubbed of every secret value, so a secret never appears in one, even
+ * when a plugin echoes the value it was given.
+ *
+ * <p><b>Keys read.</b> Every getter records the key it was asked for ({@link #keysRead()}), so
+ * the caller can warn about a setting that nothing read.
  */
 public final class Settings {
 
   private final Map<String, String> values;
-  private final List<String> problems = new ArrayList<>();
+  private final Map<String, Secret> secrets;
+  private final Set<String> read = Collections.synchronizedSet(new LinkedHashSet<>());
+  private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
-  private Settings(Map<String, String> values) {
+  private Settings(Map<String, String> values, Map<String, Secret> secrets) {
     this.values = Map.copyOf(values);
+    this.secrets = Map.copyOf(secrets);
   }
 
-  /** A view over {@code values}, e.g. {@code System.getenv()}. */
+  /** A view over plain {@code values}, e.g. {@code System.getenv()}. */
   public static Settings of(Map<String, String> values) {
-    return new Settings(values);
+    return new Settings(values, Map.of());
   }
 
-  /** The value of {@code key}, if set and not blank. */
+  /**
+   * A view over plain {@code values} and {@code secrets}; a key in both is read from
+   * {@code secrets}.
+   */
+  public static Settings of(Map<String, String> values, Map<String, Secret> secrets) {
+    return new Settings(values, secrets);
+  }
+
+  /** The value of {@code key}, if set and not blank (a secret's too: see the class notes). */
   public Optional<String> optional(String key) {
+    read.add(key);
+    Secret secret = secrets.get(key);
+    if (secret != null) {
+      return Optional.of(secret.reveal().trim());
+    }
     String value = values.get(key);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  /** Whether {@code key} is set, as a plain value or a secret; does not count as reading it. */
+  public boolean isSet(String key) {
+    String value = values.get(key);
+    return secrets.containsKey(key) || (value != null && !value.isBlank());
+  }
+
+  /**
+   * Which of {@code key} and its older name {@code alias} to read: {@code alias} when only it
+   * is set, otherwise {@code key}. Both set is a problem naming both.
+   */
+  public String keyOrAlias(String key, String alias) {
+    read.add(key);
+    read.add(alias);
+    if (!isSet(alias)) {
+      return key;
+    }
+    if (isSet(key)) {
+      problem(key + " and its older name " + alias + " are both set: keep one");
+      return key;
+    }
+    return alias;
   }
 
   /** The value of {@code key}, or {@code defaultValue}. */
@@ -48,7 +100,7 @@ public final class Settings {
   public String required(String key, String why) {
     Optional<String> value = optional(key);
     if (value.isEmpty()) {
-      problems.add(key + " is required: " + why);
+      problem(key + " is required: " + why);
       return "";
     }
     return value.get();
@@ -56,23 +108,30 @@ public final class Settings {
 
   /** A secret; records a problem when absent. The value never appears in a problem. */
   public Optional<Secret> secret(String key, String why) {
-    Optional<String> value = optional(key);
+    Optional<Secret> value = optionalSecret(key);
     if (value.isEmpty()) {
-      problems.add(key + " is required: " + why);
+      problem(key + " is required: " + why);
     }
-    return value.map(Secret::of);
+    return value;
   }
 
-  /** A secret that may be absent. */
+  /** A secret that may be absent: the one held as a secret, else the plain value wrapped. */
   public Optional<Secret> optionalSecret(String key) {
-    return optional(key).map(Secret::of);
+    read.add(key);
+    Secret secret = secrets.get(key);
+    if (secret != null) {
+      return Optional.of(secret);
+    }
+    String value = values.get(key);
+    return value == null || value.isBlank()
+        ? Optional.empty() : Optional.of(Secret.of(value.trim()));
   }
 
   /** An absolute http(s) URL, or {@code defaultValue}. */
   public URI httpUrl(String key, String defaultValue) {
     String text = string(key, defaultValue);
     if (text == null) {
-      problems.add(key + " is required: an http(s) URL");
+      problem(key + " is required: an http(s) URL");
       return null;
     }
     try {
@@ -84,7 +143,7 @@ public final class Settings {
     } catch (URISyntaxException e) {
       // reported below
     }
-    problems.add(key + "='" + text + "' must be an absolute http(s) URL");
+    problem(key + "='" + text + "' must be an absolute http(s) URL");
     return null;
   }
 
@@ -102,7 +161,7 @@ public final class Settings {
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(key + "='" + text.get() + "' must be a whole number from " + min + " to " + max);
+    problem(key + "='" + text.get() + "' must be a whole number from " + min + " to " + max);
     return defaultValue;
   }
 
@@ -119,26 +178,63 @@ public final class Settings {
     if (value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
       return value;
     }
-    problems.add(key + "='" + text.get() + "' must be a duration from " + describe(min) + " to "
+    problem(key + "='" + text.get() + "' must be a duration from " + describe(min) + " to "
         + describe(max) + " (e.g. 750ms, 5s, 2m)");
     return defaultValue;
   }
 
-  /** Records a problem found by the caller; name the key in it. */
+  /**
+   * Records a problem found by the caller; name the key in it. Every secret value is scrubbed
+   * from it, and a problem already recorded is not recorded again.
+   */
   public void problem(String message) {
-    problems.add(message);
+    String scrubbed = message;
+    for (Secret secret : secrets.values()) {
+      scrubbed = secret.scrub(scrubbed);
+    }
+    synchronized (problems) {
+      if (!problems.contains(scrubbed)) {
+        problems.add(scrubbed);
+      }
+    }
   }
 
   /** The problems recorded so far. */
   public List<String> problems() {
-    return List.copyOf(problems);
+    synchronized (problems) {
+      return List.copyOf(problems);
+    }
+  }
+
+  /** Every key a getter was asked for so far. */
+  public Set<String> keysRead() {
+    synchronized (read) {
+      return Set.copyOf(read);
+    }
   }
 
   /** Throws one exception for every problem recorded, if any. */
   public void requireValid() {
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+    List<String> all = problems();
+    if (!all.isEmpty()) {
+      throw new ConfigException(all);
     }
+  }
+
+  /**
+   * Runs {@code reader} over these settings and returns what it built, or throws one
+   * {@link ConfigException} listing the problems {@code reader} recorded (only those: problems
+   * recorded before are left for {@link #requireValid()}). What a provider's
+   * {@link TransportProvider#create} uses so that it never returns a half-configured transport.
+   */
+  public <T> T requireValid(Function<Settings, T> reader) {
+    int before = problems().size();
+    T built = reader.apply(this);
+    List<String> all = problems();
+    if (all.size() > before) {
+      throw new ConfigException(all.subList(before, all.size()));
+    }
+    return built;
   }
 
   static Duration parseDuration(String text) {

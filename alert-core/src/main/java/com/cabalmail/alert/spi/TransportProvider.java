@@ -1,5 +1,7 @@
 package com.cabalmail.alert.spi;
 
+import java.util.List;
+
 /**
  * A transport plugin, found by {@link java.util.ServiceLoader}: list the implementation in
  * {@code META-INF/services/com.cabalmail.alert.spi.TransportProvider}. Implementations are
@@ -15,10 +17,23 @@ public interface TransportProvider {
   Priorities priorities();
 
   /**
-   * Builds the transport from its settings. Report every bad or missing setting through
-   * {@link Settings} (which names the key) rather than throwing; the caller throws once for all.
+   * Builds the transport from its settings, or throws a
+   * {@link com.cabalmail.alert.ConfigException}: never a transport with a missing or bad
+   * setting. Read every setting through {@link Settings}, which records each problem naming its
+   * key, inside {@link Settings#requireValid(java.util.function.Function)}, which throws for
+   * the problems this provider found; the caller reports each problem once, with all others.
    */
   Transport create(Settings settings);
+
+  /**
+   * Every setting key this provider reads, older names (aliases) included, e.g.
+   * {@code [PUSHOVER_APP_TOKEN, PUSHOVER_USER_KEY, ...]}. Hosts use them without naming the
+   * plugin: the local server, for one, prints alerts on the console when none of them is set.
+   * Cheap: no settings are read. The default declares none.
+   */
+  default List<String> settingKeys() {
+    return List.of();
+  }
 
   /**
    * The transport's priority scale.

@@ -3,6 +3,7 @@ package com.cabalmail.alert.decode;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.testkit.WebhookSamples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Test bodies: the fixtures under {@code src/test/resources/payloads/}, and small builders. */
+/**
+ * Test bodies: the fixtures under {@code src/test/resources/payloads/} and, named
+ * {@code sample-<name>}, the test kit's {@link WebhookSamples} (kept once, for every module);
+ * and small builders.
+ */
 final class Payloads {
 
   /** Every fixture that is a valid webhook body. */
@@ -41,9 +46,15 @@ final class Payloads {
       "healthchecks-down-quote-in-name.json",
       "healthchecks-down-backslash-in-name.json");
 
+  private static final String SAMPLE = "sample-";
+
   private Payloads() {}
 
   static byte[] bytes(String name) {
+    String sample = name.startsWith(SAMPLE) ? name.substring(SAMPLE.length()) : "";
+    if (WebhookSamples.ALL.contains(sample)) {
+      return WebhookSamples.bytes(sample);
+    }
     try (InputStream in = Payloads.class.getResourceAsStream("/payloads/" + name)) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + name);

@@ -70,9 +70,19 @@ class WebhookDecoderSettingsTest {
   }
 
   @Test
+  void bodyLimitAboveTheFunctionUrlCeilingIsAProblemAndTheCeilingItselfIsTheLimit() {
+    assertEquals(List.of(
+        "ALERT_MAX_BODY_BYTES='8388608' must be a whole number from 1 to 6291456"),
+        problems(Map.of(WebhookDecoder.MAX_BODY_BYTES, "8388608")));
+    assertEquals(6 * 1024 * 1024,
+        valid(Map.of(WebhookDecoder.MAX_BODY_BYTES, "6291456")).maxBodyBytes());
+    assertEquals(100, valid(Map.of(WebhookDecoder.MAX_BODY_BYTES, "100")).maxBodyBytes());
+  }
+
+  @Test
   void badLimitsAreNamedTogether() {
     assertEquals(List.of(
-        "ALERT_MAX_BODY_BYTES='1MB' must be a whole number from 1 to 8388608",
+        "ALERT_MAX_BODY_BYTES='1MB' must be a whole number from 1 to 6291456",
         "ALERT_MAX_ALERTS='0' must be a whole number from 1 to 100000"),
         problems(Map.of(WebhookDecoder.MAX_BODY_BYTES, "1MB", WebhookDecoder.MAX_ALERTS, "0")));
   }
@@ -164,7 +174,7 @@ class WebhookDecoderSettingsTest {
 
   @Test
   void builderRefusesImpossibleValues() {
-    assertEquals("maxBodyBytes must be from 1 to 8388608, got 0",
+    assertEquals("maxBodyBytes must be from 1 to 6291456, got 0",
         assertThrows(IllegalArgumentException.class,
             () -> WebhookDecoder.builder().maxBodyBytes(0)).getMessage());
     assertEquals("maxAlerts must be from 1 to 100000, got 100001",
@@ -173,5 +183,10 @@ class WebhookDecoderSettingsTest {
     assertEquals("the runbook of 'kuma/a' must be an absolute http(s) URL, got 'runbooks/a.md'",
         assertThrows(IllegalArgumentException.class, () -> WebhookDecoder.builder()
             .runbook("kuma/a", URI.create("runbooks/a.md"))).getMessage());
+  }
+
+  @Test
+  void theLargestBodyLimitFitsTheSharedJsonFactorysDocumentLimit() {
+    assertTrue(WebhookDecoder.LARGEST_MAX_BODY_BYTES <= com.cabalmail.http.Json.MAX_DOCUMENT_LENGTH);
   }
 }

@@ -1,5 +1,6 @@
 package com.cabalmail.alert.ntfy;
 
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -38,7 +39,7 @@ record NtfyAnswer(Optional<String> id, int code, String error) {
         } else if (field.equals("code") && value == JsonToken.VALUE_NUMBER_INT) {
           code = parser.getIntValue();
         } else if (field.equals("error") && value == JsonToken.VALUE_STRING) {
-          error = NtfyMessage.fit(NtfyMessage.singleLine(parser.getText()).strip(),
+          error = NtfyMessage.fit(Text.singleLine(parser.getText()).strip(),
               MAX_ERROR_BYTES);
         } else {
           parser.skipChildren();

@@ -2,12 +2,11 @@ package com.cabalmail.alert.ntfy;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -22,12 +21,10 @@ import java.util.Optional;
  * The whole document stays within {@value #MAX_JSON_BYTES} (ntfy's 41303): when escaping makes
  * it longer, the summary is cut further; the notes after it are kept.
  *
- * <p>Control characters are replaced, the same way every time: in the message, {@code CR LF},
- * {@code CR} and {@code NEL} become {@code LF}, tab and {@code LF} stay; in the title and tags
- * every line break or tab becomes a space. Every other C0/C1 control character ({@code DEL}
- * included) and every unpaired surrogate becomes U+FFFD. Nothing else is touched: combining
- * marks, joiners and direction marks are data. A comma in a label tag becomes a space, since
- * ntfy splits tags on commas.
+ * <p>Text follows the one rule of every channel, {@link Text}: the message is
+ * {@link Text#multiLine}, the title and tags {@link Text#singleLine}, links
+ * {@link Text#link}s sent in ASCII form. A comma in a label tag becomes a space, since ntfy
+ * splits tags on commas.
  */
 final class NtfyMessage {
 
@@ -38,9 +35,8 @@ final class NtfyMessage {
   static final int MAX_NOTE_BYTES = 512;
   static final int MAX_JSON_BYTES = 8192;
   static final int MAX_ACTIONS = 3;
-  static final String CUT = "…";
+  static final String CUT = Text.MARK;
 
-  private static final char REPLACEMENT = '\uFFFD';
   private static final String NOTES_SEPARATOR = "\n\n";
   /** The notes give way to the summary below this many bytes of it. */
   private static final int MIN_SUMMARY_BYTES = 64;
@@ -53,7 +49,7 @@ final class NtfyMessage {
   /** The body for {@code alert} at {@code priority} (1 to 5), at most {@value #MAX_JSON_BYTES}. */
   static byte[] render(Alert alert, int priority, NtfySettings settings) {
     String topic = settings.topics().get(alert.severity());
-    String title = fit(singleLine((alert.isResolved() ? "[RESOLVED] "
+    String title = fit(Text.singleLine((alert.isResolved() ? "[RESOLVED] "
         : "[" + alert.severity().name() + "] ") + alert.source()), MAX_TITLE_BYTES);
     List<String> tags = tags(alert, settings);
 
@@ -66,8 +62,8 @@ final class NtfyMessage {
     link(label(alert, Labels.PANEL_URL), "Panel", actions, notes);
     link(label(alert, Labels.GENERATOR_URL), "Source", actions, notes);
     label(alert, Labels.SEVERITY_ASSUMED)
-        .ifPresent(why -> notes.add(fit(singleLine("Severity assumed: " + why), MAX_NOTE_BYTES)));
-    String summary = multiLine(alert.summary());
+        .ifPresent(why -> notes.add(fit(Text.singleLine("Severity assumed: " + why), MAX_NOTE_BYTES)));
+    String summary = Text.multiLine(alert.summary());
     String trailer = notes.isEmpty() ? "" : NOTES_SEPARATOR + String.join("\n", notes);
 
     String message = compose(summary, trailer, MAX_MESSAGE_BYTES, Integer.MAX_VALUE);
@@ -126,10 +122,10 @@ final class NtfyMessage {
    */
   static String compose(String summary, String trailer, int maxBytes, int maxJson) {
     String whole = summary + trailer;
-    if (utf8Length(whole) <= maxBytes && jsonLength(whole) <= maxJson) {
+    if (Text.utf8Length(whole) <= maxBytes && jsonLength(whole) <= maxJson) {
       return whole;
     }
-    int trailerBytes = utf8Length(trailer);
+    int trailerBytes = Text.utf8Length(trailer);
     int trailerJson = jsonLength(trailer);
     if (trailerBytes + MIN_SUMMARY_BYTES <= maxBytes
         && trailerJson + MIN_SUMMARY_BYTES <= maxJson) {
@@ -146,7 +142,7 @@ final class NtfyMessage {
       String value = alert.labels().get(name);
       if (value != null && !value.isBlank()) {
         // ntfy joins the tags with commas and splits them again: a comma would split this one.
-        String tag = singleLine(name + "=" + value.strip()).replace(',', ' ');
+        String tag = Text.singleLine(name + "=" + value.strip()).replace(',', ' ');
         tags.add(fit(tag, MAX_TAG_BYTES));
       }
     }
@@ -165,7 +161,7 @@ final class NtfyMessage {
         return n > 0 ? Optional.of("+" + n + (n == 1 ? " alert" : " alerts") + " not shown")
             : Optional.empty();
       } catch (NumberFormatException e) {
-        return Optional.of(fit(singleLine("+" + count + " alerts not shown"), MAX_NOTE_BYTES));
+        return Optional.of(fit(Text.singleLine("+" + count + " alerts not shown"), MAX_NOTE_BYTES));
       }
     });
   }
@@ -185,156 +181,55 @@ final class NtfyMessage {
         actions.add(new Action(label, url.get()));
       }
     } else {
-      notes.add(fit(singleLine(label + ": " + text.get()), MAX_NOTE_BYTES));
+      notes.add(fit(Text.singleLine(label + ": " + text.get()), MAX_NOTE_BYTES));
     }
   }
 
-  /** {@code text} as an absolute http(s) URL in ASCII form, if it is one and short enough. */
+  /** {@code text} as a {@link Text#link} of at most {@value #MAX_URL_BYTES}, in ASCII form. */
   static Optional<String> httpUrl(String text) {
-    try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        // ntfy compares the scheme in lower case: "HTTPS://" would be refused.
-        String ascii = scheme + uri.toASCIIString().substring(scheme.length());
-        if (ascii.length() <= MAX_URL_BYTES) {
-          return Optional.of(ascii);
-        }
-      }
-    } catch (URISyntaxException e) {
-      // not a link: shown as text
-    }
-    return Optional.empty();
+    return Text.link(text, MAX_URL_BYTES).map(URI::toASCIIString);
   }
 
   /** {@code text} within {@code maxBytes} of UTF-8, cut on a code point with {@value #CUT}. */
   static String fit(String text, int maxBytes) {
-    return fit(text, maxBytes, Integer.MAX_VALUE);
+    return Text.truncateUtf8(text, maxBytes);
   }
 
   /**
    * {@code text} within {@code maxBytes} of UTF-8 and {@code maxJson} bytes as a JSON string's
-   * content, cut on a code point with {@value #CUT}.
+   * content, cut by {@link Text#truncateUtf8} to the largest byte budget that fits both.
    */
   static String fit(String text, int maxBytes, int maxJson) {
-    if (utf8Length(text) <= maxBytes && jsonLength(text) <= maxJson) {
-      return text;
+    String cut = Text.truncateUtf8(text, maxBytes);
+    if (jsonLength(cut) <= maxJson) {
+      return cut;
     }
-    int roomBytes = maxBytes - utf8Length(CUT);
-    int roomJson = maxJson - jsonLength(CUT);
-    if (roomBytes < 0 || roomJson < 0) {
-      return "";
-    }
-    int bytes = 0;
-    int json = 0;
-    int end = 0;
-    while (end < text.length()) {
-      int codePoint = text.codePointAt(end);
-      int size = utf8Length(codePoint);
-      int escaped = jsonLength(codePoint);
-      if (bytes + size > roomBytes || json + escaped > roomJson) {
-        break;
-      }
-      bytes += size;
-      json += escaped;
-      end += Character.charCount(codePoint);
-    }
-    return text.substring(0, end) + CUT;
-  }
-
-  /** For the message: line breaks unified to LF, tab kept, other controls replaced. */
-  static String multiLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\r') {
-        out.append('\n');
-        if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-      } else if (c == '\n' || c == '\t' || c == '\u0085') {
-        out.append(c == '\t' ? '\t' : '\n');
+    // The JSON length of the cut grows with its byte budget: search the largest that fits.
+    int low = 0;
+    int high = Math.min(maxBytes, maxJson);
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (jsonLength(Text.truncateUtf8(text, mid)) <= maxJson) {
+        low = mid;
       } else {
-        i = appendChecked(text, i, out);
+        high = mid - 1;
       }
     }
-    return out.toString();
-  }
-
-  /** For the title and tags: every line break and tab a space, other controls replaced. */
-  static String singleLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\r') {
-        out.append(' ');
-        if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-      } else if (c == '\n' || c == '\t' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
-        out.append(' ');
-      } else {
-        i = appendChecked(text, i, out);
-      }
-    }
-    return out.toString();
-  }
-
-  /** Appends the character at {@code i} or its replacement; returns the last index used. */
-  private static int appendChecked(String text, int i, StringBuilder out) {
-    char c = text.charAt(i);
-    if (Character.isISOControl(c)) {
-      out.append(REPLACEMENT);
-      return i;
-    }
-    if (Character.isHighSurrogate(c)) {
-      if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        out.append(c).append(text.charAt(i + 1));
-        return i + 1;
-      }
-      out.append(REPLACEMENT);
-      return i;
-    }
-    out.append(Character.isLowSurrogate(c) ? REPLACEMENT : c);
-    return i;
-  }
-
-  static int utf8Length(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); ) {
-      int codePoint = text.codePointAt(i);
-      bytes += utf8Length(codePoint);
-      i += Character.charCount(codePoint);
-    }
-    return bytes;
+    return Text.truncateUtf8(text, low);
   }
 
   /** The bytes {@code text} takes inside a JSON string as this transport's generator writes it. */
   static int jsonLength(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); ) {
-      int codePoint = text.codePointAt(i);
-      bytes += jsonLength(codePoint);
-      i += Character.charCount(codePoint);
+    int escapes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      // Quote, backslash, LF and tab take a backslash more; other controls are never sent.
+      if (c == '"' || c == '\\' || c == '\n' || c == '\t') {
+        escapes++;
+      } else if (c < 0x20) {
+        escapes += 5;
+      }
     }
-    return bytes;
-  }
-
-  /** Quote and backslash take a backslash more; other controls than LF and tab are never sent. */
-  private static int jsonLength(int codePoint) {
-    if (codePoint == '"' || codePoint == '\\' || codePoint == '\n' || codePoint == '\t') {
-      return 2;
-    }
-    return codePoint < 0x20 ? 6 : utf8Length(codePoint);
-  }
-
-  private static int utf8Length(int codePoint) {
-    if (codePoint < 0x80) {
-      return 1;
-    }
-    if (codePoint < 0x800) {
-      return 2;
-    }
-    return codePoint < 0x10000 ? 3 : 4;
+    return Text.utf8Length(text) + escapes;
   }
 }

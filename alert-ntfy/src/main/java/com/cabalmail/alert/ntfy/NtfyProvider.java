@@ -1,9 +1,12 @@
 package com.cabalmail.alert.ntfy;
 
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.http.HttpDelivery;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code ntfy} transport: publishes each alert as JSON to a (self-hosted) ntfy server, so
@@ -30,12 +33,30 @@ public final class NtfyProvider implements TransportProvider {
 
   /** The name routes use. */
   public static final String NAME = "ntfy";
-  /** Setting: the server's base URL. */
-  public static final String BASE_URL = NtfySettings.BASE_URL;
+  /** Setting: the server's base URL (required). */
+  public static final String BASE_URL = "NTFY_BASE_URL";
   /** Setting: the default topic. */
-  public static final String TOPIC = NtfySettings.TOPIC;
+  public static final String TOPIC = "NTFY_TOPIC";
+  /** Prefix of the per-severity topic keys, e.g. {@code NTFY_TOPIC_CRITICAL}. */
+  public static final String TOPIC_PREFIX = "NTFY_TOPIC_";
   /** Setting: the access token (secret), sent as {@code Authorization: Bearer}. */
-  public static final String TOKEN = NtfySettings.TOKEN;
+  public static final String TOKEN = "NTFY_TOKEN";
+  /** The older name of {@value #TOKEN}, as the seed's Terraform sets it. */
+  public static final String PUBLISHER_TOKEN = "NTFY_PUBLISHER_TOKEN";
+  /** Setting: the user for Basic auth, instead of a token. */
+  public static final String USER = "NTFY_USER";
+  /** Setting: the password (secret) for Basic auth. */
+  public static final String PASSWORD = "NTFY_PASSWORD";
+  /** Prefix of the per-severity tag keys of firing alerts, e.g. {@code NTFY_TAGS_CRITICAL}. */
+  public static final String TAGS_PREFIX = "NTFY_TAGS_";
+  /** Setting: the tags of resolved alerts. */
+  public static final String TAGS_RESOLVED = "NTFY_TAGS_RESOLVED";
+  /** Setting: the label names shown as {@code name=value} tags. */
+  public static final String LABEL_TAGS = "NTFY_LABEL_TAGS";
+  /** Setting: {@code true} to have ntfy render messages as Markdown. */
+  public static final String MARKDOWN = "NTFY_MARKDOWN";
+
+  private static final List<String> SETTING_KEYS = settingKeyList();
 
   /** Cheap: the work happens in {@link #create}. */
   public NtfyProvider() {}
@@ -51,7 +72,31 @@ public final class NtfyProvider implements TransportProvider {
   }
 
   @Override
+  public List<String> settingKeys() {
+    return SETTING_KEYS;
+  }
+
+  private static List<String> settingKeyList() {
+    List<String> keys = new ArrayList<>(List.of(BASE_URL, TOPIC, TOKEN, PUBLISHER_TOKEN, USER,
+        PASSWORD, TAGS_RESOLVED, LABEL_TAGS, MARKDOWN));
+    for (Severity severity : Severity.values()) {
+      keys.add(TOPIC_PREFIX + severity.name());
+      keys.add(TAGS_PREFIX + severity.name());
+    }
+    return List.copyOf(keys);
+  }
+
+  /**
+   * Reads the settings above; throws a {@link com.cabalmail.alert.ConfigException} naming each
+   * missing or bad one, never a transport without a URL.
+   */
+  @Override
   public Transport create(Settings settings) {
-    return new NtfyTransport(NtfySettings.read(settings), HttpDelivery.shared());
+    return transport(new NtfyConfig(settings.requireValid(NtfySettings::read)));
+  }
+
+  /** A transport for an embedder's {@link NtfyConfig}, with no settings map at all. */
+  public static Transport transport(NtfyConfig config) {
+    return new NtfyTransport(config.settings(), HttpDelivery.shared());
   }
 }

@@ -39,14 +39,14 @@ record NtfySettings(
     List<String> labelTags,
     boolean markdown) {
 
-  static final String BASE_URL = "NTFY_BASE_URL";
-  static final String TOPIC = "NTFY_TOPIC";
-  static final String TOKEN = "NTFY_TOKEN";
-  static final String USER = "NTFY_USER";
-  static final String PASSWORD = "NTFY_PASSWORD";
-  static final String TAGS_RESOLVED = "NTFY_TAGS_RESOLVED";
-  static final String LABEL_TAGS = "NTFY_LABEL_TAGS";
-  static final String MARKDOWN = "NTFY_MARKDOWN";
+  static final String BASE_URL = NtfyProvider.BASE_URL;
+  static final String TOPIC = NtfyProvider.TOPIC;
+  static final String TOKEN = NtfyProvider.TOKEN;
+  static final String USER = NtfyProvider.USER;
+  static final String PASSWORD = NtfyProvider.PASSWORD;
+  static final String TAGS_RESOLVED = NtfyProvider.TAGS_RESOLVED;
+  static final String LABEL_TAGS = NtfyProvider.LABEL_TAGS;
+  static final String MARKDOWN = NtfyProvider.MARKDOWN;
 
   static final String DEFAULT_TOPIC = "alerts";
   static final String DEFAULT_LABEL_TAGS = "instance,service";
@@ -72,12 +72,12 @@ record NtfySettings(
 
   /** The key of the topic for {@code severity}, e.g. {@code NTFY_TOPIC_CRITICAL}. */
   static String topicKey(Severity severity) {
-    return TOPIC + "_" + severity.name();
+    return NtfyProvider.TOPIC_PREFIX + severity.name();
   }
 
   /** The key of the tags of a firing alert of {@code severity}, e.g. {@code NTFY_TAGS_WARNING}. */
   static String tagsKey(Severity severity) {
-    return "NTFY_TAGS_" + severity.name();
+    return NtfyProvider.TAGS_PREFIX + severity.name();
   }
 
   /** Emoji short codes ntfy shows in front of the title. */
@@ -164,7 +164,8 @@ record NtfySettings(
   }
 
   private static Optional<Secret> authorization(Settings settings, List<Secret> secrets) {
-    Optional<Secret> token = settings.optionalSecret(TOKEN);
+    Optional<Secret> token = settings.optionalSecret(
+        settings.keyOrAlias(TOKEN, NtfyProvider.PUBLISHER_TOKEN));
     Optional<String> user = settings.optional(USER);
     Optional<Secret> password = settings.optionalSecret(PASSWORD);
     token.ifPresent(secrets::add);

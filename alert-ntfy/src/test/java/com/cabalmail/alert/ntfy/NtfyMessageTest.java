@@ -31,30 +31,6 @@ class NtfyMessageTest {
   }
 
   @Test
-  void singleLineTurnsEveryBreakIntoASpaceAndReplacesOtherControls() {
-    assertEquals("a b c d e f\uFFFDg\uFFFD",
-        NtfyMessage.singleLine("a\r\nb\nc\td\u2028e\rf\u0001g\u009b"));
-  }
-
-  @Test
-  void multiLineKeepsLineFeedsAndTabsAndUnifiesBreaks() {
-    assertEquals("a\nb\nc\nd\te\uFFFD\u2028",
-        NtfyMessage.multiLine("a\r\nb\rc\u0085d\te\u007f\u2028"));
-  }
-
-  @Test
-  void unpairedSurrogatesAreReplacedAndPairsKept() {
-    assertEquals("\uFFFDx\uFFFD🚨", NtfyMessage.multiLine("\uDC00x\uD83D🚨"));
-  }
-
-  @Test
-  void joinersCombiningMarksAndDirectionMarksAreData() {
-    String text = "👨‍👩‍👧 e\u0301 \u200Fשלום\u200E";
-    assertEquals(text, NtfyMessage.singleLine(text));
-    assertEquals(text, NtfyMessage.multiLine(text));
-  }
-
-  @Test
   void notesSurviveACutSummary() {
     String message = NtfyMessage.compose("x".repeat(5_000), "\n\n+2 alerts not shown", 4096,
         Integer.MAX_VALUE);

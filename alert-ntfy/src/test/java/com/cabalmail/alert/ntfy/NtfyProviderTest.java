@@ -12,6 +12,7 @@ import com.cabalmail.alert.Route;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -199,5 +200,65 @@ class NtfyProviderTest {
   private static void assertStartsWith(String prefix, String actual) {
     assertTrue(actual.startsWith(prefix), "expected to start with <" + prefix + "> but was <"
         + actual + ">");
+  }
+
+  @Test
+  void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
+    Map<String, Map<String, String>> cases = Map.of(
+        "NTFY_BASE_URL is required", Map.of(),
+        "NTFY_BASE_URL='ftp://ntfy.example'", Map.of(NtfyProvider.BASE_URL, "ftp://ntfy.example"),
+        "NTFY_TOPIC='bad topic!'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.TOPIC, "bad topic!"),
+        "NTFY_PASSWORD is required", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.USER, "alice"));
+    cases.forEach((problem, values) -> {
+      Settings settings = Settings.of(values);
+      settings.problem("EARLIER problem, not ntfy's");
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> new NtfyProvider().create(settings), problem);
+      assertEquals(1, e.problems().size(), e.getMessage());
+      assertTrue(e.problems().get(0).startsWith(problem), e.getMessage());
+    });
+  }
+
+  @Test
+  void publisherTokenIsTheOlderNameOfTheToken() {
+    Settings settings = Settings.of(Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+        NtfyProvider.PUBLISHER_TOKEN, "tk_legacy"));
+    assertTrue(NtfySettings.read(settings).authorization().isPresent());
+    assertEquals(List.of(), settings.problems());
+
+    Settings both = Settings.of(Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+        NtfyProvider.PUBLISHER_TOKEN, "tk_legacy", NtfyProvider.TOKEN, "tk_new"));
+    ConfigException e = assertThrows(ConfigException.class, () -> new NtfyProvider().create(both));
+    assertEquals(List.of("NTFY_TOKEN and its older name NTFY_PUBLISHER_TOKEN are both set: keep"
+        + " one"), e.problems());
+  }
+
+  @Test
+  void typedConfigBuildsATransportAndIsValidatedLikeTheEnvironment() {
+    NtfyConfig config = NtfyConfig.builder(URI.create("https://ntfy.example"))
+        .topic("alerts").token(Secret.of("tk_embedder")).markdown(true).build();
+    assertTrue(NtfyProvider.transport(config) instanceof NtfyTransport);
+    assertFalse(config.toString().contains("tk_embedder"), config.toString());
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> NtfyConfig.builder(URI.create("ftp://ntfy.example")).topic("bad topic!")
+            .token(Secret.of("Bearer tk_x")).build());
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("NTFY_BASE_URL='ftp://ntfy.example'"), e.getMessage());
+    assertTrue(e.getMessage().contains("NTFY_TOPIC='bad topic!'"), e.getMessage());
+    assertTrue(e.getMessage().contains("NTFY_TOKEN must be the bare access token"), e.getMessage());
+    assertFalse(e.getMessage().contains("tk_x"), e.getMessage());
+  }
+
+  @Test
+  void everyKeyIsDeclared() {
+    List<String> keys = new NtfyProvider().settingKeys();
+    for (String key : List.of("NTFY_BASE_URL", "NTFY_TOPIC", "NTFY_TOKEN", "NTFY_PUBLISHER_TOKEN",
+        "NTFY_USER", "NTFY_PASSWORD", "NTFY_TAGS_RESOLVED", "NTFY_LABEL_TAGS", "NTFY_MARKDOWN",
+        "NTFY_TOPIC_CRITICAL", "NTFY_TAGS_INFO")) {
+      assertTrue(keys.contains(key), key + " in " + keys);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package com.cabalmail.alert.pushover;
 
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -75,7 +76,7 @@ record PushoverAnswer(
             break;
           default:
             if (value == JsonToken.VALUE_STRING && "invalid".equals(parser.getText())) {
-              invalid.add(PushoverText.truncate(PushoverText.line(name), 64));
+              invalid.add(Text.truncate(Text.singleLine(name), 64));
             }
             parser.skipChildren();
         }
@@ -109,7 +110,7 @@ record PushoverAnswer(
 
   private static void addError(List<String> errors, String text) {
     if (errors.size() < MAX_ERRORS && !text.isBlank()) {
-      errors.add(PushoverText.truncate(PushoverText.line(text.strip()), MAX_ERROR_LENGTH));
+      errors.add(Text.truncate(Text.singleLine(text.strip()), MAX_ERROR_LENGTH));
     }
   }
 
@@ -120,7 +121,7 @@ record PushoverAnswer(
     if (!invalid.isEmpty()) {
       out.append(" (invalid: ").append(String.join(", ", invalid)).append(')');
     }
-    request.ifPresent(id -> out.append(" [request ").append(PushoverText.line(id)).append(']'));
+    request.ifPresent(id -> out.append(" [request ").append(Text.singleLine(id)).append(']'));
     return out.toString();
   }
 }

@@ -2,8 +2,8 @@ package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
+import com.cabalmail.alert.spi.Text;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The fields of one Messages API request for one alert, every Pushover limit applied (counted
- * in code points, see {@link PushoverText}); the credentials are added by the transport.
+ * in code points, see {@link Text}); the credentials are added by the transport.
  *
  * <ul>
  *   <li>{@code title}: {@code [CRITICAL] source} ({@code [RESOLVED] source} for a recovery), one
@@ -75,13 +75,13 @@ final class PushoverMessage {
     boolean resolved = alert.isResolved();
 
     String marker = resolved ? "RESOLVED" : alert.severity().name();
-    String title = PushoverText.line("[" + marker + "] " + alert.source());
+    String title = Text.singleLine("[" + marker + "] " + alert.source());
     fields.put("title", cut(title, MAX_TITLE, "title", notes));
 
     List<String> tail = new ArrayList<>();
     Optional<Link> link = Optional.empty();
     for (Link candidate : links(alert)) {
-      if (PushoverText.length(candidate.url) <= MAX_URL) {
+      if (Text.length(candidate.url) <= MAX_URL) {
         link = Optional.of(candidate);
         break;
       }
@@ -91,13 +91,13 @@ final class PushoverMessage {
       }
     }
     if (note != null) {
-      tail.add(PushoverText.line(note));
+      tail.add(Text.singleLine(note));
     }
     fields.put("message", message(alert, tail, notes));
     fields.put("priority", Integer.toString(resolved && priority == EMERGENCY ? 1 : priority));
     link.ifPresent(l -> {
       fields.put("url", l.url);
-      fields.put("url_title", PushoverText.truncate(l.title, MAX_URL_TITLE));
+      fields.put("url_title", Text.truncate(l.title, MAX_URL_TITLE));
     });
     if (!resolved) {
       alert.startsAt().map(Instant::getEpochSecond).filter(s -> s > 0)
@@ -132,30 +132,30 @@ final class PushoverMessage {
   }
 
   private static String message(Alert alert, List<String> tail, List<String> notes) {
-    StringBuilder body = new StringBuilder(PushoverText.body(alert.summary()));
+    StringBuilder body = new StringBuilder(Text.multiLine(alert.summary()));
     List<String> details = details(alert);
     if (!details.isEmpty()) {
       body.append("\n\n").append(String.join("\n", details));
     }
     String end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
-    if (PushoverText.length(end) > MAX_MESSAGE - MIN_BODY) {
+    if (Text.length(end) > MAX_MESSAGE - MIN_BODY) {
       notes.add("runbook too long for the message as well, left out");
       tail.removeIf(line -> line.startsWith(Link.RUNBOOK + ": "));
       end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
     }
-    return cut(body.toString(), MAX_MESSAGE - PushoverText.length(end), "message", notes) + end;
+    return cut(body.toString(), MAX_MESSAGE - Text.length(end), "message", notes) + end;
   }
 
   private static List<String> details(Alert alert) {
     List<String> lines = new ArrayList<>();
     alert.labels().forEach((name, value) -> {
       if (!NOT_SHOWN.contains(name) && !name.startsWith("__") && !value.isBlank()) {
-        lines.add(PushoverText.line(name) + ": " + PushoverText.body(value.strip()));
+        lines.add(Text.singleLine(name) + ": " + Text.multiLine(value.strip()));
       }
     });
     String truncated = alert.labels().get(Labels.TRUNCATED_ALERTS);
     if (truncated != null && !truncated.isBlank() && !truncated.strip().equals("0")) {
-      lines.add("+" + PushoverText.line(truncated.strip()) + " alerts not shown");
+      lines.add("+" + Text.singleLine(truncated.strip()) + " alerts not shown");
     }
     if (alert.isResolved()) {
       alert.startsAt().ifPresent(start -> lines.add("Started " + STARTED.format(start)));
@@ -165,7 +165,7 @@ final class PushoverMessage {
 
   private static List<Link> links(Alert alert) {
     List<Link> links = new ArrayList<>();
-    alert.runbook().ifPresent(uri -> links.add(new Link(Link.RUNBOOK, uri.toString())));
+    alert.runbook().ifPresent(uri -> links.add(new Link(Link.RUNBOOK, uri)));
     addLink(links, "Dashboard", alert.labels().get(Labels.DASHBOARD_URL));
     addLink(links, "Panel", alert.labels().get(Labels.PANEL_URL));
     addLink(links, "Alert rule", alert.labels().get(Labels.GENERATOR_URL));
@@ -173,24 +173,16 @@ final class PushoverMessage {
   }
 
   private static void addLink(List<Link> links, String title, String value) {
-    if (value == null || value.isBlank()) {
-      return;
-    }
-    try {
-      URI uri = new URI(value.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        links.add(new Link(title, uri.toString()));
-      }
-    } catch (URISyntaxException notALink) {
-      // a label that is not a URL is not offered as one
+    if (value != null) {
+      // a label that is not a link is not offered as one
+      Text.link(value, Text.MAX_LINK_LENGTH).ifPresent(uri -> links.add(new Link(title, uri)));
     }
   }
 
   private static String cut(String text, int max, String field, List<String> notes) {
-    String cut = PushoverText.truncate(text, max);
+    String cut = Text.truncate(text, max);
     if (!cut.equals(text)) {
-      notes.add(field + " cut from " + PushoverText.length(text) + " to " + max + " characters");
+      notes.add(field + " cut from " + Text.length(text) + " to " + max + " characters");
     }
     return cut;
   }
@@ -200,9 +192,9 @@ final class PushoverMessage {
     final String title;
     final String url;
 
-    Link(String title, String url) {
+    Link(String title, URI link) {
       this.title = title;
-      this.url = url;
+      this.url = link.toASCIIString();
     }
   }
 }

@@ -1,10 +1,11 @@
 package com.cabalmail.alert.pushover;
 
-import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.http.HttpDelivery;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,6 +50,7 @@ public final class PushoverProvider implements TransportProvider {
   public static final String DEFAULT_API_URL = "https://api.pushover.net";
 
   private static final Priorities PRIORITIES = new Priorities(-2, 2, -1);
+  private static final List<String> SETTING_KEYS = settingKeyList();
 
   /** For {@link java.util.ServiceLoader}; cheap. */
   public PushoverProvider() {}
@@ -64,21 +66,31 @@ public final class PushoverProvider implements TransportProvider {
     return PRIORITIES;
   }
 
+  @Override
+  public List<String> settingKeys() {
+    return SETTING_KEYS;
+  }
+
+  private static List<String> settingKeyList() {
+    List<String> keys = new ArrayList<>(List.of(APP_TOKEN, USER_KEY, API_URL, DEVICE,
+        EMERGENCY_RETRY, EMERGENCY_EXPIRE));
+    for (Severity severity : Severity.values()) {
+      keys.add(PushoverSettings.soundKey(severity));
+    }
+    return List.copyOf(keys);
+  }
+
   /**
-   * Reads the settings above. Bad or missing ones are recorded in {@code settings}, which the
-   * caller turns into one exception; the transport returned then rejects every delivery,
-   * naming the same problems.
+   * Reads the settings above; throws a {@link com.cabalmail.alert.ConfigException} naming each
+   * missing or bad one, never a transport that could not deliver.
    */
   @Override
   public Transport create(Settings settings) {
-    int before = settings.problems().size();
-    PushoverSettings config = PushoverSettings.read(settings);
-    List<String> problems = settings.problems();
-    if (problems.size() > before) {
-      String why = "pushover is misconfigured: "
-          + String.join("; ", problems.subList(before, problems.size()));
-      return (alert, priority, deadline) -> Outcome.rejected(why, 0);
-    }
-    return new PushoverTransport(config, HttpDelivery.shared());
+    return transport(new PushoverConfig(settings.requireValid(PushoverSettings::read)));
+  }
+
+  /** A transport for an embedder's {@link PushoverConfig}, with no settings map at all. */
+  public static Transport transport(PushoverConfig config) {
+    return new PushoverTransport(config.settings(), HttpDelivery.shared());
   }
 }

@@ -2,6 +2,7 @@ package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.spi.Text;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
@@ -75,6 +76,8 @@ final class PushoverTransport implements Transport {
   static final int MAX_IN_FLIGHT = 2;
   private static final String NO_SLOT = "pushover: no request slot freed up before the deadline"
       + " (Pushover allows " + MAX_IN_FLIGHT + " concurrent requests)";
+  private static final String INTERRUPTED = "pushover: interrupted while waiting for a request"
+      + " slot (the router is closing); not sent";
   private static final int LOW_QUOTA_PERCENT = 10;
 
   private final PushoverSettings settings;
@@ -123,6 +126,9 @@ final class PushoverTransport implements Transport {
       answer = exchange(messagesUrl, form, deadline);
     } catch (DeliveryException e) {
       return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Outcome.failed(INTERRUPTED, 0);
     }
     if (answer == null) {
       return Outcome.failed(NO_SLOT, 0);
@@ -140,7 +146,7 @@ final class PushoverTransport implements Transport {
         return Outcome.failed(scrub("Pushover answered " + status + " with status "
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
-      return Outcome.sent(json.request().map(PushoverText::line).orElse(null),
+      return Outcome.sent(json.request().map(Text::singleLine).orElse(null),
           scrub(sentDetail(message, json)), answer.attempts());
     }
     if (status == 429) {
@@ -179,6 +185,9 @@ final class PushoverTransport implements Transport {
       answer = exchange(url, form, deadline);
     } catch (DeliveryException e) {
       return new Step(Outcome.Kind.FAILED, scrub(e.getMessage()), e.attempts());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Step(Outcome.Kind.FAILED, INTERRUPTED, 0);
     }
     if (answer == null) {
       return new Step(Outcome.Kind.FAILED, NO_SLOT, 0);
@@ -196,16 +205,13 @@ final class PushoverTransport implements Transport {
 
   /**
    * Sends one request once one of Pushover's {@value #MAX_IN_FLIGHT} concurrent request slots
-   * is free; null when none frees up before the deadline (or the thread is interrupted).
+   * is free, waiting at most until the deadline; null when none frees up before it.
+   *
+   * @throws InterruptedException when interrupted while waiting: not a missing slot
    */
   private Exchange exchange(URI url, Map<String, String> form, Deadline deadline)
-      throws DeliveryException {
-    try {
-      if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
-        return null;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      throws DeliveryException, InterruptedException {
+    if (!inFlight.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
       return null;
     }
     try {
@@ -233,7 +239,7 @@ final class PushoverTransport implements Transport {
   private String sentDetail(PushoverMessage message, PushoverAnswer answer) {
     StringBuilder detail = new StringBuilder("queued");
     answer.receipt().ifPresent(receipt -> detail.append("; emergency receipt ")
-        .append(PushoverText.line(receipt)).append(", repeats every ")
+        .append(Text.singleLine(receipt)).append(", repeats every ")
         .append(settings.emergencyRetry().toSeconds()).append(" s for up to ")
         .append(settings.emergencyExpire().toSeconds()).append(" s until acknowledged, tag ")
         .append(message.fields().get("tags")));
@@ -282,13 +288,13 @@ final class PushoverTransport implements Transport {
 
   /** The start of a body that is not Pushover's JSON, one line, for the outcome. */
   private static String excerpt(Exchange answer) {
-    String type = answer.header("Content-Type").map(t -> " (" + PushoverText.line(t) + ")")
+    String type = answer.header("Content-Type").map(t -> " (" + Text.singleLine(t) + ")")
         .orElse("");
     String text = answer.bodyText().strip();
     if (text.isEmpty()) {
       return "empty body" + type;
     }
-    return "'" + PushoverText.truncate(PushoverText.line(text), 80) + "'" + type;
+    return "'" + Text.truncate(Text.singleLine(text), 80) + "'" + type;
   }
 
   private static HttpRequest.Builder post(URI url, Map<String, String> form) {

@@ -1,8 +1,7 @@
 package com.cabalmail.alert.pushover;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-
 import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -12,13 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Pushover's documented answers and the test credentials (the API page's own examples). */
+/**
+ * Pushover's documented answers and test credentials (the test kit's {@link PushoverStandIn}),
+ * settings built as in production, and the form reader.
+ */
 final class PushoverFixtures {
 
-  static final String TOKEN = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
-  static final String USER = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
-  static final String REQUEST_ID = "5042853c-402d-4a18-abcb-168734a801de";
-  static final String RECEIPT = "rLqVuqTRh62UzxtmqiaLzQmVcPgiCy";
+  static final String TOKEN = PushoverStandIn.APP_TOKEN;
+  static final String USER = PushoverStandIn.USER_KEY;
+  static final String REQUEST_ID = PushoverStandIn.REQUEST_ID;
+  static final String RECEIPT = PushoverStandIn.RECEIPT;
 
   private PushoverFixtures() {}
 
@@ -35,46 +37,35 @@ final class PushoverFixtures {
   }
 
   static ResponseDefinitionBuilder json(int status, String body) {
-    return json(status, body, 7496);
+    return PushoverStandIn.json(status, body);
   }
 
-  /** Pushover's answer, {@code remaining} of the 10,000 monthly messages left. */
   static ResponseDefinitionBuilder json(int status, String body, int remaining) {
-    return aResponse().withStatus(status)
-        .withHeader("Content-Type", "application/json; charset=utf-8")
-        .withHeader("X-Limit-App-Limit", "10000")
-        .withHeader("X-Limit-App-Remaining", Integer.toString(remaining))
-        .withHeader("X-Limit-App-Reset", "1793516400")
-        .withBody(body);
+    return PushoverStandIn.json(status, body, remaining);
   }
 
   static ResponseDefinitionBuilder accepted() {
-    return accepted(7496);
+    return PushoverStandIn.accepted();
   }
 
   static ResponseDefinitionBuilder accepted(int remaining) {
-    return json(200, "{\"status\":1,\"request\":\"" + REQUEST_ID + "\"}", remaining);
+    return PushoverStandIn.accepted(remaining);
   }
 
   static ResponseDefinitionBuilder acceptedEmergency() {
-    return json(200, "{\"status\":1,\"request\":\"" + REQUEST_ID + "\",\"receipt\":\""
-        + RECEIPT + "\"}");
+    return PushoverStandIn.acceptedEmergency();
   }
 
   static ResponseDefinitionBuilder invalidToken() {
-    return json(400, "{\"token\":\"invalid\",\"errors\":[\"application token is invalid, see"
-        + " https://pushover.net/api\"],\"status\":0,\"request\":\"" + REQUEST_ID + "\"}");
+    return PushoverStandIn.invalidToken();
   }
 
   static ResponseDefinitionBuilder invalidUser() {
-    return json(400, "{\"user\":\"invalid\",\"errors\":[\"user identifier is not a valid user,"
-        + " group, or subscribed user key, see https://pushover.net/api#identifiers\"],"
-        + "\"status\":0,\"request\":\"" + REQUEST_ID + "\"}");
+    return PushoverStandIn.invalidUser();
   }
 
   static ResponseDefinitionBuilder quotaUsedUp() {
-    return json(429, "{\"errors\":[\"application " + TOKEN + " has exceeded its monthly"
-        + " message limit\"],\"status\":0,\"request\":\"" + REQUEST_ID + "\"}", 0);
+    return PushoverStandIn.quotaUsedUp();
   }
 
   /** A form body decoded: each field once, in order. */
@@ -95,6 +86,6 @@ final class PushoverFixtures {
   }
 
   static List<String> secrets() {
-    return List.of(TOKEN, USER);
+    return PushoverStandIn.secrets();
   }
 }

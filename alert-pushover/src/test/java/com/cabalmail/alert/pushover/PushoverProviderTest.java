@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertConfig;
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Route;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.TransportProvider;
-import com.cabalmail.http.Deadline;
+import com.cabalmail.http.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +71,7 @@ class PushoverProviderTest {
         PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "300s",
         PushoverProvider.EMERGENCY_EXPIRE, "60s"));
 
-    new PushoverProvider().create(settings);
+    assertThrows(ConfigException.class, () -> new PushoverProvider().create(settings));
 
     assertEquals(List.of("PUSHOVER_EMERGENCY_EXPIRE (60s) is shorter than"
         + " PUSHOVER_EMERGENCY_RETRY (300s): an emergency would never repeat"),
@@ -85,22 +83,64 @@ class PushoverProviderTest {
     Settings settings = Settings.of(Map.of(PushoverProvider.APP_TOKEN, TOKEN,
         PushoverProvider.USER_KEY, USER, PushoverProvider.EMERGENCY_RETRY, "30500ms"));
 
-    new PushoverProvider().create(settings);
+    assertThrows(ConfigException.class, () -> new PushoverProvider().create(settings));
 
     assertEquals(List.of("PUSHOVER_EMERGENCY_RETRY='30500ms' must be whole seconds: Pushover"
         + " counts them in seconds"), settings.problems());
   }
 
   @Test
-  void misconfiguredTransportRejectsEveryDeliveryNamingTheProblem() {
+  void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
+    Map<String, Map<String, String>> cases = Map.of(
+        "PUSHOVER_APP_TOKEN is required", Map.of(PushoverProvider.USER_KEY, USER),
+        "PUSHOVER_USER_KEY is required", Map.of(PushoverProvider.APP_TOKEN, TOKEN),
+        "PUSHOVER_APP_TOKEN must be", Map.of(PushoverProvider.APP_TOKEN, "bad token",
+            PushoverProvider.USER_KEY, USER),
+        "PUSHOVER_API_URL='ftp://x'", Map.of(PushoverProvider.APP_TOKEN, TOKEN,
+            PushoverProvider.USER_KEY, USER, PushoverProvider.API_URL, "ftp://x"));
+    cases.forEach((problem, values) -> {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> new PushoverProvider().create(Settings.of(values)), problem);
+      assertEquals(1, e.problems().size(), e.getMessage());
+      assertTrue(e.problems().get(0).startsWith(problem), e.getMessage());
+    });
+  }
+
+  @Test
+  void createThrowsOnlyItsOwnProblems() {
     Settings settings = Settings.of(Map.of(PushoverProvider.USER_KEY, USER));
+    settings.problem("EARLIER problem, not pushover's");
 
-    Outcome outcome = new PushoverProvider().create(settings)
-        .deliver(Alert.firing(Severity.CRITICAL, "x", "y"), 1,
-            Deadline.after(Duration.ofSeconds(1)));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new PushoverProvider().create(settings));
 
-    assertEquals(Outcome.Kind.REJECTED, outcome.kind());
-    assertTrue(outcome.detail().contains("PUSHOVER_APP_TOKEN is required"), outcome.detail());
+    assertEquals(List.of("PUSHOVER_APP_TOKEN is required: the Pushover application's API token"),
+        e.problems());
+  }
+
+  @Test
+  void typedConfigBuildsATransportAndIsValidatedLikeTheEnvironment() {
+    PushoverConfig config = PushoverConfig.builder(Secret.of(TOKEN), Secret.of(USER))
+        .device("phone").sound(Severity.CRITICAL, "siren").build();
+    assertTrue(PushoverProvider.transport(config) instanceof PushoverTransport);
+    assertFalse(config.toString().contains(TOKEN), config.toString());
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PushoverConfig.builder(Secret.of("bad token"), Secret.of(USER))
+            .device("my phone").emergencyRetry(Duration.ofSeconds(10)).build());
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("PUSHOVER_APP_TOKEN must be"), e.getMessage());
+    assertTrue(e.getMessage().contains("PUSHOVER_DEVICE='my phone'"), e.getMessage());
+    assertTrue(e.getMessage().contains("PUSHOVER_EMERGENCY_RETRY='PT10S'"), e.getMessage());
+    assertFalse(e.getMessage().contains("bad token"), e.getMessage());
+  }
+
+  @Test
+  void everyKeyIsDeclared() {
+    assertEquals(List.of("PUSHOVER_APP_TOKEN", "PUSHOVER_USER_KEY", "PUSHOVER_API_URL",
+        "PUSHOVER_DEVICE", "PUSHOVER_EMERGENCY_RETRY", "PUSHOVER_EMERGENCY_EXPIRE",
+        "PUSHOVER_SOUND_CRITICAL", "PUSHOVER_SOUND_WARNING", "PUSHOVER_SOUND_INFO"),
+        new PushoverProvider().settingKeys());
   }
 
   @Test

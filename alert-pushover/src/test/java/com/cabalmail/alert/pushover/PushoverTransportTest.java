@@ -23,10 +23,10 @@ import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.ManualTicker;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -389,6 +389,24 @@ class PushoverTransportTest {
     assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.detail());
     assertEquals(REQUEST_ID, outcome.messageId().orElseThrow(), outcome.detail());
     assertTrue(outcome.detail().contains("timed out"), outcome.detail());
+  }
+
+  @Test
+  void interruptWhileWaitingForASlotIsReportedAsAnInterruptNotAsNoSlot() {
+    answer(MESSAGES, accepted());
+    PushoverTransport transport = new PushoverTransport(
+        PushoverFixtures.settings(URI.create(server.baseUrl()), Map.of()),
+        HttpDelivery.create(ticker));
+
+    Thread.currentThread().interrupt();
+    Outcome outcome = transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker));
+    boolean stillInterrupted = Thread.interrupted();
+
+    assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.detail());
+    assertTrue(outcome.detail().contains("interrupted"), outcome.detail());
+    assertFalse(outcome.detail().contains("no request slot"), outcome.detail());
+    assertTrue(stillInterrupted, "the interrupt is kept for the caller");
+    server.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
   }
 
   @Test

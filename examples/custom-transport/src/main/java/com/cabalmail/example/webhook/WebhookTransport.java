@@ -60,7 +60,7 @@ final class WebhookTransport implements Transport {
         return Outcome.sent(null, "HTTP " + answer.statusCode(), answer.attempts());
       }
       String why = "HTTP " + answer.statusCode();
-      return POLICY.retries(answer.statusCode())
+      return POLICY.retries(answer)
           ? Outcome.failed(why + " after retries", answer.attempts())
           : Outcome.rejected(why, answer.attempts());
     } catch (DeliveryException e) {

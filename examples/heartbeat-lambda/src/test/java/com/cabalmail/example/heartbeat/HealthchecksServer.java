@@ -1,49 +1,37 @@
 package com.cabalmail.example.heartbeat;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.testkit.HealthchecksStandIn;
+import com.cabalmail.alert.testkit.ManualTicker;
 import com.cabalmail.heartbeat.Heartbeat;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.testkit.CapturedLogs;
-import com.cabalmail.http.testkit.ManualTicker;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A WireMock answering pings as a self-hosted Healthchecks does: 200 {@code OK}. */
 abstract class HealthchecksServer {
 
-  static final String CHECK = "/ping/5f1c2b3a-8d4e-4f60-9a7b-0c1d2e3f4a5b";
+  static final String CHECK = HealthchecksStandIn.CHECK;
 
-  static WireMockServer server;
-
-  @BeforeAll
-  static void startHealthchecks() {
-    server = new WireMockServer(options().dynamicPort());
-    server.start();
-  }
-
-  @AfterAll
-  static void stopHealthchecks() {
-    server.stop();
-  }
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
   @BeforeEach
   void answerOk() {
     server.resetAll();
     CapturedLogs.clear();
-    server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "text/plain; charset=utf-8")
-        .withHeader("Ping-Body-Limit", "10000").withBody("OK")));
+    server.stubFor(any(anyUrl()).willReturn(HealthchecksStandIn.ok()));
   }
 
   static Heartbeat heartbeat() {

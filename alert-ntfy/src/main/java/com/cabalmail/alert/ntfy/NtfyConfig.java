@@ -1,0 +1,104 @@
+package com.cabalmail.alert.ntfy;
+
+import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.http.Secret;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The ntfy transport's configuration, typed, for embedders that build a transport without an
+ * environment: {@code NtfyProvider.transport(NtfyConfig.builder(URI.create("https://ntfy.example.com"))
+ * .token(token).build())}. Validated exactly as {@link NtfyProvider#create} validates the
+ * environment (the same reader), so a bad value is a {@link ConfigException} naming the setting
+ * key it stands for, e.g. {@code NTFY_TOPIC}.
+ */
+public final class NtfyConfig {
+
+  private final NtfySettings settings;
+
+  NtfyConfig(NtfySettings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts a configuration for the server at {@code baseUrl}. */
+  public static Builder builder(URI baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  NtfySettings settings() {
+    return settings;
+  }
+
+  @Override
+  public String toString() {
+    return "NtfyConfig" + settings.toString().substring("NtfySettings".length());
+  }
+
+  /** Collects the optional values; {@link #build()} validates them all at once. */
+  public static final class Builder {
+    private final Map<String, Secret> secrets = new HashMap<>();
+    private final Map<String, String> values = new HashMap<>();
+
+    private Builder(URI baseUrl) {
+      values.put(NtfyProvider.BASE_URL, Objects.requireNonNull(baseUrl, "baseUrl").toString());
+    }
+
+    /** The topic of every severity without its own, default {@code alerts}. */
+    public Builder topic(String topic) {
+      values.put(NtfyProvider.TOPIC, topic);
+      return this;
+    }
+
+    /** The topic of {@code severity}. */
+    public Builder topic(Severity severity, String topic) {
+      values.put(NtfySettings.topicKey(severity), topic);
+      return this;
+    }
+
+    /** An access token, sent as {@code Authorization: Bearer}. */
+    public Builder token(Secret token) {
+      secrets.put(NtfyProvider.TOKEN, token);
+      return this;
+    }
+
+    /** A user and password for Basic auth, instead of a token. */
+    public Builder basicAuth(String user, Secret password) {
+      values.put(NtfyProvider.USER, user);
+      secrets.put(NtfyProvider.PASSWORD, password);
+      return this;
+    }
+
+    /** The tags of firing alerts of {@code severity}, comma-joined, or {@code none}. */
+    public Builder tags(Severity severity, String tags) {
+      values.put(NtfySettings.tagsKey(severity), tags);
+      return this;
+    }
+
+    /** The tags of resolved alerts, comma-joined, or {@code none}. */
+    public Builder resolvedTags(String tags) {
+      values.put(NtfyProvider.TAGS_RESOLVED, tags);
+      return this;
+    }
+
+    /** The label names shown as {@code name=value} tags, comma-joined, or {@code none}. */
+    public Builder labelTags(String labels) {
+      values.put(NtfyProvider.LABEL_TAGS, labels);
+      return this;
+    }
+
+    /** Whether ntfy renders messages as Markdown. */
+    public Builder markdown(boolean markdown) {
+      values.put(NtfyProvider.MARKDOWN, Boolean.toString(markdown));
+      return this;
+    }
+
+    /** Validates; throws one {@link ConfigException} naming each bad value by its key. */
+    public NtfyConfig build() {
+      return new NtfyConfig(Settings.of(values, secrets).requireValid(NtfySettings::read));
+    }
+  }
+}

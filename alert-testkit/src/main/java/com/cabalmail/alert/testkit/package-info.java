@@ -1,0 +1,12 @@
+/**
+ * The test kit for transport plugins and the modules around them, used in test scope (what
+ * {@code micrometer-test} is to a Micrometer registry): {@link
+ * com.cabalmail.alert.testkit.TransportTestKit}, the behaviour every transport shares, run over
+ * real HTTP against WireMock; {@link com.cabalmail.alert.testkit.ManualTicker}, virtual time for
+ * retries; {@link com.cabalmail.alert.testkit.CapturedLogs}, an SLF4J backend the kit binds
+ * itself; the providers' documented answers ({@link com.cabalmail.alert.testkit.PushoverStandIn},
+ * {@link com.cabalmail.alert.testkit.NtfyStandIn}, {@link
+ * com.cabalmail.alert.testkit.HealthchecksStandIn}); and recorded webhook bodies ({@link
+ * com.cabalmail.alert.testkit.WebhookSamples}).
+ */
+package com.cabalmail.alert.testkit;

@@ -1,0 +1,170 @@
+package com.cabalmail.aws.testkit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.cabalmail.http.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real SSM Parameter Store and DynamoDB peer for tests: moto's server ({@code python3 -m moto.server}) on a
+ * free loopback port. Where moto is missing, the test is skipped with a message saying what to
+ * install, and fails under CI ({@code CI=true}), where end-to-end tests may not be skipped.
+ */
+public final class MotoServer implements AutoCloseable {
+
+  /** The region parameters are stored in: moto keeps one store per region, so read there. */
+  public static final String REGION = "us-east-1";
+
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private final Process process;
+  private final Path log;
+  private final String endpoint;
+
+  private MotoServer(Process process, Path log, String endpoint) {
+    this.process = process;
+    this.log = log;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts moto and waits (up to 60 s) until it answers. */
+  public static MotoServer start() throws IOException, InterruptedException {
+    requireMoto();
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path log = Files.createTempFile("moto", ".log");
+    Process process = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
+        Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    MotoServer moto = new MotoServer(process, log, "http://127.0.0.1:" + port);
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!moto.answers()) {
+      if (!process.isAlive() || System.nanoTime() > giveUp) {
+        String output = Files.readString(log);
+        moto.close();
+        fail("moto did not start within 60 s:\n" + output);
+      }
+      TimeUnit.MILLISECONDS.sleep(100); // polling a child process's port: nothing to wait on
+    }
+    return moto;
+  }
+
+  /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL_DYNAMODB}. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Stores a SecureString in {@link #REGION} as the AWS CLI would (moto does not check
+   * signatures, so this one is a placeholder: the client under test signs its own requests).
+   */
+  public void putSecureString(String name, String value) throws IOException, InterruptedException {
+    send("1.1", "AmazonSSM.PutParameter", "ssm", "PutParameter " + name, Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("Name", name);
+      g.writeStringField("Value", value);
+      g.writeStringField("Type", "SecureString");
+      g.writeBooleanField("Overwrite", true);
+      g.writeEndObject();
+    }));
+  }
+
+  /** Creates a DynamoDB table in {@link #REGION} keyed by the string {@code partitionKey}. */
+  public void createTable(String table, String partitionKey)
+      throws IOException, InterruptedException {
+    send("1.0", "DynamoDB_20120810.CreateTable", "dynamodb", "CreateTable " + table,
+        Json.write(g -> {
+          g.writeStartObject();
+          g.writeStringField("TableName", table);
+          g.writeArrayFieldStart("AttributeDefinitions");
+          g.writeStartObject();
+          g.writeStringField("AttributeName", partitionKey);
+          g.writeStringField("AttributeType", "S");
+          g.writeEndObject();
+          g.writeEndArray();
+          g.writeArrayFieldStart("KeySchema");
+          g.writeStartObject();
+          g.writeStringField("AttributeName", partitionKey);
+          g.writeStringField("KeyType", "HASH");
+          g.writeEndObject();
+          g.writeEndArray();
+          g.writeStringField("BillingMode", "PAY_PER_REQUEST");
+          g.writeEndObject();
+        }));
+  }
+
+  private void send(String jsonVersion, String target, String service, String what, byte[] body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
+        .header("Content-Type", "application/x-amz-json-" + jsonVersion)
+        .header("X-Amz-Target", target)
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/" + REGION + "/"
+            + service + "/aws4_request, SignedHeaders=host, Signature=0")
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200) {
+      fail("moto refused " + what + ": " + answer.statusCode() + " " + answer.body());
+    }
+  }
+
+  /** Stops moto, politely then forcibly, and removes its log. */
+  @Override
+  public void close() throws IOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Files.deleteIfExists(log);
+  }
+
+  private boolean answers() {
+    try {
+      CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void requireMoto() {
+    boolean ok;
+    try {
+      Process probe = new ProcessBuilder("python3", "-c", "import moto.server")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      ok = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    } catch (IOException e) {
+      ok = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ok = false;
+    }
+    if (!ok) {
+      String message = "python3 cannot import moto.server: install the moto package"
+          + " (pip install 'moto[server]')";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(message + " (CI=true: end-to-end tests may not be skipped)");
+      }
+      assumeTrue(false, message);
+    }
+  }
+}

@@ -63,6 +63,9 @@ resource "aws_lambda_function" "alert_sink" {
       # ALERT_TRANSPORT_TIMEOUT = "7s"
       # ALERT_DEADLINE          = "8s"
       # LOG_LEVEL               = "info"
+      # ALERT_WATCHDOG          = "alertname=Watchdog"   # watchdog.tf; "none": off
+      # ALERT_METRICS           = "emf"                  # metrics.tf; "none": off
+      # ALERT_METRICS_NAMESPACE = "CabalAlerting"
     })
   }
 

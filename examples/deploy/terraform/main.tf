@@ -10,6 +10,8 @@
 #   lambda.tf     the function, its reserved concurrency, its Function URL and who may invoke it
 #   iam.tf        the execution role: write its own log group, read its own parameters
 #   logs.tf       the log group: retention, optional KMS key
+#   watchdog.tf   the SSM parameter holding the Watchdog's Healthchecks ping URL
+#   metrics.tf    CloudWatch alarms on the sink's own (EMF) metrics
 #   variables.tf, outputs.tf
 #
 # ../test/check-terraform.mjs parses these files and checks the least-privilege rules above;
@@ -25,12 +27,12 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
 
   # Every SecureString the sink reads at cold start, in one GetParameters call.
-  secret_parameters = {
+  secret_parameters = merge({
     SHARED_SECRET_PARAM        = var.shared_secret_parameter
     PUSHOVER_USER_KEY_PARAM    = var.pushover_user_key_parameter
     PUSHOVER_APP_TOKEN_PARAM   = var.pushover_app_token_parameter
     NTFY_PUBLISHER_TOKEN_PARAM = var.ntfy_publisher_token_parameter
-  }
+  }, local.watchdog_parameters) # watchdog.tf
   # Set during a secret rotation only: the sink then accepts both secrets.
   previous_secret_parameter = var.previous_shared_secret_parameter == null ? {} : {
     SHARED_SECRET_PREVIOUS_PARAM = var.previous_shared_secret_parameter

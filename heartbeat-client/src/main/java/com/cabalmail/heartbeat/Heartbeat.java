@@ -361,6 +361,14 @@ public final class Heartbeat {
     return new UUID(high, low);
   }
 
+  /**
+   * How logs name the check without its secret parts: the slug or the first block of the UUID,
+   * and the host ({@code check 'certbot-renewal' at hc-ping.com}); for an off heartbeat, why.
+   */
+  public String label() {
+    return pinger == null ? offReason : pinger.label();
+  }
+
   @Override
   public String toString() {
     return pinger == null ? "Heartbeat[off: " + offReason + "]"

@@ -606,4 +606,16 @@ class HeartbeatTest {
     assertFalse(logs.contains("5f1c2b3a-8d4e-4f60-9a7b-0c1d2e3f4a5b"), logs);
     assertFalse(logs.contains("fqOOd6-F4MMNuCEnzTU01w"), logs);
   }
+
+  @Test
+  void labelNamesTheCheckWithoutTheSecretPartsOrSaysWhyItIsOff() {
+    Heartbeat uuid = Heartbeat.of("https://hc-ping.com/5bf66975-d4c7-4bf5-bcc8-b8d8a82ea278");
+    Heartbeat slug = Heartbeat.of("https://hc-ping.com/fqOOd6-F4MMNA6Tn4Qt2Hw/certbot-renewal");
+    Heartbeat paused = Heartbeat.of("paused");
+
+    assertEquals("check 5bf66975\u2026 at hc-ping.com", uuid.label());
+    assertEquals("check 'certbot-renewal' at hc-ping.com", slug.label());
+    assertFalse(slug.label().contains("fqOOd6"), "the ping key is a credential");
+    assertEquals("heartbeat off: ping URL is 'paused'", paused.label());
+  }
 }

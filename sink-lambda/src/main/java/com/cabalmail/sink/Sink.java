@@ -39,18 +39,30 @@ final class Sink {
   private final AlertRouter router;
   private final int maxBodyBytes;
   private final UnauthorizedLog unauthorized;
+  private final SelfWatch watch;
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
-    this(secrets, decoder, router, maxBodyBytes, new UnauthorizedLog(Ticker.system()));
+    this(secrets, decoder, router, maxBodyBytes, SelfWatch.off());
   }
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
       UnauthorizedLog unauthorized) {
+    this(secrets, decoder, router, maxBodyBytes, SelfWatch.off(), unauthorized);
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      SelfWatch watch) {
+    this(secrets, decoder, router, maxBodyBytes, watch, new UnauthorizedLog(Ticker.system()));
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      SelfWatch watch, UnauthorizedLog unauthorized) {
     this.unauthorized = unauthorized;
     this.secrets = secrets;
     this.decoder = decoder;
     this.router = router;
     this.maxBodyBytes = maxBodyBytes;
+    this.watch = watch;
   }
 
   /** Whether {@code request} carries an accepted shared secret. */
@@ -68,7 +80,7 @@ final class Sink {
     return maxBodyBytes;
   }
 
-  /** Answers {@code request}; never throws. */
+  /** Answers {@code request}, then records it in the metrics; never throws. */
   SinkResponse handle(SinkRequest request) {
     return handle(request, null);
   }
@@ -78,8 +90,15 @@ final class Sink {
    * router's own deadline (null: the router's alone); never throws.
    */
   SinkResponse handle(SinkRequest request, Duration budget) {
+    SinkMetrics.Tally tally = new SinkMetrics.Tally();
+    SinkResponse response = answer(request, budget, tally);
+    watch.metrics().record(tally.served(request.requestId(), response.status()));
+    return response;
+  }
+
+  private SinkResponse answer(SinkRequest request, Duration budget, SinkMetrics.Tally tally) {
     try {
-      SinkResponse response = dispatch(request, budget);
+      SinkResponse response = dispatch(request, budget, tally);
       if (response.status() == 401) {
         unauthorized.record(request.requestId()); // bounded: a flood cannot fill the logs
       } else if (response.status() >= 400) {
@@ -95,11 +114,12 @@ final class Sink {
     }
   }
 
-  private SinkResponse dispatch(SinkRequest request, Duration budget) {
+  private SinkResponse dispatch(SinkRequest request, Duration budget, SinkMetrics.Tally tally) {
     String id = request.requestId();
     String method = request.method().toUpperCase(Locale.ROOT);
     String path = normalise(request.path());
     if (path.equals("/health")) {
+      tally.kind(SinkMetrics.Kind.HEALTH);
       if (method.equals("GET") || method.equals("HEAD")) {
         return SinkResponse.json(200, id, Health.BODY);
       }
@@ -110,13 +130,20 @@ final class Sink {
       return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed"
           + " (or PUT)").withHeader("allow", "POST, PUT");
     }
+    boolean selfTest = path.equals(SelfTest.PATH) && watch.selfTest().isPresent();
     WebhookFormat format = formatFor(path);
-    if (format == null) {
+    if (format == null && !selfTest) {
       return SinkResponse.error(404, id, "no such path; alerts are POSTed to one of " + PATHS);
     }
     if (!secrets.accepts(request)) {
       return SinkResponse.error(401, id, SecretCheck.ACCEPTED_HEADERS)
           .withHeader("www-authenticate", "Bearer");
+    }
+    if (selfTest) {
+      tally.kind(SinkMetrics.Kind.TEST);
+      SelfTest.Result result = watch.selfTest().get().run(id, secrets.redaction());
+      tally.report(result.report());
+      return result.response();
     }
     if (request.body().length > maxBodyBytes) {
       return tooLarge(id, request.body().length);
@@ -136,8 +163,20 @@ final class Sink {
     } catch (DecodeException e) {
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
     }
-    DeliveryReport report =
-        budget == null ? router.route(batch.alerts()) : router.route(batch.alerts(), budget);
+    Watchdog.Split split = watch.watchdog().split(batch.alerts());
+    if (!split.watchdogs().isEmpty()) {
+      SinkResponse pinged = watch.watchdog().answer(split.watchdogs(), id);
+      if (split.others().isEmpty()) {
+        tally.kind(SinkMetrics.Kind.WATCHDOG);
+        return pinged;
+      }
+      // Mixed in with real alerts (a group_by joining them): the routing answers, since a
+      // retry for the ping would send the real alerts again.
+    }
+    tally.kind(SinkMetrics.Kind.ALERTS);
+    DeliveryReport report = budget == null ? router.route(split.others())
+        : router.route(split.others(), budget);
+    tally.report(report);
     int status = status(report);
     if (status == 204) {
       return SinkResponse.noContent(id);

@@ -160,9 +160,12 @@ final class SinkSetup {
     checkStrength(settings, settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET), current, local);
     checkStrength(settings, previousKey, previous, local);
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
+    Watchdog.Spec watchdog = Watchdog.spec(settings);
+    Optional<String> metrics = EmfMetrics.namespace(settings);
     AlertConfig config = AlertConfig.from(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
     AlertRouter router = AlertRouter.create(config);
+    SelfWatch watch = SelfWatch.create(watchdog, metrics, settings, config, loader);
     warnUnread(parameters, settings);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
@@ -175,10 +178,10 @@ final class SinkSetup {
     }
     long ready = System.nanoTime();
     log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
-        + " routes {}; {} secret(s) from SSM; {} shared secret(s)",
+        + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}",
         (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
         (built - secretsRead) / 1_000_000, (ready - built) / 1_000_000, config.routes(), fetched,
-        previous.isPresent() ? 2 : 1);
+        previous.isPresent() ? 2 : 1, watch);
     if (console) {
       local.println("No transport configured: routed alerts are printed here (console"
           + " transport). Set a transport's settings or " + AlertConfig.ROUTES
@@ -187,7 +190,7 @@ final class SinkSetup {
     SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
         settings.redaction().and(awsRedaction(environment)));
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
-    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes());
+    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes(), watch);
   }
 
   /**

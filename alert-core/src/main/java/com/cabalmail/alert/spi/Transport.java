@@ -3,6 +3,7 @@ package com.cabalmail.alert.spi;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.http.Deadline;
+import java.util.OptionalLong;
 
 /**
  * Delivers one alert at one priority to one provider. Made by a {@link TransportProvider};
@@ -30,5 +31,14 @@ public interface Transport {
    */
   default Outcome deliver(Alert alert, int priority, Deadline deadline, PriorDelivery prior) {
     return deliver(alert, priority, deadline);
+  }
+
+  /**
+   * Messages left in the provider's quota, as the provider's latest answer to this transport
+   * stated it (Pushover's {@code X-Limit-App-Remaining}); empty when the provider states none
+   * or nothing was sent yet. Read by hosts that publish metrics; the default states nothing.
+   */
+  default OptionalLong quotaRemaining() {
+    return OptionalLong.empty();
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -95,6 +96,8 @@ final class PushoverTransport implements Transport {
   private final URI messagesUrl;
   private final Redaction redaction;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
+  /** The latest {@code X-Limit-App-Remaining}, or -1 before any answer carried one. */
+  private final AtomicLong quotaRemaining = new AtomicLong(-1);
 
   PushoverTransport(PushoverSettings settings, HttpDelivery delivery) {
     this.settings = settings;
@@ -293,11 +296,19 @@ final class PushoverTransport implements Transport {
   private void watchQuota(Exchange answer) {
     OptionalLong limit = number(answer, "X-Limit-App-Limit");
     OptionalLong remaining = number(answer, "X-Limit-App-Remaining");
+    remaining.ifPresent(quotaRemaining::set);
     if (limit.isPresent() && remaining.isPresent() && limit.getAsLong() > 0
         && remaining.getAsLong() * 100 < limit.getAsLong() * LOW_QUOTA_PERCENT) {
       log.warn("pushover: only {} of the application's {} monthly messages are left{}",
           remaining.getAsLong(), limit.getAsLong(), resetPhrase(answer));
     }
+  }
+
+  /** The application's messages left this month, as Pushover's latest answer stated. */
+  @Override
+  public OptionalLong quotaRemaining() {
+    long remaining = quotaRemaining.get();
+    return remaining < 0 ? OptionalLong.empty() : OptionalLong.of(remaining);
   }
 
   private static String resetPhrase(Exchange answer) {

@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -690,6 +691,27 @@ class PushoverTransportTest {
     assertTrue(CapturedLogs.text().contains("WARN com.cabalmail.alert.pushover.PushoverTransport"
         + " - pushover: only 999 of the application's 10000 monthly messages are left; the"
         + " quota resets at 2026-11-01T07:00:00Z"), CapturedLogs.text());
+  }
+
+  @Test
+  void remainingQuotaIsTheLatestAnswersHeaderAndAbsentBeforeAnyAnswer() {
+    PushoverTransport transport = new PushoverTransport(
+        PushoverFixtures.settings(URI.create(server.baseUrl()), Map.of()),
+        HttpDelivery.create(ticker));
+    assertEquals(OptionalLong.empty(), transport.quotaRemaining());
+
+    answer(MESSAGES, PushoverStandIn.accepted(7496));
+    transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker));
+    assertEquals(OptionalLong.of(7496), transport.quotaRemaining());
+
+    answer(MESSAGES, PushoverStandIn.quotaUsedUp());
+    transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker));
+    assertEquals(OptionalLong.of(0), transport.quotaRemaining(), "a 429 states 0 left");
+
+    answer(MESSAGES, aResponse().withStatus(200).withBody("{\"status\":1,\"request\":\"x\"}"));
+    transport.deliver(diskFull(), 1, Deadline.after(BUDGET, ticker));
+    assertEquals(OptionalLong.of(0), transport.quotaRemaining(),
+        "an answer without the header keeps the last stated value");
   }
 
   @Test

@@ -1,0 +1,77 @@
+package com.cabalmail.sink;
+
+import com.cabalmail.alert.Delivery;
+import com.cabalmail.alert.DeliveryReport;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where the sink reports each request it served, once, after answering it: CloudWatch Embedded
+ * Metric Format lines ({@link EmfMetrics}) or nothing ({@link #NONE}). Implementations are
+ * thread-safe and never throw into the request.
+ */
+interface SinkMetrics {
+
+  /** Records nothing. */
+  SinkMetrics NONE = served -> { };
+
+  /** Records one served request. */
+  void record(Served served);
+
+  /** What kind of request was served: a low-cardinality name, fit for a dimension. */
+  enum Kind {
+    /** Alerts routed to transports (some may also have been watchdogs). */
+    ALERTS,
+    /** Watchdog alerts only: a heartbeat ping, nothing routed. */
+    WATCHDOG,
+    /** {@code POST /test}. */
+    TEST,
+    /** {@code GET /health}. */
+    HEALTH,
+    /** Refused before any alert was read: auth, method, path, size, body. */
+    REFUSED;
+
+    /** The lower-case name used as a dimension value. */
+    String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One served request.
+   *
+   * @param requestId the request's id, a plain property (never a dimension)
+   * @param kind what was asked
+   * @param status the HTTP status answered
+   * @param deliveries every delivery made for it, dropped ones included
+   */
+  record Served(String requestId, Kind kind, int status, List<Delivery> deliveries) {
+    public Served {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(kind, "kind");
+      deliveries = List.copyOf(deliveries);
+    }
+  }
+
+  /**
+   * Collects what one request did while it is handled; not shared between requests.
+   */
+  final class Tally {
+    private Kind kind = Kind.REFUSED;
+    private DeliveryReport report;
+
+    void kind(Kind what) {
+      this.kind = what;
+    }
+
+    void report(DeliveryReport delivered) {
+      this.report = delivered;
+    }
+
+    Served served(String requestId, int status) {
+      return new Served(requestId, kind, status,
+          report == null ? List.of() : report.deliveries());
+    }
+  }
+}

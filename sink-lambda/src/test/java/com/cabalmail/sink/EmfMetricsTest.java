@@ -46,8 +46,14 @@ class EmfMetricsTest {
   @RegisterExtension
   final ProviderStubs stubs = new ProviderStubs();
 
+  /** A sink without the delivery ledger: each test's repeats are delivered again. */
   Sink sink() {
+    return sink("none");
+  }
+
+  Sink sink(String ledger) {
     Map<String, String> env = new HashMap<>(stubs.settings());
+    env.put(AlertConfig.LEDGER, ledger);
     AlertConfig config = AlertConfig.from(Settings.of(env), RoutingTable.DEFAULT,
         getClass().getClassLoader());
     EmfMetrics metrics = new EmfMetrics("CabalAlerting", config.transports(),
@@ -139,6 +145,26 @@ class EmfMetricsTest {
     assertFalse(second.containsKey("QuotaRemaining"), second.toString());
     assertFalse(stdout.toString(StandardCharsets.UTF_8).contains("kuma/IMAP"),
         "sources stay out of metrics");
+  }
+
+  @Test
+  void aRepeatTheLedgerSkipsIsCountedAsLedgerHitsPerTransport() throws IOException {
+    Sink sink = sink("memory");
+    String critical = "{\"severity\":\"critical\",\"source\":\"kuma/IMAP\","
+        + "\"summary\":\"IMAP down\"}";
+    send(sink, critical);
+    stdout.reset();
+    SinkResponse response = send(sink, critical);
+    assertEquals(204, response.status(), new String(response.body(), StandardCharsets.UTF_8));
+
+    List<Map<String, Object>> lines = lines();
+    assertEquals(2, lines.size(), lines.toString());
+    for (Map<String, Object> line : lines) {
+      assertEquals("already_delivered", line.get("Outcome"), line.toString());
+      assertEquals(1, line.get("LedgerHits"), line.toString());
+    }
+    assertEquals(List.of("pushover", "ntfy"),
+        List.of(lines.get(0).get("Transport"), lines.get(1).get("Transport")));
   }
 
   @Test

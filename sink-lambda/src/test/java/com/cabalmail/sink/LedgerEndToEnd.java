@@ -194,7 +194,7 @@ abstract class LedgerEndToEnd {
     // The sink answers 503, so Alertmanager retries: wait for a few failed ntfy attempts.
     Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 2
         && stubs.ntfy.getAllServeEvents().size() >= 6, "ntfy failing for a while; " + amLog());
-    stubs.ntfy.resetMappings();
+    // The newest stub wins: no gap in which a retry would meet WireMock's own 404.
     stubs.ntfyAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withBody("{\"id\":\"hT4wNl0sZx2q\",\"time\":1787307351,\"event\":\"message\","
             + "\"topic\":\"alerts\",\"message\":\"ok\"}"));

@@ -160,8 +160,8 @@ class TerraformPolicyTest {
             "default     = 10", "default     = -1",
             "reserved-concurrency-wired"),
         Mutation.replace("function created before its SSM policy", "lambda.tf",
-            "depends_on = [aws_iam_role_policy.write_logs, aws_iam_role_policy.read_secrets]",
-            "depends_on = [aws_iam_role_policy.write_logs]",
+            "depends_on = [aws_iam_role_policy.write_logs, aws_iam_role_policy.read_secrets,",
+            "depends_on = [aws_iam_role_policy.write_logs,",
             "function-waits-for-role-policies"));
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Reads Lambda Function URL events (payload 2.0) and API Gateway REST events (payload 1.0)
@@ -56,6 +57,41 @@ final class FunctionUrlEvents {
 
   /** Reads {@code event}. */
   static SinkRequest read(byte[] event) throws BadEvent {
+    Fields f = parse(event, false);
+    byte[] body;
+    if (f.body == null) {
+      body = new byte[0];
+    } else if (f.base64) {
+      try {
+        body = Base64.getDecoder().decode(f.body);
+      } catch (IllegalArgumentException e) {
+        throw new BadEvent("the body is marked base64 but is not: " + e.getMessage(), false);
+      }
+    } else {
+      body = f.body.getBytes(StandardCharsets.UTF_8);
+    }
+    return SinkRequest.withRepeatedHeaders(f.method(), f.path(), headers(f), body, f.requestId);
+  }
+
+  /**
+   * What the sink needs to turn away a caller without the secret, and nothing more: method,
+   * path, request id and the two authentication headers ({@code x-alert-secret},
+   * {@code authorization}), read by streaming. Every other value, the body first of all, is
+   * skipped by the parser without being copied, decoded or turned into a {@link String}; the
+   * request has an empty body. {@link #read} reads the whole event once the secret is accepted.
+   */
+  static SinkRequest preview(byte[] event) throws BadEvent {
+    Fields f = parse(event, true);
+    return SinkRequest.withRepeatedHeaders(f.method(), f.path(), headers(f), new byte[0],
+        f.requestId);
+  }
+
+  /**
+   * The one reading of an event. With {@code authOnly}, only the authentication headers are
+   * kept and the body is skipped unread (a string is skipped by the next {@code nextToken()}).
+   */
+  private static Fields parse(byte[] event, boolean authOnly) throws BadEvent {
+    Predicate<String> keep = authOnly ? FunctionUrlEvents::isAuthHeader : name -> true;
     Fields f = new Fields();
     try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -75,16 +111,20 @@ final class FunctionUrlEvents {
             f.v1Method = text(p, value);
             break;
           case "headers":
-            readHeaders(p, value, f.headers);
+            readHeaders(p, value, f.headers, keep);
             break;
           case "multiValueHeaders":
-            readMultiValueHeaders(p, value, f.multiHeaders);
+            readMultiValueHeaders(p, value, f.multiHeaders, keep);
             break;
           case "requestContext":
             readContext(p, value, f);
             break;
           case "body":
-            f.body = text(p, value);
+            if (authOnly) {
+              p.skipChildren();
+            } else {
+              f.body = text(p, value);
+            }
             break;
           case "isBase64Encoded":
             f.base64 = value == JsonToken.VALUE_TRUE;
@@ -102,85 +142,14 @@ final class FunctionUrlEvents {
     } catch (IOException e) {
       throw new BadEvent("the event could not be read: " + e.getMessage(), false);
     }
-    String method = f.method != null ? f.method : f.v1Method;
-    String path = f.rawPath != null ? f.rawPath : f.v1Path;
-    if (method == null || path == null) {
+    if (f.method() == null || f.path() == null) {
       throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
           + " (no method or path)", false);
     }
-    Map<String, List<String>> headers = headers(f);
-    byte[] body;
-    if (f.body == null) {
-      body = new byte[0];
-    } else if (f.base64) {
-      try {
-        body = Base64.getDecoder().decode(f.body);
-      } catch (IllegalArgumentException e) {
-        throw new BadEvent("the body is marked base64 but is not: " + e.getMessage(), false);
-      }
-    } else {
-      body = f.body.getBytes(StandardCharsets.UTF_8);
+    if (f.requestId == null) {
+      f.requestId = UUID.randomUUID().toString();
     }
-    String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
-    return SinkRequest.withRepeatedHeaders(method, path, headers, body, id);
-  }
-
-  /**
-   * What the sink needs to turn away a caller without the secret, and nothing more: method,
-   * path, request id and the two authentication headers ({@code x-alert-secret},
-   * {@code authorization}), read by streaming. Every other value, the body first of all, is
-   * skipped by the parser without being copied, decoded or turned into a {@link String}; the
-   * request has an empty body. {@link #read} reads the whole event once the secret is accepted.
-   */
-  static SinkRequest preview(byte[] event) throws BadEvent {
-    Fields f = new Fields();
-    try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new BadEvent("the event is not a JSON object", false);
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (name) {
-          case "rawPath":
-            f.rawPath = text(p, value);
-            break;
-          case "path":
-            f.v1Path = text(p, value);
-            break;
-          case "httpMethod":
-            f.v1Method = text(p, value);
-            break;
-          case "headers":
-            readAuthHeaders(p, value, f.headers);
-            break;
-          case "multiValueHeaders":
-            readMultiValueAuthHeaders(p, value, f.multiHeaders);
-            break;
-          case "requestContext":
-            readContext(p, value, f);
-            break;
-          default:
-            p.skipChildren(); // a string (the body) is skipped by the next nextToken(), unread
-        }
-      }
-    } catch (StreamConstraintsException e) {
-      throw new BadEvent("the request is over a size limit: " + e.getOriginalMessage(), true);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new BadEvent("the event is not valid JSON: " + e.getOriginalMessage()
-          + (at == null ? "" : " at byte " + at.getByteOffset()), false);
-    } catch (IOException e) {
-      throw new BadEvent("the event could not be read: " + e.getMessage(), false);
-    }
-    String method = f.method != null ? f.method : f.v1Method;
-    String path = f.rawPath != null ? f.rawPath : f.v1Path;
-    if (method == null || path == null) {
-      throw new BadEvent("the event is not a Function URL or API Gateway HTTP event"
-          + " (no method or path)", false);
-    }
-    String id = f.requestId != null ? f.requestId : UUID.randomUUID().toString();
-    return SinkRequest.withRepeatedHeaders(method, path, headers(f), new byte[0], id);
+    return f;
   }
 
   /**
@@ -196,51 +165,6 @@ final class FunctionUrlEvents {
 
   private static boolean isAuthHeader(String name) {
     return name.equalsIgnoreCase("x-alert-secret") || name.equalsIgnoreCase("authorization");
-  }
-
-  private static void readAuthHeaders(JsonParser p, JsonToken value, Map<String, String> into)
-      throws IOException {
-    if (value != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken token = p.nextToken();
-      if (isAuthHeader(name)) {
-        String text = text(p, token);
-        if (text != null) {
-          into.put(name, text);
-        }
-      } else {
-        p.skipChildren();
-      }
-    }
-  }
-
-  private static void readMultiValueAuthHeaders(JsonParser p, JsonToken value,
-      Map<String, List<String>> into) throws IOException {
-    if (value != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken token = p.nextToken();
-      if (!isAuthHeader(name) || token != JsonToken.START_ARRAY) {
-        p.skipChildren();
-        continue;
-      }
-      List<String> values = new ArrayList<>();
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        String text = text(p, t);
-        if (text != null) {
-          values.add(text);
-        }
-      }
-      into.put(name, values);
-    }
   }
 
   /** The response in the Function URL / API Gateway shape. */
@@ -269,6 +193,14 @@ final class FunctionUrlEvents {
     boolean base64;
     final Map<String, String> headers = new LinkedHashMap<>();
     final Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
+
+    String method() {
+      return method != null ? method : v1Method;
+    }
+
+    String path() {
+      return rawPath != null ? rawPath : v1Path;
+    }
   }
 
   private static String text(JsonParser p, JsonToken value) throws IOException {
@@ -282,15 +214,20 @@ final class FunctionUrlEvents {
     return p.getText();
   }
 
-  private static void readHeaders(JsonParser p, JsonToken value, Map<String, String> into)
-      throws IOException {
+  private static void readHeaders(JsonParser p, JsonToken value, Map<String, String> into,
+      Predicate<String> keep) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      String text = text(p, p.nextToken());
+      JsonToken token = p.nextToken();
+      if (!keep.test(name)) {
+        p.skipChildren();
+        continue;
+      }
+      String text = text(p, token);
       if (text != null) {
         into.put(name, text);
       }
@@ -298,14 +235,14 @@ final class FunctionUrlEvents {
   }
 
   private static void readMultiValueHeaders(JsonParser p, JsonToken value,
-      Map<String, List<String>> into) throws IOException {
+      Map<String, List<String>> into, Predicate<String> keep) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      if (p.nextToken() != JsonToken.START_ARRAY) {
+      if (p.nextToken() != JsonToken.START_ARRAY || !keep.test(name)) {
         p.skipChildren();
         continue;
       }

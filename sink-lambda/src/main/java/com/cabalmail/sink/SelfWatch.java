@@ -50,6 +50,7 @@ record SelfWatch(Watchdog watchdog, Optional<SelfTest> selfTest, SinkMetrics met
   @Override
   public String toString() {
     return "watchdog " + watchdog.spec() + (watchdog.pings() ? " pinged" : " not pinged")
-        + "; self-test " + (selfTest.isPresent() ? "on" : "off") + "; metrics " + (metrics == SinkMetrics.NONE ? "off" : metrics);
+        + "; self-test " + (selfTest.isPresent() ? "on" : "off") + "; metrics "
+        + (metrics == SinkMetrics.NONE ? "off" : metrics);
   }
 }

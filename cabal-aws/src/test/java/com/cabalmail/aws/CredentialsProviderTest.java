@@ -17,21 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.TestClock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,38 +48,14 @@ class CredentialsProviderTest {
 
   ManualTicker ticker;
   HttpDelivery delivery;
-  ManualClock clock;
+  TestClock clock;
   Map<String, String> environment;
-
-  /** A wall clock that moves only when told. */
-  static final class ManualClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(NOW);
-
-    void advance(Duration by) {
-      now.updateAndGet(t -> t.plus(by));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   @BeforeEach
   void reset() {
     ticker = new ManualTicker();
     delivery = HttpDelivery.create(ticker);
-    clock = new ManualClock();
+    clock = new TestClock(NOW);
     environment = new HashMap<>();
     environment.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.baseUrl() + "/creds");
     environment.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);

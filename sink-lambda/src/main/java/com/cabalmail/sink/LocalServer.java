@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class LocalServer implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService workers;
   private final Sink sink;
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   private LocalServer(ServerSocket server, ExecutorService workers, Sink sink) {
     this.server = server;
@@ -65,13 +68,18 @@ public final class LocalServer implements AutoCloseable {
    * process-wide choice, a shutdown hook that closes the server, is made here, never by
    * {@link #run}; no system property is set (each connection gets TCP_NODELAY itself).
    */
-  public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err,
-        server -> Runtime.getRuntime().addShutdownHook(
-            new Thread(server::close, "cabal-sink-stop")));
+  public static void main(String[] args) throws InterruptedException {
+    AtomicReference<LocalServer> served = new AtomicReference<>();
+    int status = run(args, System.getenv(), System.out, System.err, server -> {
+      served.set(server);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
+    });
     if (status != 0) {
       System.exit(status);
     }
+    // The server's threads are daemons (tests start and stop servers in one JVM), so the
+    // command keeps its process alive until the server is closed (Ctrl-C, SIGTERM).
+    served.get().awaitClose();
   }
 
   /** Starts serving and returns 0, or prints why not and returns the exit status. */
@@ -236,8 +244,14 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
+  /** Waits until {@link #close} has run. */
+  void awaitClose() throws InterruptedException {
+    closed.await();
+  }
+
   @Override
   public void close() {
+    closed.countDown();
     try {
       server.close();
     } catch (IOException e) {

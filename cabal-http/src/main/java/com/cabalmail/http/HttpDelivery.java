@@ -86,6 +86,15 @@ public final class HttpDelivery {
         .build();
   }
 
+  /**
+   * The client this delivery sends with: for {@link #shared()}, the process's one client, which
+   * other HTTP peers of the process (e.g. a Lambda Runtime API loop) should share rather than
+   * build a second one with its own threads.
+   */
+  public HttpClient client() {
+    return client;
+  }
+
   /** The ticker this delivery waits on. */
   public Ticker ticker() {
     return ticker;

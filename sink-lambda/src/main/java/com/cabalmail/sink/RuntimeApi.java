@@ -1,5 +1,6 @@
 package com.cabalmail.sink;
 
+import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -45,9 +46,9 @@ final class RuntimeApi {
       throw new IllegalArgumentException(ADDRESS + " must be host:port, as Lambda sets it;"
           + " this process is not running as a Lambda custom runtime");
     }
-    // Plain HTTP/1.1 to a local endpoint: no h2c upgrade, no proxy, no TLS.
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    return new RuntimeApi(client, URI.create("http://" + address.trim() + PREFIX));
+    // The process's one client (init has built it already): no second selector thread and pool.
+    return new RuntimeApi(HttpDelivery.shared().client(),
+        URI.create("http://" + address.trim() + PREFIX));
   }
 
   /** One event and what the Runtime API said about it. */
@@ -82,7 +83,7 @@ final class RuntimeApi {
   /** Waits, without a timeout, for the next event. */
   Invocation next() throws IOException, InterruptedException {
     HttpResponse<byte[]> answer = client.send(
-        HttpRequest.newBuilder(URI.create(base + "/invocation/next")).GET().build(),
+        request("/invocation/next").GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     if (answer.statusCode() != 200) {
       throw new IOException("Runtime API answered " + answer.statusCode() + " to next");
@@ -114,12 +115,17 @@ final class RuntimeApi {
 
   private int post(String path, byte[] body, String errorType)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (errorType != null) {
       request.header(ERROR_TYPE, errorType).header("Content-Type", "application/json");
     }
     return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Plain HTTP/1.1 to a local endpoint: no h2c upgrade; no timeout (next waits for events). */
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).version(HttpClient.Version.HTTP_1_1);
   }
 
   private static Optional<Instant> epochMillis(String text) {

@@ -56,6 +56,13 @@ public final class Redaction {
       "(?i)\\b([a-z_-]*(?:password|passwd|token|secret|api[_-]?key|access[_-]?key)[a-z_-]*"
           + "\\s*[=:]\\s*)[^\\s&,;\"']{4,}");
 
+  /**
+   * Longest first. Not {@code Comparator.comparingInt(...).reversed()}: that one's serializable
+   * lambda is spun at run time on every cold start (an AOT cache cannot hold it).
+   */
+  private static final Comparator<String> LONGEST_FIRST =
+      (a, b) -> Integer.compare(b.length(), a.length());
+
   /** Longest first, so that a secret containing another is blanked whole. */
   private final List<String> values;
   private final boolean patterns;
@@ -91,7 +98,7 @@ public final class Redaction {
       }
     }
     List<String> sorted = new ArrayList<>(all);
-    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    sorted.sort(LONGEST_FIRST);
     return new Redaction(List.copyOf(sorted), patterns);
   }
 
@@ -100,7 +107,7 @@ public final class Redaction {
     Set<String> all = new LinkedHashSet<>(values);
     all.addAll(other.values);
     List<String> sorted = new ArrayList<>(all);
-    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    sorted.sort(LONGEST_FIRST);
     return new Redaction(List.copyOf(sorted), patterns || other.patterns);
   }
 

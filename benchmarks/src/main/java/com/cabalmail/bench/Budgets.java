@@ -108,9 +108,9 @@ public final class Budgets {
       Map<String, String> env = environment(api.address(), ssm, providers.baseUrl());
       Path floorJar = floorJar(work);
       Path floorCache = work.resolve("floor.aot");
-      // The package's own JVM flags (its bootstrap): the floor runs on the same kind of runtime.
-      List<String> floorFlags = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-XX:CompileThresholdScaling=4", "-XX:-UsePerfData");
+      // The package's own JVM flags, read from its bootstrap: the floor runs on the same runtime.
+      List<String> floorFlags = jvmFlags(pkg.resolve("bootstrap"));
+      System.out.println("JVM flags (package and floor alike): " + String.join(" ", floorFlags));
       List<String> train = new ArrayList<>(List.of(pkg.resolve("jre/bin/java").toString(),
           "-XX:AOTCacheOutput=" + floorCache));
       train.addAll(floorFlags);
@@ -169,6 +169,9 @@ public final class Budgets {
           TimedRuntimeApi.Arrival arrival =
               api.run(v.command, v.dir, v.env, event, 1, log, ANSWER_LIMIT);
           String body = arrival.body();
+          if ("1".equals(System.getenv("VERBOSE"))) {
+            System.out.println("      (" + v.name + ")");
+          }
           boolean isSink = !v.name.startsWith("floor");
           if (isSink && !body.contains("\"statusCode\":204")) {
             throw new IllegalStateException(v.name + " did not answer 204: " + body + "\n"
@@ -266,6 +269,25 @@ public final class Budgets {
     System.out.printf(Locale.ROOT, "  %-40s %.2f [%.2f]  budget %.2f  (machine busy: not gated)%n",
         name + ", wall", wall, median(a.millis) / median(b.millis), budget);
     return cpu;
+  }
+
+  /**
+   * The {@code -XX:} flags a package's {@code bootstrap} passes its JVM, but for the AOT cache's
+   * own (the floor names its own cache): the floor and the package then always run alike.
+   */
+  static List<String> jvmFlags(Path bootstrap) throws IOException {
+    List<String> flags = new ArrayList<>();
+    java.util.regex.Matcher flag = java.util.regex.Pattern.compile("(?<=\\s)-XX:[^\\s\"]+")
+        .matcher(Files.readString(bootstrap));
+    while (flag.find()) {
+      if (!flag.group().matches("-XX:AOT(Cache|CacheOutput|Mode)=.*")) {
+        flags.add(flag.group());
+      }
+    }
+    if (!flags.contains("-XX:+UseSerialGC")) {
+      throw new IllegalStateException("no JVM flags found in " + bootstrap);
+    }
+    return flags;
   }
 
   /** The 1-minute load average divided by the CPUs. */

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Secret;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -49,15 +48,13 @@ class SsmParametersTest {
 
   /** The stand-in server: one per class, stubs and journal reset before each test. */
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
-  ManualTicker ticker;
+  static WireMockExtension server = StandInServer.onFreePort();
+  final ManualTicker ticker = new ManualTicker();
   SsmParameters ssm;
 
   @BeforeEach
   void reset() throws Exception {
     CapturedLogs.clear();
-    ticker = new ManualTicker();
     ssm = SsmParameters.fromEnvironment(environment(server.baseUrl()),
         HttpDelivery.create(ticker), Clock.fixed(NOW, ZoneOffset.UTC));
   }
@@ -95,10 +92,7 @@ class SsmParametersTest {
   }
 
   void answerInTurn(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("second"));
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs("second").willReturn(then));
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo("/")), first, then);
   }
 
   void assertNoCredentialIn(String text) {

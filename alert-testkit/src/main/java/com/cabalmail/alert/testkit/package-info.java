@@ -8,7 +8,8 @@
  * {@link com.cabalmail.alert.testkit.NtfyStandIn}, {@link
  * com.cabalmail.alert.testkit.HealthchecksStandIn}); recorded webhook bodies ({@link
  * com.cabalmail.alert.testkit.WebhookSamples}); real peer programs for end-to-end tests ({@link
- * com.cabalmail.alert.testkit.Peers}); and a warm-up exchange ({@link
+ * com.cabalmail.alert.testkit.Peers}); a WireMock stand-in on a free port with answers given
+ * in turn ({@link com.cabalmail.alert.testkit.StandInServer}); and a warm-up exchange ({@link
  * com.cabalmail.alert.testkit.WarmUp}).
  */
 package com.cabalmail.alert.testkit;

@@ -39,11 +39,9 @@ class DynamoDbTest {
 
   @BeforeEach
   void reset() throws Exception {
-    dynamo = DynamoDb.fromEnvironment(Map.of(
-        "AWS_ACCESS_KEY_ID", "AKIDDYNAMOTEST",
-        "AWS_SECRET_ACCESS_KEY", "dynamo-test-secret",
-        "AWS_REGION", "eu-west-1",
-        "AWS_ENDPOINT_URL_DYNAMODB", server.baseUrl()), HttpDelivery.create(ticker));
+    dynamo = DynamoDb.fromEnvironment(
+        StandInEnvironment.pointingAt("AWS_ENDPOINT_URL_DYNAMODB", server.baseUrl()),
+        HttpDelivery.create(ticker));
   }
 
   static ResponseDefinitionBuilder error(int status, String type, String message) {

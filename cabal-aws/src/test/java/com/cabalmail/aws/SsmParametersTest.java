@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SsmParametersTest {
 
-  static final String ACCESS_KEY_ID = "ASIAEXAMPLEKEYID1234";
-  static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  static final String TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+  static final String ACCESS_KEY_ID = StandInEnvironment.ACCESS_KEY_ID;
+  static final String SECRET_KEY = StandInEnvironment.SECRET_KEY;
+  static final String TOKEN = StandInEnvironment.TOKEN;
   static final Instant NOW = Instant.parse("2026-08-21T12:00:00Z");
   static final String PUSHOVER = "/cabal/pushover_app_token";
   static final String NTFY = "/cabal/ntfy_publisher_token";
@@ -60,13 +59,7 @@ class SsmParametersTest {
   }
 
   static Map<String, String> environment(String endpoint) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
-    environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-    environment.put("AWS_SESSION_TOKEN", TOKEN);
-    environment.put("AWS_REGION", "eu-west-1");
-    environment.put("AWS_ENDPOINT_URL_SSM", endpoint);
-    return environment;
+    return StandInEnvironment.pointingAt("AWS_ENDPOINT_URL_SSM", endpoint);
   }
 
   Deadline deadline() {

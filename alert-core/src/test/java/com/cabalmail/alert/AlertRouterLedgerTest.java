@@ -92,6 +92,12 @@ class AlertRouterLedgerTest {
         .collect(Collectors.toList());
   }
 
+  /** How many times each transport was called: Pushover, then ntfy. */
+  void assertCalls(int pushoverCalls, int ntfyCalls) {
+    assertEquals(List.of(pushoverCalls, ntfyCalls),
+        List.of(pushover.calls.size(), ntfy.calls.size()), "calls to pushover, ntfy");
+  }
+
   @Test
   void aRepeatWithinTheWindowIsReportedAsAlreadyDeliveredAndNotSent() {
     AlertRouter router = router().build();
@@ -101,8 +107,7 @@ class AlertRouterLedgerTest {
     DeliveryReport again = router.route(critical("kuma/IMAP"));
 
     assertEquals(List.of("pushover already_delivered", "ntfy already_delivered"), kinds(again));
-    assertEquals(1, pushover.calls.size());
-    assertEquals(1, ntfy.calls.size());
+    assertCalls(1, 1);
     assertTrue(again.allSent());
     assertFalse(again.noneSent());
     assertFalse(again.retryHelps());
@@ -177,8 +182,7 @@ class AlertRouterLedgerTest {
     DeliveryReport retry = router.route(critical("kuma/IMAP"));
 
     assertEquals(List.of("pushover already_delivered", "ntfy sent"), kinds(retry));
-    assertEquals(1, pushover.calls.size());
-    assertEquals(2, ntfy.calls.size());
+    assertCalls(1, 2);
     assertFalse(retry.retryHelps());
   }
 
@@ -247,8 +251,7 @@ class AlertRouterLedgerTest {
       // ntfy of the first call may or may not be recorded yet: either way it is not resent.
       assertEquals("pushover failed", kinds(second).get(0));
       assertTrue(second.retryHelps(), "the page held by the first call invites a retry");
-      assertEquals(1, pushover.calls.size());
-      assertEquals(1, ntfy.calls.size());
+      assertCalls(1, 1);
     } finally {
       callers.shutdownNow();
     }

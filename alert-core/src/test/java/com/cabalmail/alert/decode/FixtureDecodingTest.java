@@ -42,6 +42,34 @@ class FixtureDecodingTest {
   private static final String JSON = "application/json";
   private static final String FORM = "application/x-www-form-urlencoded";
 
+  /** A Prometheus rule on the mail hosts: what its alerts share, whichever capture holds them. */
+  private record MailRule(Severity severity, String alertname, String instance, String job,
+      String summary, String runbookPage) {
+
+    /** The rule's alert as a capture recorded it: one label names the capture. */
+    Alert alert(String captureLabel, String captureValue, String query, AlertStatus status,
+        String startsAt, String fingerprint) {
+      return Payloads.alert(severity, "alertmanager/" + alertname + "/" + instance, summary,
+          "https://runbooks.cabal.example/mail/" + runbookPage,
+          labels("alertname", alertname, captureLabel, captureValue, "instance", instance,
+              "job", job, "service", "mail", "severity", severity.name().toLowerCase(Locale.ROOT),
+              "generator_url", "http://prometheus.cabal.internal:9090/graph?g0.expr=" + query),
+          status, startsAt, fingerprint);
+    }
+  }
+
+  private static final MailRule POSTFIX = new MailRule(CRITICAL, "PostfixQueueBacklog",
+      "mail-1.cabal.internal:9154", "postfix", "Postfix deferred queue above 1000 on mail-1",
+      "postfix-queue-backlog");
+  private static final MailRule DOVECOT = new MailRule(WARNING, "DovecotAuthFailuresHigh",
+      "mail-1.cabal.internal:9166", "dovecot", "IMAP auth failures at 7.4/s on mail-1",
+      "dovecot-auth-failures");
+  private static final String DOVECOT_QUERY =
+      "rate%28dovecot_auth_failures_total%5B5m%5D%29+%3E+5&g0.tab=1";
+  private static final MailRule TLS_EXPIRY = new MailRule(INFO, "TLSCertificateExpiringSoon",
+      "imap.cabal.example:993", "blackbox-tls",
+      "TLS certificate for imap.cabal.example expires in 20 days", "certificate-renewal");
+
   private final WebhookDecoder decoder = WebhookDecoder.builder().build();
 
   /** A body, how it arrives, and all it must decode to. */
@@ -65,9 +93,9 @@ class FixtureDecodingTest {
     return Stream.of(
         fixture("everyAlertOfAMixedGroupIsItsOwnAlertSoTheCriticalOneBehindAWarningPages",
             "alertmanager-0.25-mixed-severity.json", JSON, ALERTMANAGER, 0,
-            dovecotAuthFailures("capture", "mixed", FIRING, "2026-11-23T17:16:36.59040243Z",
-                "6d4e7d215737ab74"),
-            postfixQueueBacklog("capture", "mixed", "postfix_queue+%3E+1000", FIRING,
+            DOVECOT.alert("capture", "mixed", DOVECOT_QUERY, FIRING,
+                "2026-11-23T17:16:36.59040243Z", "6d4e7d215737ab74"),
+            POSTFIX.alert("capture", "mixed", "postfix_queue+%3E+1000", FIRING,
                 "2026-11-23T17:16:36.684667394Z", "1703fb2b63f7dbd7"),
             alert(WARNING, "alertmanager/DiskAlmostFull/mail-1.cabal.internal:9100",
                 "Root filesystem of mail-1 is 93% full.", null,
@@ -172,34 +200,6 @@ class FixtureDecodingTest {
         status, startsAt, fingerprint);
   }
 
-  /** The Postfix rule's alert, as two captures recorded it: one label and the query differ. */
-  private static Alert postfixQueueBacklog(String groupLabel, String groupValue,
-      String generatorQuery, AlertStatus status, String startsAt, String fingerprint) {
-    return alert(CRITICAL, "alertmanager/PostfixQueueBacklog/mail-1.cabal.internal:9154",
-        "Postfix deferred queue above 1000 on mail-1",
-        "https://runbooks.cabal.example/mail/postfix-queue-backlog",
-        labels("alertname", "PostfixQueueBacklog", groupLabel, groupValue,
-            "instance", "mail-1.cabal.internal:9154", "job", "postfix", "service", "mail",
-            "severity", "critical",
-            "generator_url", "http://prometheus.cabal.internal:9090/graph?g0.expr="
-                + generatorQuery),
-        status, startsAt, fingerprint);
-  }
-
-  /** The Dovecot rule's alert, as two captures recorded it: they differ in one label. */
-  private static Alert dovecotAuthFailures(String groupLabel, String groupValue,
-      AlertStatus status, String startsAt, String fingerprint) {
-    return alert(WARNING, "alertmanager/DovecotAuthFailuresHigh/mail-1.cabal.internal:9166",
-        "IMAP auth failures at 7.4/s on mail-1",
-        "https://runbooks.cabal.example/mail/dovecot-auth-failures",
-        labels("alertname", "DovecotAuthFailuresHigh", groupLabel, groupValue,
-            "instance", "mail-1.cabal.internal:9166", "job", "dovecot", "service", "mail",
-            "severity", "warning",
-            "generator_url", "http://prometheus.cabal.internal:9090/graph?g0.expr=rate%28"
-                + "dovecot_auth_failures_total%5B5m%5D%29+%3E+5&g0.tab=1"),
-        status, startsAt, fingerprint);
-  }
-
   private static Alert queueDepth(String instance, String startsAt, String fingerprint) {
     return alert(CRITICAL, "alertmanager/QueueDepth/" + instance, "Queue " + instance, null,
         labels("alertname", "QueueDepth", "capture", "truncated", "instance", instance,
@@ -214,20 +214,14 @@ class FixtureDecodingTest {
 
   private static Alert[] sampleGroup(AlertStatus status) {
     return new Alert[] {
-        postfixQueueBacklog("cluster", "cabal-prod", "postfix_showq_message_size_bytes_count"
-                + "%7Bqueue%3D%22deferred%22%7D+%3E+1000&g0.tab=1", status,
-            "2026-08-21T09:12:30.512Z", "3f2a9c1d7b4e6a05"),
-        dovecotAuthFailures("cluster", "cabal-prod", status, "2026-08-21T09:14:00.118Z",
+        POSTFIX.alert("cluster", "cabal-prod", "postfix_showq_message_size_bytes_count%7Bqueue"
+            + "%3D%22deferred%22%7D+%3E+1000&g0.tab=1", status, "2026-08-21T09:12:30.512Z",
+            "3f2a9c1d7b4e6a05"),
+        DOVECOT.alert("cluster", "cabal-prod", DOVECOT_QUERY, status, "2026-08-21T09:14:00.118Z",
             "a81c44e07d92b3f6"),
-        alert(INFO, "alertmanager/TLSCertificateExpiringSoon/imap.cabal.example:993",
-            "TLS certificate for imap.cabal.example expires in 20 days",
-            "https://runbooks.cabal.example/mail/certificate-renewal",
-            labels("alertname", "TLSCertificateExpiringSoon", "cluster", "cabal-prod",
-                "instance", "imap.cabal.example:993", "job", "blackbox-tls", "service", "mail",
-                "severity", "info",
-                "generator_url", "http://prometheus.cabal.internal:9090/graph?g0.expr=%28"
-                    + "probe_ssl_earliest_cert_expiry+-+time%28%29%29+%2F+86400+%3C+21&g0.tab=1"),
-            status, "2026-08-21T06:00:15.004Z", "0d6e5b2a9f13c870")};
+        TLS_EXPIRY.alert("cluster", "cabal-prod", "%28probe_ssl_earliest_cert_expiry+-+time%28"
+            + "%29%29+%2F+86400+%3C+21&g0.tab=1", status, "2026-08-21T06:00:15.004Z",
+            "0d6e5b2a9f13c870")};
   }
 
   private AlertBatch decode(String fixture, String contentType) throws DecodeException {

@@ -92,17 +92,28 @@ class AlertRouterLedgerTest {
         .collect(Collectors.toList());
   }
 
+  /** Routes the IMAP alert and checks what each transport did, in route order. */
+  static DeliveryReport routeImapDown(AlertRouter router, String... expectedKinds) {
+    DeliveryReport report = router.route(critical("kuma/IMAP"));
+    assertEquals(List.of(expectedKinds), kinds(report));
+    return report;
+  }
+
+  /** How many times each transport was called: Pushover, then ntfy. */
+  void assertCalls(int pushoverCalls, int ntfyCalls) {
+    assertEquals(List.of(pushoverCalls, ntfyCalls),
+        List.of(pushover.calls.size(), ntfy.calls.size()), "calls to pushover, ntfy");
+  }
+
   @Test
   void aRepeatWithinTheWindowIsReportedAsAlreadyDeliveredAndNotSent() {
     AlertRouter router = router().build();
     router.route(critical("kuma/IMAP"));
     clock.advance(Duration.ofMinutes(5));
 
-    DeliveryReport again = router.route(critical("kuma/IMAP"));
-
-    assertEquals(List.of("pushover already_delivered", "ntfy already_delivered"), kinds(again));
-    assertEquals(1, pushover.calls.size());
-    assertEquals(1, ntfy.calls.size());
+    DeliveryReport again =
+        routeImapDown(router, "pushover already_delivered", "ntfy already_delivered");
+    assertCalls(1, 1);
     assertTrue(again.allSent());
     assertFalse(again.noneSent());
     assertFalse(again.retryHelps());
@@ -124,9 +135,7 @@ class AlertRouterLedgerTest {
     assertEquals(1, pushover.calls.size(), "still inside the window");
 
     clock.advance(Duration.ofSeconds(1));
-    DeliveryReport reminder = router.route(critical("kuma/IMAP"));
-
-    assertEquals(List.of("pushover sent", "ntfy sent"), kinds(reminder));
+    routeImapDown(router, "pushover sent", "ntfy sent");
     assertEquals(2, pushover.calls.size());
   }
 
@@ -168,17 +177,13 @@ class AlertRouterLedgerTest {
     AlertRouter router = router().build();
     ntfy.answer = alert -> Outcome.failed("HTTP 503, gave up after 3 attempts", 3);
 
-    DeliveryReport first = router.route(critical("kuma/IMAP"));
-    assertEquals(List.of("pushover sent", "ntfy failed"), kinds(first));
+    DeliveryReport first = routeImapDown(router, "pushover sent", "ntfy failed");
     assertTrue(first.retryHelps());
 
     ntfy.answer = alert -> Outcome.sent("n-1", "queued", 1);
     clock.advance(Duration.ofSeconds(2));
-    DeliveryReport retry = router.route(critical("kuma/IMAP"));
-
-    assertEquals(List.of("pushover already_delivered", "ntfy sent"), kinds(retry));
-    assertEquals(1, pushover.calls.size());
-    assertEquals(2, ntfy.calls.size());
+    DeliveryReport retry = routeImapDown(router, "pushover already_delivered", "ntfy sent");
+    assertCalls(1, 2);
     assertFalse(retry.retryHelps());
   }
 
@@ -187,20 +192,17 @@ class AlertRouterLedgerTest {
     AlertRouter router = router().build();
     pushover.answer = alert -> Outcome.rejected("application token is invalid", 1);
 
-    DeliveryReport first = router.route(critical("kuma/IMAP"));
-    assertEquals(List.of("pushover rejected", "ntfy sent"), kinds(first));
+    DeliveryReport first = routeImapDown(router, "pushover rejected", "ntfy sent");
     assertFalse(first.retryHelps(), "a rejection invites no retry");
 
-    DeliveryReport retry = router.route(critical("kuma/IMAP"));
-    assertEquals(List.of("pushover rejected", "ntfy already_delivered"), kinds(retry));
+    DeliveryReport retry = routeImapDown(router, "pushover rejected", "ntfy already_delivered");
     assertEquals(1, pushover.calls.size(), "a rejected message is not resent");
     assertTrue(retry.deliveries().get(0).outcome().detail()
         .contains("application token is invalid"), retry.toString());
 
     pushover.answer = alert -> Outcome.sent("p", "queued", 1);
     clock.advance(LedgerPolicy.DEFAULT_REJECTION_HOLD);
-    DeliveryReport fixed = router.route(critical("kuma/IMAP"));
-    assertEquals(List.of("pushover sent", "ntfy already_delivered"), kinds(fixed));
+    routeImapDown(router, "pushover sent", "ntfy already_delivered");
   }
 
   @Test
@@ -247,8 +249,7 @@ class AlertRouterLedgerTest {
       // ntfy of the first call may or may not be recorded yet: either way it is not resent.
       assertEquals("pushover failed", kinds(second).get(0));
       assertTrue(second.retryHelps(), "the page held by the first call invites a retry");
-      assertEquals(1, pushover.calls.size());
-      assertEquals(1, ntfy.calls.size());
+      assertCalls(1, 1);
     } finally {
       callers.shutdownNow();
     }
@@ -259,9 +260,7 @@ class AlertRouterLedgerTest {
     DeliveryLedger broken = new FailingLedger(new LedgerException("dynamodb: connection refused"));
     AlertRouter router = router().ledger(broken).build();
 
-    DeliveryReport report = router.route(critical("kuma/IMAP"));
-
-    assertEquals(List.of("pushover sent", "ntfy sent"), kinds(report));
+    DeliveryReport report = routeImapDown(router, "pushover sent", "ntfy sent");
     assertEquals(2, report.ledgerUnavailable().size());
     assertTrue(report.deliveries().get(0).outcome().detail()
         .contains("ledger unavailable (dynamodb: connection refused)"), report.toString());

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.alert.testkit.TestClock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -41,22 +41,17 @@ class CredentialsProviderTest {
   static final String TOKEN = "container-authorization-token-1";
 
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  static WireMockExtension server = StandInServer.onFreePort();
   @TempDir
   Path dir;
 
-  ManualTicker ticker;
-  HttpDelivery delivery;
-  TestClock clock;
-  Map<String, String> environment;
+  final ManualTicker ticker = new ManualTicker();
+  final HttpDelivery delivery = HttpDelivery.create(ticker);
+  final TestClock clock = new TestClock(NOW);
+  final Map<String, String> environment = new HashMap<>();
 
   @BeforeEach
   void reset() {
-    ticker = new ManualTicker();
-    delivery = HttpDelivery.create(ticker);
-    clock = new TestClock(NOW);
-    environment = new HashMap<>();
     environment.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.baseUrl() + "/creds");
     environment.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);
   }

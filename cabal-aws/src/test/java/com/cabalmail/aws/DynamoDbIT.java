@@ -29,11 +29,8 @@ class DynamoDbIT {
   static void startMoto() throws Exception {
     moto = MotoServer.start();
     moto.createTable(TABLE, "pk");
-    dynamo = DynamoDb.fromEnvironment(Map.of(
-        "AWS_ACCESS_KEY_ID", "AKIDMOTOTEST",
-        "AWS_SECRET_ACCESS_KEY", "moto-test-secret-access-key",
-        "AWS_REGION", MotoServer.REGION,
-        "AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint()), HttpDelivery.shared());
+    dynamo = DynamoDb.fromEnvironment(moto.environment("AWS_ENDPOINT_URL_DYNAMODB"),
+        HttpDelivery.shared());
   }
 
   @AfterAll

@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,19 +33,15 @@ class DynamoDbTest {
   static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
-  ManualTicker ticker;
+  static WireMockExtension server = StandInServer.onFreePort();
+  final ManualTicker ticker = new ManualTicker();
   DynamoDb dynamo;
 
   @BeforeEach
   void reset() throws Exception {
-    ticker = new ManualTicker();
-    dynamo = DynamoDb.fromEnvironment(Map.of(
-        "AWS_ACCESS_KEY_ID", "AKIDDYNAMOTEST",
-        "AWS_SECRET_ACCESS_KEY", "dynamo-test-secret",
-        "AWS_REGION", "eu-west-1",
-        "AWS_ENDPOINT_URL_DYNAMODB", server.baseUrl()), HttpDelivery.create(ticker));
+    dynamo = DynamoDb.fromEnvironment(
+        StandInEnvironment.pointingAt("AWS_ENDPOINT_URL_DYNAMODB", server.baseUrl()),
+        HttpDelivery.create(ticker));
   }
 
   static ResponseDefinitionBuilder error(int status, String type, String message) {
@@ -99,11 +94,9 @@ class DynamoDbTest {
   @CsvSource({"400, ProvisionedThroughputExceededException", "400, ThrottlingException",
       "400, RequestLimitExceeded", "500, InternalServerError", "503, ServiceUnavailable"})
   void transientErrorsAreRetriedByCode(int status, String code) throws Exception {
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(error(status, code, "slow down"))
-        .willSetStateTo("ok"));
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns").whenScenarioStateIs("ok")
-        .willReturn(aResponse().withStatus(200).withBody("{\"Item\":{\"pk\":{\"S\":\"a\"}}}")));
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo("/")),
+        error(status, code, "slow down"),
+        aResponse().withStatus(200).withBody("{\"Item\":{\"pk\":{\"S\":\"a\"}}}"));
 
     assertEquals(Map.of("pk", s("a")),
         dynamo.getItem("t", Map.of("pk", s("a")), true, deadline()).orElseThrow());

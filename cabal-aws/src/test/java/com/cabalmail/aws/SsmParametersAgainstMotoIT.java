@@ -31,12 +31,9 @@ class SsmParametersAgainstMotoIT {
   @BeforeAll
   static void startMoto() throws Exception {
     moto = MotoServer.start();
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("AWS_ACCESS_KEY_ID", "AKIDMOTOTEST");
-    environment.put("AWS_SECRET_ACCESS_KEY", "moto-test-secret-access-key");
-    environment.put("AWS_SESSION_TOKEN", "moto-test-session-token");
-    environment.put("AWS_DEFAULT_REGION", MotoServer.REGION);
-    environment.put("AWS_ENDPOINT_URL_SSM", moto.endpoint());
+    Map<String, String> environment = moto.environment("AWS_ENDPOINT_URL_SSM");
+    // the region from the fallback variable, as the AWS CLI's users often set it
+    environment.put("AWS_DEFAULT_REGION", environment.remove("AWS_REGION"));
     ssm = SsmParameters.fromEnvironment(environment, HttpDelivery.shared());
   }
 

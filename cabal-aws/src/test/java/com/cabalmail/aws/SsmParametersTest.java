@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Secret;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,36 +38,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SsmParametersTest {
 
-  static final String ACCESS_KEY_ID = "ASIAEXAMPLEKEYID1234";
-  static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  static final String TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+  static final String ACCESS_KEY_ID = StandInEnvironment.ACCESS_KEY_ID;
+  static final String SECRET_KEY = StandInEnvironment.SECRET_KEY;
+  static final String TOKEN = StandInEnvironment.TOKEN;
   static final Instant NOW = Instant.parse("2026-08-21T12:00:00Z");
   static final String PUSHOVER = "/cabal/pushover_app_token";
   static final String NTFY = "/cabal/ntfy_publisher_token";
 
   /** The stand-in server: one per class, stubs and journal reset before each test. */
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
-  ManualTicker ticker;
+  static WireMockExtension server = StandInServer.onFreePort();
+  final ManualTicker ticker = new ManualTicker();
   SsmParameters ssm;
 
   @BeforeEach
   void reset() throws Exception {
     CapturedLogs.clear();
-    ticker = new ManualTicker();
     ssm = SsmParameters.fromEnvironment(environment(server.baseUrl()),
         HttpDelivery.create(ticker), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   static Map<String, String> environment(String endpoint) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
-    environment.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-    environment.put("AWS_SESSION_TOKEN", TOKEN);
-    environment.put("AWS_REGION", "eu-west-1");
-    environment.put("AWS_ENDPOINT_URL_SSM", endpoint);
-    return environment;
+    return StandInEnvironment.pointingAt("AWS_ENDPOINT_URL_SSM", endpoint);
   }
 
   Deadline deadline() {
@@ -95,10 +85,7 @@ class SsmParametersTest {
   }
 
   void answerInTurn(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("second"));
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs("second").willReturn(then));
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo("/")), first, then);
   }
 
   void assertNoCredentialIn(String text) {

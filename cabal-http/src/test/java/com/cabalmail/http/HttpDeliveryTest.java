@@ -5,23 +5,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.alert.testkit.WarmUp;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,20 +28,13 @@ class HttpDeliveryTest {
 
   /** The stand-in server: one per class, stubs and journal reset before each test. */
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
-  ManualTicker ticker;
-  HttpDelivery delivery;
+  static WireMockExtension server = StandInServer.onFreePort();
+  final ManualTicker ticker = new ManualTicker();
+  final HttpDelivery delivery = HttpDelivery.create(ticker);
 
   @BeforeAll
   static void warmUp() throws Exception {
     WarmUp.exchangeOnce(server.baseUrl());
-  }
-
-  @BeforeEach
-  void reset() {
-    ticker = new ManualTicker();
-    delivery = HttpDelivery.create(ticker);
   }
 
   HttpRequest.Builder request(String path) {
@@ -54,12 +46,8 @@ class HttpDeliveryTest {
     return Deadline.after(budget, ticker);
   }
 
-  void answerInTurn(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder first,
-      com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlEqualTo(path)).inScenario(path)
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("second"));
-    server.stubFor(post(urlEqualTo(path)).inScenario(path)
-        .whenScenarioStateIs("second").willReturn(then));
+  void answerInTurn(String path, ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo(path)), first, then);
   }
 
   @Test

@@ -8,13 +8,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.ServerSocket;
@@ -37,8 +37,7 @@ class HeartbeatFromSsmTest {
 
   /** The stand-in server: one per class, stubs and journal reset before each test. */
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  static WireMockExtension server = StandInServer.onFreePort();
   Map<String, String> environment;
 
   @BeforeEach

@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -21,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Ticker;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -53,9 +52,8 @@ class HeartbeatTest {
 
   /** The stand-in server: one per class, stubs and journal reset before each test. */
   @RegisterExtension
-  static WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
-  ManualTicker ticker;
+  static WireMockExtension server = StandInServer.onFreePort();
+  final ManualTicker ticker = new ManualTicker();
 
   @BeforeAll
   static void warmUp() throws Exception {
@@ -66,7 +64,6 @@ class HeartbeatTest {
   void reset() {
     server.stubFor(any(anyUrl()).willReturn(ok()));
     CapturedLogs.clear();
-    ticker = new ManualTicker();
   }
 
   Heartbeat heartbeat(String path) {
@@ -79,10 +76,7 @@ class HeartbeatTest {
   }
 
   void answerInTurn(String path, ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlPathEqualTo(path)).inScenario(path)
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("second"));
-    server.stubFor(post(urlPathEqualTo(path)).inScenario(path)
-        .whenScenarioStateIs("second").willReturn(then));
+    StandInServer.answerInTurn(server, () -> post(urlPathEqualTo(path)), first, then);
   }
 
   static int unusedPort() throws IOException {

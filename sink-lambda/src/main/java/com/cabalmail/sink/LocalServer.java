@@ -1,7 +1,6 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -125,13 +124,7 @@ public final class LocalServer implements AutoCloseable {
     out.println("Alert sink listening on http://127.0.0.1:" + server.port() + "/ (paths "
         + Sink.PATHS + ", GET /health)");
     if (generated != null) {
-      byte[] example = Json.write(g -> {
-        g.writeStartObject();
-        g.writeStringField("severity", "critical");
-        g.writeStringField("source", "local/test");
-        g.writeStringField("summary", "Hello from the sink");
-        g.writeEndObject();
-      });
+      byte[] example = DirectAlertBody.of("critical", "local/test", "Hello from the sink");
       out.println("Fire a test alert:\n  curl -sS -i -H 'X-Alert-Secret: " + generated + "'"
           + " -H 'Content-Type: application/json' -d '"
           + new String(example, StandardCharsets.UTF_8) + "' http://127.0.0.1:" + server.port()

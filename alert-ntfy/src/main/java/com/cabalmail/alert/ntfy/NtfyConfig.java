@@ -49,50 +49,51 @@ public final class NtfyConfig {
 
     /** The topic of every severity without its own, default {@code alerts}. */
     public Builder topic(String topic) {
-      values.put(NtfyProvider.TOPIC, topic);
-      return this;
+      return value(NtfyProvider.TOPIC, topic);
     }
 
     /** The topic of {@code severity}. */
     public Builder topic(Severity severity, String topic) {
-      values.put(NtfySettings.topicKey(severity), topic);
-      return this;
+      return value(NtfySettings.topicKey(severity), topic);
     }
 
     /** An access token, sent as {@code Authorization: Bearer}. */
     public Builder token(Secret token) {
-      secrets.put(NtfyProvider.TOKEN, token);
-      return this;
+      return secret(NtfyProvider.TOKEN, token);
     }
 
     /** A user and password for Basic auth, instead of a token. */
     public Builder basicAuth(String user, Secret password) {
-      values.put(NtfyProvider.USER, user);
-      secrets.put(NtfyProvider.PASSWORD, password);
-      return this;
+      return value(NtfyProvider.USER, user).secret(NtfyProvider.PASSWORD, password);
     }
 
     /** The tags of firing alerts of {@code severity}, comma-joined, or {@code none}. */
     public Builder tags(Severity severity, String tags) {
-      values.put(NtfySettings.tagsKey(severity), tags);
-      return this;
+      return value(NtfySettings.tagsKey(severity), tags);
     }
 
     /** The tags of resolved alerts, comma-joined, or {@code none}. */
     public Builder resolvedTags(String tags) {
-      values.put(NtfyProvider.TAGS_RESOLVED, tags);
-      return this;
+      return value(NtfyProvider.TAGS_RESOLVED, tags);
     }
 
     /** The label names shown as {@code name=value} tags, comma-joined, or {@code none}. */
     public Builder labelTags(String labels) {
-      values.put(NtfyProvider.LABEL_TAGS, labels);
-      return this;
+      return value(NtfyProvider.LABEL_TAGS, labels);
     }
 
     /** Whether ntfy renders messages as Markdown. */
     public Builder markdown(boolean markdown) {
-      values.put(NtfyProvider.MARKDOWN, Boolean.toString(markdown));
+      return value(NtfyProvider.MARKDOWN, Boolean.toString(markdown));
+    }
+
+    private Builder value(String key, String value) {
+      values.put(key, value);
+      return this;
+    }
+
+    private Builder secret(String key, Secret secret) {
+      secrets.put(key, secret);
       return this;
     }
 

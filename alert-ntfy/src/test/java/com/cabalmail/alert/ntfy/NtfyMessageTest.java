@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 class NtfyMessageTest {
 
   @Test
-  void cutNeverSplitsAFourByteEmoji() {
-    // "ab" + 🚨 (4 bytes) + "c" = 7 bytes; 6 bytes leave room for "ab" and the 3-byte marker.
-    assertEquals("ab…", NtfyMessage.fit("ab🚨c", 6));
-    assertEquals("ab…", NtfyMessage.fit("ab🚨cd", 7));
-    assertEquals("ab🚨…", NtfyMessage.fit("ab🚨cdef", 9));
-    assertEquals("ab🚨c", NtfyMessage.fit("ab🚨c", 7));
+  void cutToAJsonBudgetNeverSplitsAFourByteEmoji() {
+    // (The byte budget alone is Text.truncateUtf8's, tested in TextTest.)
+    // '"' + "ab" + 🚨 + "cdef" is 11 bytes, 12 in JSON: 10 JSON bytes leave room for '"ab' (4
+    // in JSON) and the 3-byte mark, not for the emoji too; 11 do.
+    assertEquals("\"ab…", NtfyMessage.fit("\"ab🚨cdef", 100, 10));
+    assertEquals("\"ab🚨…", NtfyMessage.fit("\"ab🚨cdef", 100, 11));
+    assertEquals("\"ab🚨cdef", NtfyMessage.fit("\"ab🚨cdef", 100, 12));
   }
 
   @Test

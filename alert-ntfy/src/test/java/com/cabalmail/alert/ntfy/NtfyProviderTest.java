@@ -13,21 +13,44 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.alert.testkit.NtfyStandIn;
+import com.cabalmail.alert.testkit.ProviderTestKit;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Discovery and settings: what fails at startup, and how it is reported. */
-class NtfyProviderTest {
+/**
+ * Discovery and settings: what fails at startup, and how it is reported (the kit checks what
+ * every provider shares).
+ */
+class NtfyProviderTest extends ProviderTestKit {
 
   private static final String TOKEN = NtfyStandIn.TOKEN;
+
+  @Override
+  protected TransportProvider provider() {
+    return new NtfyProvider();
+  }
+
+  @Override
+  protected Map<String, String> validSettings() {
+    return Map.of(NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.TOKEN, TOKEN);
+  }
+
+  @Override
+  protected Map<String, Map<String, String>> badSettings() {
+    return Map.of(
+        "NTFY_BASE_URL is required", Map.of(),
+        "NTFY_BASE_URL='ftp://ntfy.example'", Map.of(NtfyProvider.BASE_URL, "ftp://ntfy.example"),
+        "NTFY_TOPIC='bad topic!'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.TOPIC, "bad topic!"),
+        "NTFY_PASSWORD is required", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.USER, "alice"));
+  }
 
   @Test
   void alertConfigFindsTheNtfyProviderByServiceLoader() {
@@ -44,11 +67,7 @@ class NtfyProviderTest {
   }
 
   @Test
-  void providerIsListedInTheServicesFile() {
-    List<String> names = ServiceLoader.load(TransportProvider.class).stream()
-        .map(ServiceLoader.Provider::type).map(Class::getName).collect(Collectors.toList());
-
-    assertTrue(names.contains(NtfyProvider.class.getName()), names.toString());
+  void providerNamesItselfAndItsScale() {
     NtfyProvider provider = new NtfyProvider();
     assertEquals("ntfy", provider.name());
     assertEquals(new TransportProvider.Priorities(1, 5, 3), provider.priorities());
@@ -201,25 +220,6 @@ class NtfyProviderTest {
   private static void assertStartsWith(String prefix, String actual) {
     assertTrue(actual.startsWith(prefix), "expected to start with <" + prefix + "> but was <"
         + actual + ">");
-  }
-
-  @Test
-  void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
-    Map<String, Map<String, String>> cases = Map.of(
-        "NTFY_BASE_URL is required", Map.of(),
-        "NTFY_BASE_URL='ftp://ntfy.example'", Map.of(NtfyProvider.BASE_URL, "ftp://ntfy.example"),
-        "NTFY_TOPIC='bad topic!'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
-            NtfyProvider.TOPIC, "bad topic!"),
-        "NTFY_PASSWORD is required", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
-            NtfyProvider.USER, "alice"));
-    cases.forEach((problem, values) -> {
-      Settings settings = Settings.of(values);
-      settings.problem("EARLIER problem, not ntfy's");
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> new NtfyProvider().create(settings), problem);
-      assertEquals(1, e.problems().size(), e.getMessage());
-      assertTrue(e.problems().get(0).startsWith(problem), e.getMessage());
-    });
   }
 
   @Test

@@ -17,6 +17,7 @@ import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.Deadline;
@@ -24,7 +25,6 @@ import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -87,10 +87,7 @@ class NtfyTransportTest {
   }
 
   private void answerInTurn(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("later"));
-    server.stubFor(post(urlEqualTo("/")).inScenario("turns")
-        .whenScenarioStateIs("later").willReturn(then));
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo("/")), first, then);
   }
 
   /**

@@ -53,31 +53,31 @@ public final class PushoverConfig {
 
     /** The API base, default {@value PushoverProvider#DEFAULT_API_URL}. */
     public Builder apiUrl(URI url) {
-      values.put(PushoverProvider.API_URL, url.toString());
-      return this;
+      return value(PushoverProvider.API_URL, url.toString());
     }
 
     /** Device names, comma-joined, instead of all the user's devices. */
     public Builder device(String devices) {
-      values.put(PushoverProvider.DEVICE, devices);
-      return this;
+      return value(PushoverProvider.DEVICE, devices);
     }
 
     /** The sound of firing alerts of {@code severity}. */
     public Builder sound(Severity severity, String sound) {
-      values.put(PushoverSettings.soundKey(severity), sound);
-      return this;
+      return value(PushoverSettings.soundKey(severity), sound);
     }
 
     /** How often an emergency (priority 2) repeats: whole seconds, 30 s or more. */
     public Builder emergencyRetry(Duration interval) {
-      values.put(PushoverProvider.EMERGENCY_RETRY, interval.toString());
-      return this;
+      return value(PushoverProvider.EMERGENCY_RETRY, interval.toString());
     }
 
     /** How long an emergency repeats: whole seconds, at most 10,800 s. */
     public Builder emergencyExpire(Duration period) {
-      values.put(PushoverProvider.EMERGENCY_EXPIRE, period.toString());
+      return value(PushoverProvider.EMERGENCY_EXPIRE, period.toString());
+    }
+
+    private Builder value(String key, String value) {
+      values.put(key, value);
       return this;
     }
 

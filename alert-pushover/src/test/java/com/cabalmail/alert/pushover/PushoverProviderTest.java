@@ -13,20 +13,38 @@ import com.cabalmail.alert.Route;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.alert.testkit.ProviderTestKit;
 import com.cabalmail.http.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
-class PushoverProviderTest {
+/**
+ * Discovery and settings: what fails at startup, and how it is reported (the kit checks what
+ * every provider shares).
+ */
+class PushoverProviderTest extends ProviderTestKit {
 
-  @Test
-  void serviceLoaderFindsThePushoverProvider() {
-    boolean found = ServiceLoader.load(TransportProvider.class).stream()
-        .anyMatch(p -> p.type() == PushoverProvider.class);
-    assertTrue(found);
+  @Override
+  protected TransportProvider provider() {
+    return new PushoverProvider();
+  }
+
+  @Override
+  protected Map<String, String> validSettings() {
+    return Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN, PushoverProvider.USER_KEY, USER_KEY);
+  }
+
+  @Override
+  protected Map<String, Map<String, String>> badSettings() {
+    return Map.of(
+        "PUSHOVER_APP_TOKEN is required", Map.of(PushoverProvider.USER_KEY, USER_KEY),
+        "PUSHOVER_USER_KEY is required", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN),
+        "PUSHOVER_APP_TOKEN must be", Map.of(PushoverProvider.APP_TOKEN, "bad token",
+            PushoverProvider.USER_KEY, USER_KEY),
+        "PUSHOVER_API_URL='ftp://x'", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
+            PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "ftp://x"));
   }
 
   @Test
@@ -87,23 +105,6 @@ class PushoverProviderTest {
 
     assertEquals(List.of("PUSHOVER_EMERGENCY_RETRY='30500ms' must be whole seconds: Pushover"
         + " counts them in seconds"), settings.problems());
-  }
-
-  @Test
-  void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
-    Map<String, Map<String, String>> cases = Map.of(
-        "PUSHOVER_APP_TOKEN is required", Map.of(PushoverProvider.USER_KEY, USER_KEY),
-        "PUSHOVER_USER_KEY is required", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN),
-        "PUSHOVER_APP_TOKEN must be", Map.of(PushoverProvider.APP_TOKEN, "bad token",
-            PushoverProvider.USER_KEY, USER_KEY),
-        "PUSHOVER_API_URL='ftp://x'", Map.of(PushoverProvider.APP_TOKEN, APP_TOKEN,
-            PushoverProvider.USER_KEY, USER_KEY, PushoverProvider.API_URL, "ftp://x"));
-    cases.forEach((problem, values) -> {
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> new PushoverProvider().create(Settings.of(values)), problem);
-      assertEquals(1, e.problems().size(), e.getMessage());
-      assertTrue(e.problems().get(0).startsWith(problem), e.getMessage());
-    });
   }
 
   @Test

@@ -29,6 +29,7 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
+import com.cabalmail.alert.testkit.StandInServer;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.WarmUp;
 import com.cabalmail.http.Deadline;
@@ -36,7 +37,6 @@ import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
@@ -115,10 +115,7 @@ class PushoverTransportTest {
 
   private void answerInTurn(String path, ResponseDefinitionBuilder first,
       ResponseDefinitionBuilder then) {
-    server.stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(first).willSetStateTo("later"));
-    server.stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs("later")
-        .willReturn(then));
+    StandInServer.answerInTurn(server, () -> post(urlEqualTo(path)), first, then);
   }
 
   /** The requests received, oldest first. */

@@ -1,7 +1,6 @@
 package com.cabalmail.alert.testkit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +16,6 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -44,8 +42,7 @@ public abstract class TransportTestKit {
 
   /** The stand-in provider on a free loopback port, stubs and requests reset before each test. */
   @RegisterExtension
-  protected final WireMockExtension server =
-      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+  protected final WireMockExtension server = StandInServer.onFreePort();
   /** Virtual waits: retry tests never sleep. */
   protected ManualTicker ticker;
 
@@ -102,10 +99,7 @@ public abstract class TransportTestKit {
 
   /** Stubs the delivery request to answer {@code first}, then {@code then} ever after. */
   protected void answerInTurn(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-    server.stubFor(deliveryRequest().inScenario("turns").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(first).willSetStateTo("later"));
-    server.stubFor(deliveryRequest().inScenario("turns").whenScenarioStateIs("later")
-        .willReturn(then));
+    StandInServer.answerInTurn(server, this::deliveryRequest, first, then);
   }
 
   @Test

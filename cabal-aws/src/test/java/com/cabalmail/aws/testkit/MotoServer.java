@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +58,23 @@ public final class MotoServer implements AutoCloseable {
   /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL_DYNAMODB}. */
   public String endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The environment of a client of this moto: placeholder session credentials (moto checks no
+   * signature), {@code AWS_REGION} = {@link #REGION}, and {@code endpointVariable} =
+   * {@link #endpoint()}. Mutable, so a test can add to it or move a variable.
+   *
+   * @param endpointVariable e.g. {@code AWS_ENDPOINT_URL_DYNAMODB}
+   */
+  public Map<String, String> environment(String endpointVariable) {
+    Map<String, String> environment = new HashMap<>();
+    environment.put("AWS_ACCESS_KEY_ID", "AKIDMOTOTEST");
+    environment.put("AWS_SECRET_ACCESS_KEY", "moto-test-secret-access-key");
+    environment.put("AWS_SESSION_TOKEN", "moto-test-session-token");
+    environment.put("AWS_REGION", REGION);
+    environment.put(endpointVariable, endpoint);
+    return environment;
   }
 
   /**

@@ -67,7 +67,8 @@ import java.util.jar.JarOutputStream;
  * {@code STRICT=1} (gate even on a busy machine);
  * {@code VERBOSE=1} prints each variant's last output; {@code EXTRA_JAVA_OPTS} adds JVM flags to
  * every variant (diagnostics); {@code COMPARE_PACKAGE=<unzipped package>} runs another package,
- * and its jar as a managed form, alongside (experiments, reported without a budget).
+ * and its jar as a managed form, alongside (experiments, reported without a budget), with
+ * {@code COMPARE_JAVA_OPTS} added to that managed form's flags only.
  */
 public final class Budgets {
 
@@ -156,6 +157,10 @@ public final class Budgets {
             List.of(other.resolve("bootstrap").toString()), other, packageEnv));
         List<String> managedB = new ArrayList<>(managed);
         managedB.set(managedB.size() - 2, other.resolve("sink-lambda.jar").toString());
+        // COMPARE_JAVA_OPTS: flags for managed B only (e.g. a system property to try).
+        managedB.addAll(managedB.size() - 3, List.of(
+            System.getenv().getOrDefault("COMPARE_JAVA_OPTS", "").split(" ")).stream()
+            .filter(flag -> !flag.isBlank()).collect(java.util.stream.Collectors.toList()));
         variants.add(new Variant("managed B (" + other.getFileName() + ")", managedB, other, env));
       }
       double loadAtStart = loadPerCpu();

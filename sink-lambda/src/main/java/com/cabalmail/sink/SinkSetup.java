@@ -360,13 +360,7 @@ final class SinkSetup {
       }
       ServiceLoader.load(TransportProvider.class, loader).stream()
           .forEach(provider -> provider.type());
-      byte[] alert = Json.write(g -> {
-        g.writeStartObject();
-        g.writeStringField("severity", "info");
-        g.writeStringField("source", "sink/warm-up");
-        g.writeStringField("summary", "warm-up");
-        g.writeEndObject();
-      });
+      byte[] alert = DirectAlertBody.of("info", "sink/warm-up", "warm-up");
       WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       byte[] event = Json.write(g -> {
         g.writeStartObject();

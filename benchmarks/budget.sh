@@ -3,7 +3,7 @@
 # processes (the custom-runtime package's bootstrap, the managed form on the stock JDK, and the
 # JVM + java.net.http floor under each), and warm fan-out against the slowest provider. Prints
 # medians, min-max, CPU, peak RSS, and the ratios with their budgets and margins; exits 1 when a
-# ratio is over budget:
+# ratio is over budget in two runs in a row (see below):
 #   package / floor (jlink + AOT)   <= 1.3
 #   managed / floor (stock JDK)     <= 1.5
 #   fan-out / slowest provider      <= 1.1
@@ -11,6 +11,7 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -q -pl sink-lambda,benchmarks -am -Pruntime package -DskipTests
 #   benchmarks/budget.sh                 # 15 measured rounds after 2 warm-up rounds
 #   ROUNDS=30 WARMUP=3 benchmarks/budget.sh
+#   CONFIRM=0 benchmarks/budget.sh       # fail on the first run over budget (no confirming run)
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 JDK25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -26,6 +27,18 @@ trap 'rm -rf "$work"' EXIT
 # The deployed layout: unzipped as Lambda unzips it.
 unzip -q "$zip" -d "$work/task"
 ln -s "$(pwd)/$zip" "$work/sink-lambda-runtime.zip"
-echo "machine: $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JDK25/bin/java" -XX:+UseSerialGC -cp "$bench" com.cabalmail.bench.Budgets \
-  "$work/task" "$JDK25/bin/java" "$event"
+measure() {
+  echo "machine: $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$JDK25/bin/java" -XX:+UseSerialGC -cp "$bench" com.cabalmail.bench.Budgets \
+    "$work/task" "$JDK25/bin/java" "$event"
+}
+# A budget fails only when a second, independent run confirms it: one unlucky run (a noisy
+# neighbour, a slow disk) cannot fail the gate; a real regression fails both.
+status=0
+measure || status=$?
+if [ "$status" -eq 1 ] && [ "${CONFIRM:-1}" = 1 ]; then
+  echo "over budget in this run; confirming with a second, independent run"
+  status=0
+  measure || status=$?
+fi
+exit "$status"

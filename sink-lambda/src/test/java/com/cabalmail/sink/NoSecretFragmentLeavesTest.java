@@ -10,7 +10,6 @@ import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,24 +116,9 @@ class NoSecretFragmentLeavesTest {
       g.writeStringField("summary", "IMAP down");
       g.writeEndObject();
     });
-    byte[] event = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", "/");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("authorization", "Bearer " + SECRET);
-      g.writeStringField("content-type", "application/json");
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeStringField("body", new String(body, StandardCharsets.UTF_8));
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
-    Map<String, Object> response = SinkHandlerEventsTest.invoke(handler, event);
+    Map<String, Object> response = FunctionUrlEvent.post("/")
+        .header("authorization", "Bearer " + SECRET).header("content-type", "application/json")
+        .text(body).sendTo(handler);
     int status = ((Number) response.get("statusCode")).intValue();
     assertTrue(status == 207 || status == 502, "status " + status);
     return (String) response.get("body");

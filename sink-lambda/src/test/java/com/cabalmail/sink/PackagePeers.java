@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.WebhookSamples;
-import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
@@ -143,36 +142,11 @@ final class PackagePeers implements AutoCloseable {
 
   /** A Function URL event (payload 2.0) carrying {@code body} as plain text. */
   static byte[] event(String method, String path, Map<String, String> headers, byte[] body) {
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("routeKey", "$default");
-      g.writeStringField("rawPath", path);
-      g.writeStringField("rawQueryString", "");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("content-type", "application/json");
-      g.writeStringField("host", "k7zq3x5vwe2nmj4hrb6tyc8dfa0gpslu.lambda-url.us-east-1.on.aws");
-      for (Map.Entry<String, String> header : headers.entrySet()) {
-        g.writeStringField(header.getKey(), header.getValue());
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeStringField("accountId", "anonymous");
-      g.writeStringField("requestId", java.util.UUID.randomUUID().toString());
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", method);
-      g.writeStringField("path", path);
-      g.writeStringField("protocol", "HTTP/1.1");
-      g.writeStringField("sourceIp", "198.51.100.23");
-      g.writeEndObject();
-      g.writeNumberField("timeEpoch", 1787307330000L);
-      g.writeEndObject();
-      if (body.length > 0) {
-        g.writeStringField("body", new String(body, StandardCharsets.UTF_8));
-      }
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
+    FunctionUrlEvent event = FunctionUrlEvent.post(path).method(method)
+        .header("content-type", "application/json")
+        .header("host", "k7zq3x5vwe2nmj4hrb6tyc8dfa0gpslu.lambda-url.us-east-1.on.aws")
+        .headers(headers).requestId(java.util.UUID.randomUUID().toString());
+    return (body.length > 0 ? event.text(body) : event).bytes();
   }
 
   static byte[] resource(String name) {

@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -176,24 +175,7 @@ class RequestFormsTest {
 
   static byte[] functionUrlEvent(String method, String path, Map<String, String> headers,
       byte[] body) {
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", path);
-      g.writeObjectFieldStart("headers");
-      for (Map.Entry<String, String> header : headers.entrySet()) {
-        g.writeStringField(header.getKey(), header.getValue());
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", method);
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeStringField("body", Base64.getEncoder().encodeToString(body));
-      g.writeBooleanField("isBase64Encoded", true);
-      g.writeEndObject();
-    });
+    return FunctionUrlEvent.post(path).method(method).headers(headers).base64(body).bytes();
   }
 
   private Map<String, Object> invoke(byte[] event) throws IOException {

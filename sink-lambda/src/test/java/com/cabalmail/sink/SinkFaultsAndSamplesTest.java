@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.cabalmail.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,29 +54,13 @@ class SinkFaultsAndSamplesTest {
 
   /** A Function URL event carrying {@code body} as the URL would: base64 unless JSON-typed. */
   static byte[] event(String path, String contentType, byte[] body) {
-    boolean text = contentType != null && contentType.startsWith("application/json");
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", path);
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("x-alert-secret", SECRET);
-      if (contentType != null) {
-        g.writeStringField("content-type", contentType);
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeStringField("path", path);
-      g.writeEndObject();
-      g.writeStringField("requestId", "test-request");
-      g.writeEndObject();
-      g.writeStringField("body", text ? new String(body, StandardCharsets.UTF_8)
-          : Base64.getEncoder().encodeToString(body));
-      g.writeBooleanField("isBase64Encoded", !text);
-      g.writeEndObject();
-    });
+    FunctionUrlEvent event = FunctionUrlEvent.post(path).secret(SECRET);
+    if (contentType == null) {
+      return event.base64(body).bytes();
+    }
+    event = event.header("content-type", contentType);
+    return (contentType.startsWith("application/json") ? event.text(body) : event.base64(body))
+        .bytes();
   }
 
   @Test

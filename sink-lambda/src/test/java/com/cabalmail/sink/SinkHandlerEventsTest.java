@@ -208,22 +208,7 @@ class SinkHandlerEventsTest {
   }
 
   static byte[] eventWithBase64Body(int bodyBytes) {
-    String body = java.util.Base64.getEncoder().encodeToString(new byte[bodyBytes]);
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("rawPath", "/");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("x-alert-secret", SAMPLE_SECRET);
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeStringField("body", body);
-      g.writeBooleanField("isBase64Encoded", true);
-      g.writeEndObject();
-    });
+    return FunctionUrlEvent.post("/").secret(SAMPLE_SECRET).base64(new byte[bodyBytes]).bytes();
   }
 
   @Test

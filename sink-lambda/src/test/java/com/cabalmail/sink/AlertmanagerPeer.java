@@ -20,24 +20,18 @@ import java.util.List;
  * loopback port, its files in a test's directory, waited for until ready, fed alerts through
  * {@code amtool}, stopped on {@link #close}. Where it is not installed the test is skipped (fails
  * under CI), as {@link Peers} does.
+ *
+ * @param process the running Alertmanager
+ * @param port the loopback port it listens on
+ * @param logFile where its output goes
  */
-final class AlertmanagerPeer implements AutoCloseable {
+record AlertmanagerPeer(Process process, int port, Path logFile) implements AutoCloseable {
 
   /** The example config the tests adapt, as a deployment copies it. */
   static final Path EXAMPLE = Paths.get("..", "examples", "deploy", "tools", "alertmanager.yml");
   static final Duration READY = Duration.ofSeconds(30);
   private static final String INSTALL = "apt-get install prometheus-alertmanager";
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
-
-  private final Process process;
-  private final int port;
-  private final Path log;
-
-  private AlertmanagerPeer(Process process, int port, Path log) {
-    this.process = process;
-    this.port = port;
-    this.log = log;
-  }
 
   /**
    * The example config, posting to the sink on {@code sinkPort} with the secret in
@@ -108,7 +102,7 @@ final class AlertmanagerPeer implements AutoCloseable {
   /** Its log so far, for a failure message. */
   String log() {
     try {
-      return Files.readString(log);
+      return Files.readString(logFile);
     } catch (IOException e) {
       return e.toString();
     }

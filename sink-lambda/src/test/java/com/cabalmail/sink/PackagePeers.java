@@ -29,30 +29,33 @@ import java.util.Map;
  * answering as the test kit's {@link PushoverStandIn} and {@link NtfyStandIn} say the services
  * do). Shared by the AOT training run ({@link RuntimeTraining}), a plain {@code main}, and the
  * package's end-to-end test, so the cache is trained on what the test then checks.
+ *
+ * @param api the Lambda Runtime API
+ * @param ssm SSM Parameter Store
+ * @param pushover Pushover
+ * @param ntfy ntfy
  */
-final class PackagePeers implements AutoCloseable {
+record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
+    WireMockServer ntfy) implements AutoCloseable {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
-  final RuntimeApiStandIn api;
-  final SsmStandIn ssm;
-  private final WireMockServer pushover;
-  private final WireMockServer ntfy;
+  /** A production secret: the variable naming its SSM parameter, the parameter, its value. */
+  private record Parameter(String variable, String name, String value) {}
 
-  private PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
-      WireMockServer ntfy) {
-    this.api = api;
-    this.ssm = ssm;
-    this.pushover = pushover;
-    this.ntfy = ntfy;
-  }
+  /** The production secrets, all from SSM. */
+  private static final List<Parameter> SECRETS = List.of(
+      new Parameter("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret", SECRET),
+      new Parameter("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key",
+          PushoverStandIn.USER_KEY),
+      new Parameter("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token",
+          PushoverStandIn.APP_TOKEN),
+      new Parameter("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token",
+          NtfyStandIn.TOKEN));
 
   static PackagePeers start() throws IOException {
     Map<String, String> secrets = new LinkedHashMap<>();
-    secrets.put("/cabal/alert_sink_secret", SECRET);
-    secrets.put("/cabal/pushover_user_key", PushoverStandIn.USER_KEY);
-    secrets.put("/cabal/pushover_app_token", PushoverStandIn.APP_TOKEN);
-    secrets.put("/cabal/ntfy_publisher_token", NtfyStandIn.TOKEN);
+    SECRETS.forEach(secret -> secrets.put(secret.name(), secret.value()));
     WireMockServer pushover = new WireMockServer(options().dynamicPort());
     WireMockServer ntfy = new WireMockServer(options().dynamicPort());
     pushover.start();
@@ -100,10 +103,7 @@ final class PackagePeers implements AutoCloseable {
     env.put("AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key");
     env.put("AWS_SESSION_TOKEN", "package-training-session-token");
     env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
-    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
-    env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
-    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
-    env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
+    SECRETS.forEach(secret -> env.put(secret.variable(), secret.name()));
     env.put("PUSHOVER_API_URL", pushover.baseUrl());
     env.put("NTFY_BASE_URL", ntfy.baseUrl());
     env.put("NTFY_TOPIC", "alerts");

@@ -7,59 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.Peers;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus Alertmanager, configured with the example {@code alertmanager.yml}, posts
  * to the locally served sink; {@code amtool} fires a group mixing a critical and a warning
  * alert, then resolves it; WireMock plays Pushover and ntfy.
  */
-class AlertmanagerEndToEndIT {
+class AlertmanagerEndToEndIT extends SinkBehindAlertmanager {
 
   static final String SECRET = "am-e2e-shared-secret-0123456789";
   static final String CRITICAL_SUMMARY = "Postfix deferred queue above 1000 on mail-1 — Zürich ✓";
   static final String RUNBOOK = "https://runbooks.cabal.example/mail/postfix-queue-backlog";
 
-  @TempDir
-  Path dir;
-
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
-  private LocalServer sink;
-  private AlertmanagerPeer alertmanager;
-
-  @AfterEach
-  void stop() {
-    if (alertmanager != null) {
-      alertmanager.close();
-    }
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   @Test
   void alertmanagerGroupReachesExactlyItsRoutesAndTheResolutionCancelsTheEmergency()
       throws Exception {
     CapturedLogs.clear();
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
-    // Stateless, as without a ledger: the recovery cancels the emergency by tag. With the
-    // ledger it cancels by the receipt it kept (LedgerEndToEnd covers that path).
-    env.put("ALERT_LEDGER", "none");
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    serve(SECRET, Map.of("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:",
+        // Stateless, as without a ledger: the recovery cancels the emergency by tag. With the
+        // ledger it cancels by the receipt it kept (LedgerEndToEnd covers that path).
+        "ALERT_LEDGER", "none"));
 
     alertmanager = AlertmanagerPeer.start(dir, AlertmanagerPeer.example(sink.port(),
         AlertmanagerPeer.secretFile(dir, SECRET),

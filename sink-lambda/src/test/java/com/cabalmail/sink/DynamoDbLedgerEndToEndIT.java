@@ -34,7 +34,8 @@ class DynamoDbLedgerEndToEndIT extends LedgerEndToEnd {
 
   @Test
   void theLedgerUnreachableStillDeliversAndSaysSo() throws Exception {
-    Map<String, String> unreachable = MotoTables.environment("http://127.0.0.1:" + Peers.freePort());
+    Map<String, String> unreachable =
+        MotoTables.environment("http://127.0.0.1:" + Peers.freePort());
     unreachable.put("ALERT_LEDGER", "dynamodb");
     unreachable.put("ALERT_LEDGER_TABLE", "alert-ledger-nowhere");
     startSink(unreachable);

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,11 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The delivery ledger end to end: a real Prometheus Alertmanager (grouping by alertname and
@@ -34,18 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * alerts, WireMock plays Pushover and ntfy. Each subclass runs every case with one ledger
  * store: in memory, or moto's DynamoDB.
  */
-abstract class LedgerEndToEnd {
+abstract class LedgerEndToEnd extends SinkBehindAlertmanager {
 
   static final String SECRET = "ledger-e2e-shared-secret-0123456789";
   static final String RECEIPT = "rLqVuqTRh62UzxtmqiaLzQmVcPgiCy";
 
-  @TempDir
-  Path dir;
-
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
-  LocalServer sink;
-  AlertmanagerPeer alertmanager;
   final HttpClient client = HttpClient.newHttpClient();
 
   /** The ledger's settings ({@code ALERT_LEDGER} and what it needs). */
@@ -58,24 +47,12 @@ abstract class LedgerEndToEnd {
         .willReturn(PushoverStandIn.cancelled()));
   }
 
-  @AfterEach
-  void stopAll() {
-    if (alertmanager != null) {
-      alertmanager.close();
-    }
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   void startSink(Map<String, String> extra) throws Exception {
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
-    env.putAll(ledgerSettings());
-    env.putAll(extra);
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
+    settings.putAll(ledgerSettings());
+    settings.putAll(extra);
+    serve(SECRET, settings);
   }
 
   void startAlertmanager() throws Exception {
@@ -168,7 +145,8 @@ abstract class LedgerEndToEnd {
     fire("ImapDown", "mail-2", null);
     // The sink answers 503, so Alertmanager retries: wait for a few failed ntfy attempts.
     Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 2
-        && stubs.ntfy.getAllServeEvents().size() >= 6, "ntfy failing for a while; " + alertmanager.log());
+        && stubs.ntfy.getAllServeEvents().size() >= 6,
+        "ntfy failing for a while; " + alertmanager.log());
     // The newest stub wins: no gap in which a retry would meet WireMock's own 404.
     stubs.ntfyAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withBody("{\"id\":\"hT4wNl0sZx2q\",\"time\":1787307351,\"event\":\"message\","

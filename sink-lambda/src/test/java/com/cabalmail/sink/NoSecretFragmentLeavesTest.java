@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -109,16 +108,10 @@ class NoSecretFragmentLeavesTest {
   }
 
   private String send(SinkHandler handler) throws IOException {
-    byte[] body = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("severity", "critical");
-      g.writeStringField("source", "kuma/echo");
-      g.writeStringField("summary", "IMAP down");
-      g.writeEndObject();
-    });
     Map<String, Object> response = FunctionUrlEvent.post("/")
         .header("authorization", "Bearer " + SECRET).header("content-type", "application/json")
-        .text(body).sendTo(handler);
+        .text("{\"severity\": \"critical\", \"source\": \"kuma/echo\", \"summary\": \"IMAP down\"}")
+        .sendTo(handler);
     int status = ((Number) response.get("statusCode")).intValue();
     assertTrue(status == 207 || status == 502, "status " + status);
     return (String) response.get("body");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.decode.AlertBatch;
 import com.cabalmail.alert.decode.WebhookFormat;
-import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -212,22 +211,10 @@ class RequestFormsTest {
   @Test
   void apiGatewayV1KeepsEveryValueOfARepeatedHeader() throws IOException {
     // API Gateway 1.0: "headers" holds the last value only, "multiValueHeaders" all of them.
-    byte[] event = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("path", "/");
-      g.writeStringField("httpMethod", "POST");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("Authorization", "Basic cHJveHk6cGFzcw==");
-      g.writeEndObject();
-      g.writeObjectFieldStart("multiValueHeaders");
-      g.writeArrayFieldStart("Authorization");
-      g.writeString("Bearer " + SinkTest.SECRET);
-      g.writeString("Basic cHJveHk6cGFzcw==");
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeStringField("body", JSON);
-      g.writeEndObject();
-    });
+    byte[] event = new ApiGatewayV1Event("POST", "/",
+        Map.of("Authorization", "Basic cHJveHk6cGFzcw=="),
+        Map.of("Authorization", List.of("Bearer " + SinkTest.SECRET, "Basic cHJveHk6cGFzcw==")),
+        JSON).bytes();
     assertEquals(204, invoke(event).get("statusCode"),
         "the bearer secret in the first value is seen");
     SinkRequest read = assertReads(event);

@@ -84,7 +84,8 @@ class RuntimePackageIT {
 
   private RuntimeApiStandIn.Posted invoke(byte[] event) throws Exception {
     try {
-      return peers.api().invoke(event, Duration.ofSeconds(10), "Root=1-6a882542-4c1f7a9e2d3b5c6e7f801234")
+      return peers.api().invoke(event, Duration.ofSeconds(10),
+          "Root=1-6a882542-4c1f7a9e2d3b5c6e7f801234")
           .get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("no answer within " + LIMIT + "; bootstrap output:\n" + output());

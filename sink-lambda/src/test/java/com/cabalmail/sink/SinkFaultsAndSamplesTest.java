@@ -52,6 +52,11 @@ class SinkFaultsAndSamplesTest {
     return SinkHandlerEventsTest.invoke(handler, event);
   }
 
+  /** The handler's answer, under {@code settings}, to the sample critical event. */
+  Map<String, Object> answerToSample(Map<String, String> settings) throws IOException {
+    return invoke(handler(settings), SinkHandlerEventsTest.resource("functionurl-event.json"));
+  }
+
   /** A Function URL event carrying {@code body} as the URL would: base64 unless JSON-typed. */
   static byte[] event(String path, String contentType, byte[] body) {
     FunctionUrlEvent event = FunctionUrlEvent.post(path).secret(SECRET);
@@ -180,8 +185,8 @@ class SinkFaultsAndSamplesTest {
   @Test
   void pushoverDownWhileNtfyUpIs207NamingPushoversFailure() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
-    Map<String, Object> response = invoke(
-        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response =
+        answerToSample(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertEquals(207, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));
     assertTrue(body.contains("\"sent\":[\"ntfy\"]"), body);
@@ -195,8 +200,8 @@ class SinkFaultsAndSamplesTest {
   void bothProvidersDownIs502() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
     stubs.ntfyAnswers(ProviderStubs.ntfyServerError());
-    Map<String, Object> response = invoke(
-        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response =
+        answerToSample(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertEquals(502, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));
     assertTrue(body.contains("\"sent\":[]"), body);
@@ -223,8 +228,7 @@ class SinkFaultsAndSamplesTest {
     extra.put("ALERT_ROUTES", "critical:scripted=5,ntfy=5");
     extra.put("SCRIPTED_TOKEN", "t");
     extra.put("SCRIPTED_BEHAVIOUR", "throw");
-    Map<String, Object> response = invoke(handler(noLedger(extra)),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response = answerToSample(noLedger(extra));
     assertEquals(207, response.get("statusCode"));
     assertTrue(String.valueOf(response.get("body")).contains("scripted transport bug"));
     assertEquals(1, stubs.ntfyMessages().size());
@@ -234,8 +238,7 @@ class SinkFaultsAndSamplesTest {
   void ntfyRefusingIsARejectionIn207() throws IOException {
     stubs.ntfyAnswers(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
         .withBody("{\"code\":40301,\"http\":403,\"error\":\"forbidden\"}"));
-    Map<String, Object> response = invoke(handler(NO_LEDGER),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
+    Map<String, Object> response = answerToSample(NO_LEDGER);
     assertEquals(207, response.get("statusCode"));
     String body = String.valueOf(response.get("body"));
     assertTrue(body.contains("\"transport\":\"ntfy\",\"priority\":5,\"outcome\":\"rejected\""),

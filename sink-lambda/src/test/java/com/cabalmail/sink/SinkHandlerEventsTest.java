@@ -121,26 +121,9 @@ class SinkHandlerEventsTest {
 
   @Test
   void apiGatewayVersion1EventIsUnderstood() throws IOException {
-    byte[] event = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("resource", "/{proxy+}");
-      g.writeStringField("path", "/alertmanager");
-      g.writeStringField("httpMethod", "POST");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("Content-Type", "application/json");
-      g.writeEndObject();
-      g.writeObjectFieldStart("multiValueHeaders");
-      g.writeArrayFieldStart("Authorization");
-      g.writeString("Bearer " + SAMPLE_SECRET);
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeStringField("requestId", "v1-request");
-      g.writeEndObject();
-      g.writeStringField("body", "{\"a\":\"ü\"}");
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
+    byte[] event = new ApiGatewayV1Event("POST", "/alertmanager",
+        Map.of("Content-Type", "application/json"),
+        Map.of("Authorization", List.of("Bearer " + SAMPLE_SECRET)), "{\"a\":\"ü\"}").bytes();
     Map<String, Object> response = invoke(handler(), event);
     assertEquals(204, response.get("statusCode"));
     assertEquals("{\"a\":\"ü\"}", new String(bodies.get(0), StandardCharsets.UTF_8));

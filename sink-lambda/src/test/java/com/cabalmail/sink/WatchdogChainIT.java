@@ -22,14 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole liveness chain with real peers: Prometheus 2.42 evaluates the example
@@ -38,11 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * sink, which pings a Healthchecks stand-in. Pings arrive at the configured cadence, nothing
  * reaches Pushover or ntfy, and once Alertmanager stops the pings stop.
  */
-class WatchdogChainIT {
+class WatchdogChainIT extends SinkBehindAlertmanager {
 
   static final String SECRET = "watchdog-chain-shared-secret-0123";
   static final String CHECK = "/ping/0e1a7d4c-93b2-4f61-a0c5-6d2b8e9f1a3c";
-  static final Path RULES = AlertmanagerPeer.EXAMPLE.resolveSibling("prometheus-watchdog-rules.yml");
+  static final Path RULES =
+      AlertmanagerPeer.EXAMPLE.resolveSibling("prometheus-watchdog-rules.yml");
   /** The Watchdog route's repeat_interval at test speed. */
   static final Duration REPEAT = Duration.ofSeconds(2);
   /** Its group_interval at test speed. */
@@ -53,30 +52,17 @@ class WatchdogChainIT {
    */
   static final Duration CADENCE = REPEAT.plus(GROUP_INTERVAL);
 
-  @TempDir
-  Path dir;
-
   private final HttpClient client = HttpClient.newHttpClient();
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
 
   @RegisterExtension
   final WireMockExtension healthchecks =
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  private LocalServer sink;
-  private AlertmanagerPeer alertmanager;
   private Process prometheus;
 
   @AfterEach
-  void stop() {
+  void stopPrometheus() {
     Peers.stop(prometheus);
-    if (alertmanager != null) {
-      alertmanager.close();
-    }
-    if (sink != null) {
-      sink.close();
-    }
   }
 
   @Test
@@ -85,11 +71,7 @@ class WatchdogChainIT {
     Path promBinary = Peers.require("prometheus", "apt-get install prometheus");
     healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(HealthchecksStandIn.ok()));
 
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_WATCHDOG_PING_URL", healthchecks.baseUrl() + CHECK);
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    serve(SECRET, Map.of("ALERT_WATCHDOG_PING_URL", healthchecks.baseUrl() + CHECK));
 
     // The example's Watchdog route, its timers at test speed.
     alertmanager = AlertmanagerPeer.start(dir, AlertmanagerPeer.example(sink.port(),

@@ -207,26 +207,4 @@ class RequestFormsTest {
     assertTrue(String.valueOf(zstd.get("body")).contains("'zstd'"));
     assertTrue(bodies.isEmpty());
   }
-
-  @Test
-  void apiGatewayV1KeepsEveryValueOfARepeatedHeader() throws IOException {
-    // API Gateway 1.0: "headers" holds the last value only, "multiValueHeaders" all of them.
-    byte[] event = new ApiGatewayV1Event("POST", "/",
-        Map.of("Authorization", "Basic cHJveHk6cGFzcw=="),
-        Map.of("Authorization", List.of("Bearer " + SinkTest.SECRET, "Basic cHJveHk6cGFzcw==")),
-        JSON).bytes();
-    assertEquals(204, invoke(event).get("statusCode"),
-        "the bearer secret in the first value is seen");
-    SinkRequest read = assertReads(event);
-    assertEquals(List.of("Bearer " + SinkTest.SECRET, "Basic cHJveHk6cGFzcw=="),
-        read.headerValues("authorization"));
-  }
-
-  private static SinkRequest assertReads(byte[] event) {
-    try {
-      return FunctionUrlEvents.read(event);
-    } catch (FunctionUrlEvents.BadEvent e) {
-      throw new AssertionError(e);
-    }
-  }
 }

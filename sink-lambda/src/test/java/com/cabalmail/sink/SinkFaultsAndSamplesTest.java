@@ -52,9 +52,15 @@ class SinkFaultsAndSamplesTest {
     return SinkHandlerEventsTest.invoke(handler, event);
   }
 
-  /** The handler's answer, under {@code settings}, to the sample critical event. */
-  Map<String, Object> answerToSample(Map<String, String> settings) throws IOException {
-    return invoke(handler(settings), SinkHandlerEventsTest.resource("functionurl-event.json"));
+  /**
+   * The body of the handler's answer, under {@code settings}, to the sample critical event, once
+   * its status is checked to be {@code status}.
+   */
+  String sampleAnswered(int status, Map<String, String> settings) throws IOException {
+    Map<String, Object> response =
+        invoke(handler(settings), SinkHandlerEventsTest.resource("functionurl-event.json"));
+    assertEquals(status, response.get("statusCode"), response.toString());
+    return String.valueOf(response.get("body"));
   }
 
   /** A Function URL event carrying {@code body} as the URL would: base64 unless JSON-typed. */
@@ -185,10 +191,7 @@ class SinkFaultsAndSamplesTest {
   @Test
   void pushoverDownWhileNtfyUpIs207NamingPushoversFailure() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
-    Map<String, Object> response =
-        answerToSample(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
-    assertEquals(207, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(207, noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertTrue(body.contains("\"sent\":[\"ntfy\"]"), body);
     assertTrue(body.contains("\"errors\":{\"pushover\":"), body);
     assertTrue(body.contains("\"transport\":\"pushover\",\"priority\":1,\"outcome\":\"failed\""),
@@ -200,10 +203,7 @@ class SinkFaultsAndSamplesTest {
   void bothProvidersDownIs502() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
     stubs.ntfyAnswers(ProviderStubs.ntfyServerError());
-    Map<String, Object> response =
-        answerToSample(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
-    assertEquals(502, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(502, noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertTrue(body.contains("\"sent\":[]"), body);
     assertTrue(body.contains("\"pushover\":") && body.contains("\"ntfy\":"), body);
   }
@@ -224,13 +224,9 @@ class SinkFaultsAndSamplesTest {
 
   @Test
   void throwingTransportIsContainedAndTheOthersStillDeliver() throws IOException {
-    Map<String, String> extra = new HashMap<>();
-    extra.put("ALERT_ROUTES", "critical:scripted=5,ntfy=5");
-    extra.put("SCRIPTED_TOKEN", "t");
-    extra.put("SCRIPTED_BEHAVIOUR", "throw");
-    Map<String, Object> response = answerToSample(noLedger(extra));
-    assertEquals(207, response.get("statusCode"));
-    assertTrue(String.valueOf(response.get("body")).contains("scripted transport bug"));
+    String body = sampleAnswered(207, noLedger(Map.of("ALERT_ROUTES", "critical:scripted=5,ntfy=5",
+        "SCRIPTED_TOKEN", "t", "SCRIPTED_BEHAVIOUR", "throw")));
+    assertTrue(body.contains("scripted transport bug"), body);
     assertEquals(1, stubs.ntfyMessages().size());
   }
 
@@ -238,9 +234,7 @@ class SinkFaultsAndSamplesTest {
   void ntfyRefusingIsARejectionIn207() throws IOException {
     stubs.ntfyAnswers(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
         .withBody("{\"code\":40301,\"http\":403,\"error\":\"forbidden\"}"));
-    Map<String, Object> response = answerToSample(NO_LEDGER);
-    assertEquals(207, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(207, NO_LEDGER);
     assertTrue(body.contains("\"transport\":\"ntfy\",\"priority\":5,\"outcome\":\"rejected\""),
         body);
   }

@@ -120,13 +120,17 @@ class SinkHandlerEventsTest {
   }
 
   @Test
-  void apiGatewayVersion1EventIsUnderstood() throws IOException {
+  void apiGatewayVersion1EventIsUnderstoodWithEveryValueOfARepeatedHeader() throws Exception {
+    // API Gateway 1.0: "headers" holds the last value only, "multiValueHeaders" all of them.
     byte[] event = new ApiGatewayV1Event("POST", "/alertmanager",
-        Map.of("Content-Type", "application/json"),
-        Map.of("Authorization", List.of("Bearer " + SAMPLE_SECRET)), "{\"a\":\"ü\"}").bytes();
+        Map.of("Content-Type", "application/json", "Authorization", "Basic cHJveHk6cGFzcw=="),
+        Map.of("Authorization", List.of("Bearer " + SAMPLE_SECRET, "Basic cHJveHk6cGFzcw==")),
+        "{\"a\":\"ü\"}").bytes();
     Map<String, Object> response = invoke(handler(), event);
-    assertEquals(204, response.get("statusCode"));
+    assertEquals(204, response.get("statusCode"), "the bearer secret in the first value is seen");
     assertEquals("{\"a\":\"ü\"}", new String(bodies.get(0), StandardCharsets.UTF_8));
+    assertEquals(List.of("Bearer " + SAMPLE_SECRET, "Basic cHJveHk6cGFzcw=="),
+        FunctionUrlEvents.read(event).headerValues("authorization"));
   }
 
   @Test

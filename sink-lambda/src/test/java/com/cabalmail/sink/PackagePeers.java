@@ -53,6 +53,19 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
       new Parameter("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token",
           NtfyStandIn.TOKEN));
 
+  /** What Lambda gives every function, whatever it talks to: system, function, credentials. */
+  private static final Map<String, String> LAMBDA = Map.of(
+      "PATH", "/usr/local/bin:/usr/bin:/bin",
+      "LANG", "en_US.UTF-8",
+      "TZ", ":UTC",
+      "_HANDLER", "ignored",
+      "AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink",
+      "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
+      "AWS_REGION", "us-east-1",
+      "AWS_ACCESS_KEY_ID", "AKIDPACKAGETRAINING1",
+      "AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key",
+      "AWS_SESSION_TOKEN", "package-training-session-token");
+
   static PackagePeers start() throws IOException {
     Map<String, String> secrets = new LinkedHashMap<>();
     SECRETS.forEach(secret -> secrets.put(secret.name(), secret.value()));
@@ -89,19 +102,9 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
    * variables (secrets named by {@code *_PARAM}), the Runtime API, credentials and region.
    */
   Map<String, String> environment(Path taskRoot) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    env.put("LANG", "en_US.UTF-8");
-    env.put("TZ", ":UTC");
+    Map<String, String> env = new LinkedHashMap<>(LAMBDA);
     env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-    env.put("_HANDLER", "ignored");
-    env.put("AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink");
-    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
     env.put(RuntimeApi.ADDRESS, api.address());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDPACKAGETRAINING1");
-    env.put("AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key");
-    env.put("AWS_SESSION_TOKEN", "package-training-session-token");
     env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
     SECRETS.forEach(secret -> env.put(secret.variable(), secret.name()));
     env.put("PUSHOVER_API_URL", pushover.baseUrl());

@@ -1,15 +1,10 @@
 package com.cabalmail.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,25 +17,15 @@ public final class DynamoDbStandIn implements AutoCloseable {
 
   private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
 
-  private final HttpServer server;
-  private final ExecutorService workers;
+  private final LoopbackServer server;
 
-  private DynamoDbStandIn(HttpServer server, ExecutorService workers) {
+  private DynamoDbStandIn(LoopbackServer server) {
     this.server = server;
-    this.workers = workers;
   }
 
   /** Starts on a free loopback port, answering after {@code delayMs}. */
   public static DynamoDbStandIn start(int delayMs) throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    ExecutorService workers = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "dynamodb-stand-in");
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(workers);
-    server.createContext("/", exchange -> {
+    return new DynamoDbStandIn(LoopbackServer.start(0, 64, "dynamodb-stand-in", exchange -> {
       try (InputStream in = exchange.getRequestBody(); OutputStream out =
           exchange.getResponseBody()) {
         in.readAllBytes();
@@ -53,9 +38,7 @@ public final class DynamoDbStandIn implements AutoCloseable {
         exchange.sendResponseHeaders(200, EMPTY.length);
         out.write(EMPTY);
       }
-    });
-    server.start();
-    return new DynamoDbStandIn(server, workers);
+    }));
   }
 
   /** The environment pointing the DynamoDB ledger here. */
@@ -63,12 +46,11 @@ public final class DynamoDbStandIn implements AutoCloseable {
     return Map.of("ALERT_LEDGER", "dynamodb", "ALERT_LEDGER_TABLE", "cabal-alert-ledger",
         "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDBENCHMARK",
         "AWS_SECRET_ACCESS_KEY", "benchmark-secret", "AWS_ENDPOINT_URL_DYNAMODB",
-        "http://127.0.0.1:" + server.getAddress().getPort());
+        server.baseUrl());
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    workers.shutdownNow();
+    server.close();
   }
 }

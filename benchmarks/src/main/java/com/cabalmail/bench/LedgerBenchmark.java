@@ -3,12 +3,8 @@ package com.cabalmail.bench;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.DeliveryReport;
-import com.cabalmail.alert.Outcome;
-import com.cabalmail.alert.RoutingTable;
 import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.ledger.DeliveryLedger;
-import com.cabalmail.alert.ledger.dynamodb.DynamoDbLedgerProvider;
-import com.cabalmail.alert.spi.Settings;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +14,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the delivery ledger adds to a request, warm: a critical alert routed to two transports
  * that answer at once (so only routing and the ledger are measured), with no ledger, the
  * in-memory ledger, and the DynamoDB ledger against a stand-in that answers every call after
- * {@code storeDelayMs}. {@code newAlert} routes a fresh alert each time (claim, send, record,
- * clear: the path of every real page); {@code repeatedAlert} routes one alert again and again
- * (the ledger holds it back: a re-send or a retry).
+ * {@code storeDelayMs} ({@link LedgerUnderTest}). {@code newAlert} routes a fresh alert each
+ * time (claim, send, record, clear: the path of every real page); {@code repeatedAlert} routes
+ * one alert again and again (the ledger holds it back: a re-send or a retry).
  *
  * <pre>
  * ./mvnw -B -q -pl benchmarks -am package -DskipTests
@@ -47,23 +42,13 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dsun.net.httpserver.nodelay=true"})
 public class LedgerBenchmark {
 
-  /** Which ledger: none, memory or dynamodb. */
-  @Param({"none", "memory", "dynamodb"})
-  public String ledger;
-
-  /** How long the DynamoDB stand-in takes to answer each call. */
-  @Param("5")
-  public int storeDelayMs;
-
-  private DynamoDbStandIn store;
   private AlertRouter router;
   private Alert repeated;
   private final AtomicLong next = new AtomicLong();
 
   @Setup(Level.Trial)
-  public void setUp() throws Exception {
-    store = DynamoDbStandIn.start(storeDelayMs);
-    router = router(ledger(ledger, store));
+  public void setUp(LedgerUnderTest ledger) {
+    router = ledger.newRouter();
     repeated = Alert.firing(Severity.CRITICAL, "bench/repeated", "the same alert again");
     if (!router.route(repeated).allSent()) {
       throw new IllegalStateException("the first delivery failed");
@@ -73,32 +58,6 @@ public class LedgerBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     router.ledger().ifPresent(DeliveryLedger::close);
-    store.close();
-  }
-
-  /** The ledger named {@code name}, the DynamoDB one pointed at {@code store}. */
-  static DeliveryLedger ledger(String name, DynamoDbStandIn store) {
-    switch (name) {
-      case "none":
-        return null;
-      case "memory":
-        return DeliveryLedger.inMemory();
-      case "dynamodb":
-        Settings settings = Settings.of(store.environment());
-        DeliveryLedger dynamo = new DynamoDbLedgerProvider().create(settings);
-        settings.requireValid();
-        return dynamo;
-      default:
-        throw new IllegalArgumentException("ledger " + name);
-    }
-  }
-
-  /** Cabalmail's table over two transports that accept at once. */
-  static AlertRouter router(DeliveryLedger ledger) {
-    return AlertRouter.builder().routes(RoutingTable.defaults())
-        .transport("pushover", (alert, priority, deadline) -> Outcome.sent("p", "", 1))
-        .transport("ntfy", (alert, priority, deadline) -> Outcome.sent("n", "", 1))
-        .ledger(ledger).build();
   }
 
   /** A fresh alert: claimed, sent, recorded, its recovery entries cleared. */

@@ -13,9 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
@@ -23,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the delivery ledger adds to a cold start: in a fresh JVM (one fork per sample, C1 only
  * as in Lambda), build the ledger (DynamoDB: its client and the warm-up read against a stand-in
- * answering in {@code storeDelayMs}) and the router, then route the first alert. The ledger's
- * cold cost is each row minus the {@code none} row.
+ * answering in {@code storeDelayMs}: {@link LedgerUnderTest}) and the router, then route the
+ * first alert. The ledger's cold cost is each row minus the {@code none} row.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar LedgerColdBenchmark
@@ -40,34 +38,19 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dsun.net.httpserver.nodelay=true"})
 public class LedgerColdBenchmark {
 
-  /** Which ledger: none, memory or dynamodb. */
-  @Param({"none", "memory", "dynamodb"})
-  public String ledger;
-
-  /** How long the DynamoDB stand-in takes to answer each call. */
-  @Param("5")
-  public int storeDelayMs;
-
-  private DynamoDbStandIn store;
   private AlertRouter router;
-
-  @Setup(Level.Trial)
-  public void setUp() throws Exception {
-    store = DynamoDbStandIn.start(storeDelayMs);
-  }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     if (router != null) {
       router.ledger().ifPresent(DeliveryLedger::close);
     }
-    store.close();
   }
 
   /** Build the ledger and the router, route the first alert. */
   @Benchmark
-  public DeliveryReport firstAlert() {
-    router = LedgerBenchmark.router(LedgerBenchmark.ledger(ledger, store));
+  public DeliveryReport firstAlert(LedgerUnderTest ledger) {
+    router = ledger.newRouter();
     return router.route(Alert.firing(Severity.CRITICAL, "bench/cold", "the first alert"));
   }
 }

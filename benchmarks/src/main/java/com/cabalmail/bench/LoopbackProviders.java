@@ -6,13 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,19 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoopbackProviders implements AutoCloseable {
 
-  private final HttpServer server;
-  private final ExecutorService workers;
   private final Duration pushoverDelay;
   private final Duration ntfyDelay;
   private final AtomicLong pushoverRequests = new AtomicLong();
   private final AtomicLong ntfyRequests = new AtomicLong();
+  private final LoopbackServer server;
 
-  private LoopbackProviders(HttpServer server, ExecutorService workers, Duration pushoverDelay,
-      Duration ntfyDelay) {
-    this.server = server;
-    this.workers = workers;
+  /** Serves, once every field the answers read is set. */
+  private LoopbackProviders(int port, Duration pushoverDelay, Duration ntfyDelay)
+      throws IOException {
     this.pushoverDelay = pushoverDelay;
     this.ntfyDelay = ntfyDelay;
+    this.server = LoopbackServer.start(port, 128, "loopback-provider", this::answer);
   }
 
   /** Serves both providers on 127.0.0.1:{@code port} (0: a free port). */
@@ -44,24 +39,12 @@ public final class LoopbackProviders implements AutoCloseable {
     // Without it the JDK server's separate header and body writes meet Nagle and delayed ACKs:
     // 40 ms stalls that would swamp what is measured. Read once, when the server first starts.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-    ExecutorService workers = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "loopback-provider");
-      thread.setDaemon(true);
-      return thread;
-    });
-    LoopbackProviders providers =
-        new LoopbackProviders(server, workers, pushoverDelay, ntfyDelay);
-    server.createContext("/", providers::answer);
-    server.setExecutor(workers);
-    server.start();
-    return providers;
+    return new LoopbackProviders(port, pushoverDelay, ntfyDelay);
   }
 
   /** {@code http://127.0.0.1:<port>}: the base URL of both providers. */
   public URI baseUrl() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(server.baseUrl());
   }
 
   /** Requests answered as Pushover. */
@@ -125,8 +108,7 @@ public final class LoopbackProviders implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    workers.shutdownNow();
+    server.close();
   }
 
   /** Serves until killed; prints {@code ready <port>} once listening. */
@@ -135,7 +117,7 @@ public final class LoopbackProviders implements AutoCloseable {
     Duration pushover = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 0);
     Duration ntfy = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 0);
     LoopbackProviders providers = start(port, pushover, ntfy);
-    System.out.println("ready " + providers.server.getAddress().getPort());
+    System.out.println("ready " + providers.server.port());
     System.out.flush();
   }
 }

@@ -7,115 +7,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.Peers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus Alertmanager, configured with the example {@code alertmanager.yml}, posts
  * to the locally served sink; {@code amtool} fires a group mixing a critical and a warning
  * alert, then resolves it; WireMock plays Pushover and ntfy.
  */
-class AlertmanagerEndToEndIT {
+class AlertmanagerEndToEndIT extends SinkBehindAlertmanager {
 
   static final String SECRET = "am-e2e-shared-secret-0123456789";
   static final String CRITICAL_SUMMARY = "Postfix deferred queue above 1000 on mail-1 — Zürich ✓";
   static final String RUNBOOK = "https://runbooks.cabal.example/mail/postfix-queue-backlog";
-  static final Path EXAMPLE = Paths.get("..", "examples", "deploy", "tools", "alertmanager.yml");
-
-  @TempDir
-  Path dir;
-
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
-  private LocalServer sink;
-  private Process alertmanager;
-
-  @AfterEach
-  void stop() {
-    Peers.stop(alertmanager);
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
-  /** The example config, pointed at the local sink, with test-speed grouping. */
-  static String adapt(String example, int sinkPort, Path secretFile) {
-    String adapted = example;
-    String[][] edits = {
-        {"url: https://FUNCTION_URL_ID.lambda-url.us-east-1.on.aws/alertmanager",
-            "url: http://127.0.0.1:" + sinkPort + "/alertmanager"},
-        {"credentials_file: /etc/alertmanager/alert_sink_secret",
-            "credentials_file: " + secretFile},
-        // Long enough for both amtool calls to land in the group's first notification.
-        {"group_wait: 30s", "group_wait: 3s"},
-        {"group_interval: 5m", "group_interval: 1s"},
-        // One group for both severities: the case the Python sink got wrong.
-        {"group_by: [alertname, severity]", "group_by: [service]"},
-    };
-    for (String[] edit : edits) {
-      assertTrue(adapted.contains(edit[0]), "the example no longer contains " + edit[0]);
-      adapted = adapted.replace(edit[0], edit[1]);
-    }
-    return adapted;
-  }
 
   @Test
   void alertmanagerGroupReachesExactlyItsRoutesAndTheResolutionCancelsTheEmergency()
       throws Exception {
-    Path binary = Peers.require("prometheus-alertmanager",
-        "apt-get install prometheus-alertmanager");
-    Path amtool = Peers.require("amtool", "apt-get install prometheus-alertmanager");
     CapturedLogs.clear();
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
-    // Stateless, as without a ledger: the recovery cancels the emergency by tag. With the
-    // ledger it cancels by the receipt it kept (LedgerEndToEnd covers that path).
-    env.put("ALERT_LEDGER", "none");
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    serve(SECRET, Map.of("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:",
+        // Stateless, as without a ledger: the recovery cancels the emergency by tag. With the
+        // ledger it cancels by the receipt it kept (LedgerEndToEnd covers that path).
+        "ALERT_LEDGER", "none"));
 
-    Path secretFile = dir.resolve("alert_sink_secret");
-    Files.writeString(secretFile, SECRET);
-    Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(config, adapt(Files.readString(EXAMPLE), sink.port(), secretFile));
-    int port = Peers.freePort();
-    String url = "http://127.0.0.1:" + port;
-    alertmanager = Peers.start(List.of(binary.toString(), "--config.file=" + config,
-        "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-        "--cluster.listen-address="), dir.resolve("alertmanager.log"));
-    HttpClient client = HttpClient.newHttpClient();
-    Peers.await(Duration.ofSeconds(30), () -> ready(client, url + "/-/ready"),
-        "Alertmanager ready; log: " + dir.resolve("alertmanager.log"));
+    alertmanager = AlertmanagerPeer.start(dir, AlertmanagerPeer.example(sink.port(),
+        AlertmanagerPeer.secretFile(dir, SECRET),
+        // Long enough for both amtool calls to land in the group's first notification.
+        new String[] {"group_wait: 30s", "group_wait: 3s"},
+        new String[] {"group_interval: 5m", "group_interval: 1s"},
+        // One group for both severities: the case the Python sink got wrong.
+        new String[] {"group_by: [alertname, severity]", "group_by: [service]"}));
 
     List<String> critical = List.of("PostfixQueueBacklog", "severity=critical", "service=mail",
         "instance=mail-1", "--annotation=summary=" + CRITICAL_SUMMARY,
         "--annotation=runbook_url=" + RUNBOOK);
     List<String> warning = List.of("DovecotAuthFailuresHigh", "severity=warning",
         "service=mail", "instance=mail-1", "--annotation=summary=IMAP auth failures at 7.4/s");
-    amtool(amtool, url, critical, null);
-    amtool(amtool, url, warning, null);
+    alertmanager.add(critical, null);
+    alertmanager.add(warning, null);
 
     Peers.await(Duration.ofSeconds(30),
         () -> stubs.pushoverMessages().size() >= 1 && stubs.ntfyMessages().size() >= 2,
-        "firing group delivered; log: " + log());
+        "firing group delivered; log: " + alertmanager.log());
     List<Map<String, String>> pushover = stubs.pushoverMessages();
     assertEquals(1, pushover.size(), "only the critical alert pages: " + pushover);
     Map<String, String> page = pushover.get(0);
@@ -136,11 +73,11 @@ class AlertmanagerEndToEndIT {
     // One end time, just ahead, for both: they resolve at the same instant, so one
     // notification carries both resolutions whenever the group's next flush falls.
     String end = Instant.now().plusMillis(1500).toString();
-    amtool(amtool, url, critical, end);
-    amtool(amtool, url, warning, end);
+    alertmanager.add(critical, end);
+    alertmanager.add(warning, end);
     Peers.await(Duration.ofSeconds(30),
         () -> stubs.pushoverMessages().size() >= 2 && stubs.ntfyMessages().size() >= 4,
-        "resolution delivered; log: " + log());
+        "resolution delivered; log: " + alertmanager.log());
     assertEquals(List.of(tag), stubs.pushoverCancelledTags(), "the emergency is cancelled");
     pushover = stubs.pushoverMessages();
     assertEquals(2, pushover.size(), pushover.toString());
@@ -155,44 +92,10 @@ class AlertmanagerEndToEndIT {
     assertFalse(CapturedLogs.text().contains(ProviderStubs.PUSHOVER_TOKEN));
   }
 
-  private String log() {
-    try {
-      return Files.readString(dir.resolve("alertmanager.log"));
-    } catch (java.io.IOException e) {
-      return e.toString();
-    }
-  }
-
   static Map<String, String> only(List<Map<String, String>> messages, String priority) {
     List<Map<String, String>> matching = messages.stream()
         .filter(m -> priority.equals(m.get("priority"))).collect(Collectors.toList());
     assertEquals(1, matching.size(), "one message at priority " + priority + ": " + messages);
     return matching.get(0);
-  }
-
-  static void amtool(Path amtool, String url, List<String> alert, String end) throws Exception {
-    List<String> command = new ArrayList<>(List.of(amtool.toString(),
-        "--alertmanager.url=" + url, "alert", "add"));
-    command.addAll(alert);
-    if (end != null) {
-      command.add("--end=" + end);
-    }
-    Peers.run(command, Duration.ofSeconds(30));
-  }
-
-  static boolean ready(HttpClient client, String url) {
-    try {
-      return client.send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -14,21 +14,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The delivery ledger end to end: a real Prometheus Alertmanager (grouping by alertname and
@@ -36,20 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * alerts, WireMock plays Pushover and ntfy. Each subclass runs every case with one ledger
  * store: in memory, or moto's DynamoDB.
  */
-abstract class LedgerEndToEnd {
+abstract class LedgerEndToEnd extends SinkBehindAlertmanager {
 
   static final String SECRET = "ledger-e2e-shared-secret-0123456789";
   static final String RECEIPT = "rLqVuqTRh62UzxtmqiaLzQmVcPgiCy";
 
-  @TempDir
-  Path dir;
-
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
-  LocalServer sink;
-  Process alertmanager;
-  String alertmanagerUrl;
-  Path amtool;
   final HttpClient client = HttpClient.newHttpClient();
 
   /** The ledger's settings ({@code ALERT_LEDGER} and what it needs). */
@@ -62,32 +47,16 @@ abstract class LedgerEndToEnd {
         .willReturn(PushoverStandIn.cancelled()));
   }
 
-  @AfterEach
-  void stopAll() {
-    Peers.stop(alertmanager);
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   void startSink(Map<String, String> extra) throws Exception {
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
-    env.putAll(ledgerSettings());
-    env.putAll(extra);
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("ALERT_ROUTES", "critical:pushover=2,ntfy=5;warning:ntfy=3;info:");
+    settings.putAll(ledgerSettings());
+    settings.putAll(extra);
+    serve(SECRET, settings);
   }
 
   void startAlertmanager() throws Exception {
-    Path binary = Peers.require("prometheus-alertmanager",
-        "apt-get install prometheus-alertmanager");
-    amtool = Peers.require("amtool", "apt-get install prometheus-alertmanager");
-    Path secretFile = dir.resolve("secret");
-    Files.writeString(secretFile, SECRET);
-    Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(config, String.join("\n",
+    alertmanager = AlertmanagerPeer.start(dir, String.join("\n",
         "route:",
         "  receiver: sink",
         "  group_by: [alertname, severity]",
@@ -103,22 +72,13 @@ abstract class LedgerEndToEnd {
         "        http_config:",
         "          authorization:",
         "            type: Bearer",
-        "            credentials_file: " + secretFile,
+        "            credentials_file: " + AlertmanagerPeer.secretFile(dir, SECRET),
         ""));
-    int port = Peers.freePort();
-    alertmanagerUrl = "http://127.0.0.1:" + port;
-    alertmanager = Peers.start(List.of(binary.toString(), "--config.file=" + config,
-        "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-        "--cluster.listen-address="), dir.resolve("alertmanager.log"));
-    Peers.await(Duration.ofSeconds(30),
-        () -> AlertmanagerEndToEndIT.ready(client, alertmanagerUrl + "/-/ready"),
-        "Alertmanager ready; log: " + dir.resolve("alertmanager.log"));
   }
 
   void fire(String alertname, String instance, String end) throws Exception {
-    List<String> alert = new ArrayList<>(List.of(alertname, "severity=critical",
-        "instance=" + instance, "--annotation=summary=" + alertname + " on " + instance));
-    AlertmanagerEndToEndIT.amtool(amtool, alertmanagerUrl, alert, end);
+    alertmanager.add(List.of(alertname, "severity=critical", "instance=" + instance,
+        "--annotation=summary=" + alertname + " on " + instance), end);
   }
 
   /** Pushover messages at priority 2 (pages), by the instance they name. */
@@ -135,15 +95,7 @@ abstract class LedgerEndToEnd {
 
   void awaitLog(String text, String what) {
     Peers.await(Duration.ofSeconds(45), () -> CapturedLogs.text().contains(text),
-        what + "; alertmanager log: " + amLog());
-  }
-
-  String amLog() {
-    try {
-      return Files.readString(dir.resolve("alertmanager.log"));
-    } catch (java.io.IOException e) {
-      return e.toString();
-    }
+        what + "; alertmanager log: " + alertmanager.log());
   }
 
   HttpResponse<String> postDirect(String body) {
@@ -170,7 +122,7 @@ abstract class LedgerEndToEnd {
     startAlertmanager();
     fire("MailQueueBacklog", "mail-1", null);
     Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 1,
-        "the first alert pages; " + amLog());
+        "the first alert pages; " + alertmanager.log());
 
     fire("MailQueueBacklog", "mail-2", null);
     // Alertmanager re-sends mail-1 with mail-2: the ledger holds it back, and says so.
@@ -193,7 +145,8 @@ abstract class LedgerEndToEnd {
     fire("ImapDown", "mail-2", null);
     // The sink answers 503, so Alertmanager retries: wait for a few failed ntfy attempts.
     Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 2
-        && stubs.ntfy.getAllServeEvents().size() >= 6, "ntfy failing for a while; " + amLog());
+        && stubs.ntfy.getAllServeEvents().size() >= 6,
+        "ntfy failing for a while; " + alertmanager.log());
     // The newest stub wins: no gap in which a retry would meet WireMock's own 404.
     stubs.ntfyAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withBody("{\"id\":\"hT4wNl0sZx2q\",\"time\":1787307351,\"event\":\"message\","
@@ -202,7 +155,7 @@ abstract class LedgerEndToEnd {
     // The request that delivers ntfy logs both deliveries when it ends.
     Peers.await(Duration.ofSeconds(45), () -> CapturedLogs.lines().stream()
         .filter(line -> line.contains("transport=ntfy priority=5 outcome=sent")).count() >= 2,
-        "ntfy delivered after the outage; " + amLog());
+        "ntfy delivered after the outage; " + alertmanager.log());
     assertTrue(CapturedLogs.text().contains("transport=pushover priority=2"
         + " outcome=already_delivered"), "the retries skipped the pages already sent");
 
@@ -251,11 +204,11 @@ abstract class LedgerEndToEnd {
     startSink(Map.of());
     startAlertmanager();
     fire("CertExpiry", "mail-1", null);
-    Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 1, "paged; " + amLog());
+    Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 1, "paged; " + alertmanager.log());
 
     fire("CertExpiry", "mail-1", Instant.now().plusMillis(500).toString());
     Peers.await(Duration.ofSeconds(30), () -> stubs.pushoverMessages().size() >= 2,
-        "recovery; " + amLog());
+        "recovery; " + alertmanager.log());
     List<String> cancels = stubs.pushover.findAll(anyRequestedFor(
         urlPathMatching("/1/receipts/.*"))).stream().map(r -> r.getUrl())
         .collect(Collectors.toList());
@@ -264,7 +217,7 @@ abstract class LedgerEndToEnd {
 
     fire("CertExpiry", "mail-1", null);
     Peers.await(Duration.ofSeconds(30), () -> pages().size() >= 2,
-        "the new incident pages; " + amLog());
+        "the new incident pages; " + alertmanager.log());
     assertEquals(2, pages().size());
   }
 }

@@ -3,15 +3,12 @@ package com.cabalmail.sink;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,31 +108,10 @@ class NoSecretFragmentLeavesTest {
   }
 
   private String send(SinkHandler handler) throws IOException {
-    byte[] body = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("severity", "critical");
-      g.writeStringField("source", "kuma/echo");
-      g.writeStringField("summary", "IMAP down");
-      g.writeEndObject();
-    });
-    byte[] event = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", "/");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("authorization", "Bearer " + SECRET);
-      g.writeStringField("content-type", "application/json");
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeStringField("body", new String(body, StandardCharsets.UTF_8));
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
-    Map<String, Object> response = SinkHandlerEventsTest.invoke(handler, event);
+    Map<String, Object> response = FunctionUrlEvent.post("/")
+        .header("authorization", "Bearer " + SECRET).header("content-type", "application/json")
+        .text("{\"severity\": \"critical\", \"source\": \"kuma/echo\", \"summary\": \"IMAP down\"}")
+        .sendTo(handler);
     int status = ((Number) response.get("statusCode")).intValue();
     assertTrue(status == 207 || status == 502, "status " + status);
     return (String) response.get("body");

@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.WebhookSamples;
-import com.cabalmail.http.Json;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
@@ -30,30 +29,46 @@ import java.util.Map;
  * answering as the test kit's {@link PushoverStandIn} and {@link NtfyStandIn} say the services
  * do). Shared by the AOT training run ({@link RuntimeTraining}), a plain {@code main}, and the
  * package's end-to-end test, so the cache is trained on what the test then checks.
+ *
+ * @param api the Lambda Runtime API
+ * @param ssm SSM Parameter Store
+ * @param pushover Pushover
+ * @param ntfy ntfy
  */
-final class PackagePeers implements AutoCloseable {
+record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
+    WireMockServer ntfy) implements AutoCloseable {
 
   static final String SECRET = SinkHandlerEventsTest.SAMPLE_SECRET;
 
-  final RuntimeApiStandIn api;
-  final SsmStandIn ssm;
-  private final WireMockServer pushover;
-  private final WireMockServer ntfy;
+  /** A production secret: the variable naming its SSM parameter, the parameter, its value. */
+  private record Parameter(String variable, String name, String value) {}
 
-  private PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushover,
-      WireMockServer ntfy) {
-    this.api = api;
-    this.ssm = ssm;
-    this.pushover = pushover;
-    this.ntfy = ntfy;
-  }
+  /** The production secrets, all from SSM. */
+  private static final List<Parameter> SECRETS = List.of(
+      new Parameter("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret", SECRET),
+      new Parameter("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key",
+          PushoverStandIn.USER_KEY),
+      new Parameter("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token",
+          PushoverStandIn.APP_TOKEN),
+      new Parameter("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token",
+          NtfyStandIn.TOKEN));
+
+  /** What Lambda gives every function, whatever it talks to: system, function, credentials. */
+  private static final Map<String, String> LAMBDA = Map.of(
+      "PATH", "/usr/local/bin:/usr/bin:/bin",
+      "LANG", "en_US.UTF-8",
+      "TZ", ":UTC",
+      "_HANDLER", "ignored",
+      "AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink",
+      "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
+      "AWS_REGION", "us-east-1",
+      "AWS_ACCESS_KEY_ID", "AKIDPACKAGETRAINING1",
+      "AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key",
+      "AWS_SESSION_TOKEN", "package-training-session-token");
 
   static PackagePeers start() throws IOException {
     Map<String, String> secrets = new LinkedHashMap<>();
-    secrets.put("/cabal/alert_sink_secret", SECRET);
-    secrets.put("/cabal/pushover_user_key", PushoverStandIn.USER_KEY);
-    secrets.put("/cabal/pushover_app_token", PushoverStandIn.APP_TOKEN);
-    secrets.put("/cabal/ntfy_publisher_token", NtfyStandIn.TOKEN);
+    SECRETS.forEach(secret -> secrets.put(secret.name(), secret.value()));
     WireMockServer pushover = new WireMockServer(options().dynamicPort());
     WireMockServer ntfy = new WireMockServer(options().dynamicPort());
     pushover.start();
@@ -87,24 +102,11 @@ final class PackagePeers implements AutoCloseable {
    * variables (secrets named by {@code *_PARAM}), the Runtime API, credentials and region.
    */
   Map<String, String> environment(Path taskRoot) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    env.put("LANG", "en_US.UTF-8");
-    env.put("TZ", ":UTC");
+    Map<String, String> env = new LinkedHashMap<>(LAMBDA);
     env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-    env.put("_HANDLER", "ignored");
-    env.put("AWS_LAMBDA_FUNCTION_NAME", "cabal-alert-sink");
-    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
     env.put(RuntimeApi.ADDRESS, api.address());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDPACKAGETRAINING1");
-    env.put("AWS_SECRET_ACCESS_KEY", "package-training-secret-access-key");
-    env.put("AWS_SESSION_TOKEN", "package-training-session-token");
     env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
-    env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
-    env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
-    env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
-    env.put("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token");
+    SECRETS.forEach(secret -> env.put(secret.variable(), secret.name()));
     env.put("PUSHOVER_API_URL", pushover.baseUrl());
     env.put("NTFY_BASE_URL", ntfy.baseUrl());
     env.put("NTFY_TOPIC", "alerts");
@@ -143,36 +145,11 @@ final class PackagePeers implements AutoCloseable {
 
   /** A Function URL event (payload 2.0) carrying {@code body} as plain text. */
   static byte[] event(String method, String path, Map<String, String> headers, byte[] body) {
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("routeKey", "$default");
-      g.writeStringField("rawPath", path);
-      g.writeStringField("rawQueryString", "");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("content-type", "application/json");
-      g.writeStringField("host", "k7zq3x5vwe2nmj4hrb6tyc8dfa0gpslu.lambda-url.us-east-1.on.aws");
-      for (Map.Entry<String, String> header : headers.entrySet()) {
-        g.writeStringField(header.getKey(), header.getValue());
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeStringField("accountId", "anonymous");
-      g.writeStringField("requestId", java.util.UUID.randomUUID().toString());
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", method);
-      g.writeStringField("path", path);
-      g.writeStringField("protocol", "HTTP/1.1");
-      g.writeStringField("sourceIp", "198.51.100.23");
-      g.writeEndObject();
-      g.writeNumberField("timeEpoch", 1787307330000L);
-      g.writeEndObject();
-      if (body.length > 0) {
-        g.writeStringField("body", new String(body, StandardCharsets.UTF_8));
-      }
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
+    FunctionUrlEvent event = FunctionUrlEvent.post(path).method(method)
+        .header("content-type", "application/json")
+        .header("host", "k7zq3x5vwe2nmj4hrb6tyc8dfa0gpslu.lambda-url.us-east-1.on.aws")
+        .headers(headers).requestId(java.util.UUID.randomUUID().toString());
+    return (body.length > 0 ? event.text(body) : event).bytes();
   }
 
   static byte[] resource(String name) {

@@ -27,9 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -38,10 +36,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * PushoverStandIn} and {@link NtfyStandIn}. A JUnit extension over two {@link WireMockExtension}s
  * ({@code @RegisterExtension final ProviderStubs stubs = new ProviderStubs();}): an instance field,
  * so each test gets two fresh servers answering success, and a delivery a test left hanging dies
- * with its servers. Reads back what each received.
+ * with its servers (JUnit calls no class-level callback of an instance field's extension: there
+ * is none). Reads back what each received.
  */
-final class ProviderStubs
-    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
 
   static final String PUSHOVER_TOKEN = PushoverStandIn.APP_TOKEN;
   static final String PUSHOVER_USER = PushoverStandIn.USER_KEY;
@@ -53,11 +51,6 @@ final class ProviderStubs
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
   @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    both(server -> server.beforeAll(context));
-  }
-
-  @Override
   public void beforeEach(ExtensionContext context) throws Exception {
     both(server -> server.beforeEach(context));
     answerSuccess();
@@ -66,11 +59,6 @@ final class ProviderStubs
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
     both(server -> server.afterEach(context));
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    both(server -> server.afterAll(context));
   }
 
   /** One step of a server's JUnit life cycle. */

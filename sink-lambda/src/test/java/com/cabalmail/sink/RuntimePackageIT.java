@@ -84,7 +84,8 @@ class RuntimePackageIT {
 
   private RuntimeApiStandIn.Posted invoke(byte[] event) throws Exception {
     try {
-      return peers.api.invoke(event, Duration.ofSeconds(10), "Root=1-6a882542-4c1f7a9e2d3b5c6e7f801234")
+      return peers.api().invoke(event, Duration.ofSeconds(10),
+          "Root=1-6a882542-4c1f7a9e2d3b5c6e7f801234")
           .get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("no answer within " + LIMIT + "; bootstrap output:\n" + output());
@@ -116,13 +117,13 @@ class RuntimePackageIT {
     assertEquals("response", first.kind(), first.text());
     assertTrue(first.text().contains("\"statusCode\":204"), first.text());
     assertTrue(second.text().contains("\"statusCode\":204"), second.text());
-    assertEquals(1, peers.ssm.calls(), "the four secrets come from SSM in one call, at init");
+    assertEquals(1, peers.ssm().calls(), "the four secrets come from SSM in one call, at init");
     assertTrue(peers.pushoverRequests() >= 2, "a page per critical alert");
     assertTrue(peers.ntfyRequests() >= 2);
     String output = output();
     assertTrue(output.contains("Opened AOT cache sink.aot"), output);
     assertTrue(output.contains("Using AOT-linked classes: true"), output);
-    peers.api.stopServing();
+    peers.api().stopServing();
     assertEquals(1, exitStatus(), "a loop whose Runtime API is gone exits 1");
   }
 
@@ -133,7 +134,7 @@ class RuntimePackageIT {
     env.put("CABAL_AOT_MODE", "on");
     launch(unzipped, env);
 
-    RuntimeApiStandIn.Posted posted = peers.api.initError()
+    RuntimeApiStandIn.Posted posted = peers.api().initError()
         .get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
 
     assertEquals(1, exitStatus());

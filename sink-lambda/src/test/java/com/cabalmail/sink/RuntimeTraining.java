@@ -42,7 +42,7 @@ public final class RuntimeTraining {
       Process bootstrap = launch(root, env, log);
       try {
         problem = train(peers, rounds);
-        peers.api.stopServing();
+        peers.api().stopServing();
         if (!bootstrap.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
           problem = "the bootstrap did not exit within " + EXIT_LIMIT.toMinutes() + " min";
         }
@@ -79,7 +79,7 @@ public final class RuntimeTraining {
   static String train(PackagePeers peers, int rounds) throws Exception {
     for (int round = 1; round <= rounds; round++) {
       for (PackagePeers.Event event : PackagePeers.events()) {
-        RuntimeApiStandIn.Posted posted = peers.api.invoke(event.bytes(), Duration.ofSeconds(10),
+        RuntimeApiStandIn.Posted posted = peers.api().invoke(event.bytes(), Duration.ofSeconds(10),
             "Root=1-6a882542-4c1f7a9e2d3b5c6e7f80123" + round + ";Sampled=0")
             .get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         Matcher status = STATUS.matcher(posted.text());

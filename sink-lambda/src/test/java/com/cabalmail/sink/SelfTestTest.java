@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.http.Json;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.Peers;
 import java.net.URI;
@@ -150,26 +149,10 @@ class SelfTestTest {
 
   @Test
   void selfTestThroughAFunctionUrlEventAnswers200WithTheReport() throws Exception {
-    byte[] event = Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", "/test");
-      g.writeStringField("rawQueryString", "");
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("authorization", "Bearer " + SECRET);
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeStringField("path", "/test");
-      g.writeEndObject();
-      g.writeStringField("requestId", "fn-url-self-test");
-      g.writeEndObject();
-      g.writeBooleanField("isBase64Encoded", false);
-      g.writeEndObject();
-    });
+    FunctionUrlEvent event = FunctionUrlEvent.post("/test")
+        .header("authorization", "Bearer " + SECRET).requestId("fn-url-self-test");
 
-    Map<String, Object> response = SinkHandlerEventsTest.invoke(new SinkHandler(sink()), event);
+    Map<String, Object> response = event.sendTo(new SinkHandler(sink()));
 
     assertEquals(200, response.get("statusCode"), response.toString());
     String body = (String) response.get("body");

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.cabalmail.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,31 +52,26 @@ class SinkFaultsAndSamplesTest {
     return SinkHandlerEventsTest.invoke(handler, event);
   }
 
+  /**
+   * The body of the handler's answer, under {@code settings}, to the sample critical event, once
+   * its status is checked to be {@code status}.
+   */
+  String sampleAnswered(int status, Map<String, String> settings) throws IOException {
+    Map<String, Object> response =
+        invoke(handler(settings), SinkHandlerEventsTest.resource("functionurl-event.json"));
+    assertEquals(status, response.get("statusCode"), response.toString());
+    return String.valueOf(response.get("body"));
+  }
+
   /** A Function URL event carrying {@code body} as the URL would: base64 unless JSON-typed. */
   static byte[] event(String path, String contentType, byte[] body) {
-    boolean text = contentType != null && contentType.startsWith("application/json");
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("version", "2.0");
-      g.writeStringField("rawPath", path);
-      g.writeObjectFieldStart("headers");
-      g.writeStringField("x-alert-secret", SECRET);
-      if (contentType != null) {
-        g.writeStringField("content-type", contentType);
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("requestContext");
-      g.writeObjectFieldStart("http");
-      g.writeStringField("method", "POST");
-      g.writeStringField("path", path);
-      g.writeEndObject();
-      g.writeStringField("requestId", "test-request");
-      g.writeEndObject();
-      g.writeStringField("body", text ? new String(body, StandardCharsets.UTF_8)
-          : Base64.getEncoder().encodeToString(body));
-      g.writeBooleanField("isBase64Encoded", !text);
-      g.writeEndObject();
-    });
+    FunctionUrlEvent event = FunctionUrlEvent.post(path).secret(SECRET);
+    if (contentType == null) {
+      return event.base64(body).bytes();
+    }
+    event = event.header("content-type", contentType);
+    return (contentType.startsWith("application/json") ? event.text(body) : event.base64(body))
+        .bytes();
   }
 
   @Test
@@ -198,10 +191,7 @@ class SinkFaultsAndSamplesTest {
   @Test
   void pushoverDownWhileNtfyUpIs207NamingPushoversFailure() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
-    Map<String, Object> response = invoke(
-        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
-    assertEquals(207, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(207, noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertTrue(body.contains("\"sent\":[\"ntfy\"]"), body);
     assertTrue(body.contains("\"errors\":{\"pushover\":"), body);
     assertTrue(body.contains("\"transport\":\"pushover\",\"priority\":1,\"outcome\":\"failed\""),
@@ -213,10 +203,7 @@ class SinkFaultsAndSamplesTest {
   void bothProvidersDownIs502() throws IOException {
     stubs.pushoverAnswers(ProviderStubs.connectionReset());
     stubs.ntfyAnswers(ProviderStubs.ntfyServerError());
-    Map<String, Object> response = invoke(
-        handler(noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s"))), SinkHandlerEventsTest.resource("functionurl-event.json"));
-    assertEquals(502, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(502, noLedger(Map.of("ALERT_TRANSPORT_TIMEOUT", "1s")));
     assertTrue(body.contains("\"sent\":[]"), body);
     assertTrue(body.contains("\"pushover\":") && body.contains("\"ntfy\":"), body);
   }
@@ -237,14 +224,9 @@ class SinkFaultsAndSamplesTest {
 
   @Test
   void throwingTransportIsContainedAndTheOthersStillDeliver() throws IOException {
-    Map<String, String> extra = new HashMap<>();
-    extra.put("ALERT_ROUTES", "critical:scripted=5,ntfy=5");
-    extra.put("SCRIPTED_TOKEN", "t");
-    extra.put("SCRIPTED_BEHAVIOUR", "throw");
-    Map<String, Object> response = invoke(handler(noLedger(extra)),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
-    assertEquals(207, response.get("statusCode"));
-    assertTrue(String.valueOf(response.get("body")).contains("scripted transport bug"));
+    String body = sampleAnswered(207, noLedger(Map.of("ALERT_ROUTES", "critical:scripted=5,ntfy=5",
+        "SCRIPTED_TOKEN", "t", "SCRIPTED_BEHAVIOUR", "throw")));
+    assertTrue(body.contains("scripted transport bug"), body);
     assertEquals(1, stubs.ntfyMessages().size());
   }
 
@@ -252,10 +234,7 @@ class SinkFaultsAndSamplesTest {
   void ntfyRefusingIsARejectionIn207() throws IOException {
     stubs.ntfyAnswers(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
         .withBody("{\"code\":40301,\"http\":403,\"error\":\"forbidden\"}"));
-    Map<String, Object> response = invoke(handler(NO_LEDGER),
-        SinkHandlerEventsTest.resource("functionurl-event.json"));
-    assertEquals(207, response.get("statusCode"));
-    String body = String.valueOf(response.get("body"));
+    String body = sampleAnswered(207, NO_LEDGER);
     assertTrue(body.contains("\"transport\":\"ntfy\",\"priority\":5,\"outcome\":\"rejected\""),
         body);
   }

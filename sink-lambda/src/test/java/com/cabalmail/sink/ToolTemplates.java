@@ -49,6 +49,20 @@ final class ToolTemplates {
 
   /** Python's {@code json.dumps} of a string: ASCII only, other characters as \\uXXXX. */
   static String pythonJsonDumps(String text) {
+    return quoted(text, (c, i) -> c < 0x20 || c > 0x7e);
+  }
+
+  /** Which characters a JSON encoder writes as {@code \\uXXXX}: {@code c} at index {@code i}. */
+  @FunctionalInterface
+  private interface Escaped {
+    boolean test(char c, int i);
+  }
+
+  /**
+   * {@code text} as a JSON string: the short escapes for quote, backslash and the five control
+   * characters that have one, {@code \\uXXXX} for what {@code escaped} says, the rest as it is.
+   */
+  private static String quoted(String text, Escaped escaped) {
     StringBuilder out = new StringBuilder("\"");
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -61,7 +75,7 @@ final class ToolTemplates {
         case '\b': out.append("\\b"); break;
         case '\f': out.append("\\f"); break;
         default:
-          if (c < 0x20 || c > 0x7e) {
+          if (escaped.test(c, i)) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
@@ -244,30 +258,17 @@ final class ToolTemplates {
       return value.toString();
     }
     String text = String.valueOf(value);
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
-        default:
-          boolean lone = Character.isSurrogate(c) && !(Character.isHighSurrogate(c)
-              && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
-              && !(Character.isLowSurrogate(c) && i > 0
-                  && Character.isHighSurrogate(text.charAt(i - 1)));
-          if (c < 0x20 || lone) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    return out.append('"').toString();
+    return quoted(text, (c, i) -> c < 0x20 || loneSurrogate(text, i));
+  }
+
+  /** Whether {@code text}'s char at {@code i} is a surrogate that is not half of a pair. */
+  private static boolean loneSurrogate(String text, int i) {
+    char c = text.charAt(i);
+    return Character.isSurrogate(c)
+        && !(Character.isHighSurrogate(c) && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1)))
+        && !(Character.isLowSurrogate(c) && i > 0
+            && Character.isHighSurrogate(text.charAt(i - 1)));
   }
 
   private static String[] splitOutsideQuotes(String text, char separator) {

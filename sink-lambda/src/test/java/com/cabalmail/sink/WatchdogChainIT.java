@@ -19,18 +19,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole liveness chain with real peers: Prometheus 2.42 evaluates the example
@@ -39,11 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * sink, which pings a Healthchecks stand-in. Pings arrive at the configured cadence, nothing
  * reaches Pushover or ntfy, and once Alertmanager stops the pings stop.
  */
-class WatchdogChainIT {
+class WatchdogChainIT extends SinkBehindAlertmanager {
 
   static final String SECRET = "watchdog-chain-shared-secret-0123";
   static final String CHECK = "/ping/0e1a7d4c-93b2-4f61-a0c5-6d2b8e9f1a3c";
-  static final Path EXAMPLES = Paths.get("..", "examples", "deploy", "tools");
+  static final Path RULES =
+      AlertmanagerPeer.EXAMPLE.resolveSibling("prometheus-watchdog-rules.yml");
   /** The Watchdog route's repeat_interval at test speed. */
   static final Duration REPEAT = Duration.ofSeconds(2);
   /** Its group_interval at test speed. */
@@ -54,90 +52,47 @@ class WatchdogChainIT {
    */
   static final Duration CADENCE = REPEAT.plus(GROUP_INTERVAL);
 
-  @TempDir
-  Path dir;
-
   private final HttpClient client = HttpClient.newHttpClient();
-  @RegisterExtension
-  final ProviderStubs stubs = new ProviderStubs();
 
   @RegisterExtension
   final WireMockExtension healthchecks =
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  private LocalServer sink;
-  private Process alertmanager;
   private Process prometheus;
 
   @AfterEach
-  void stop() {
+  void stopPrometheus() {
     Peers.stop(prometheus);
-    Peers.stop(alertmanager);
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
-  /** The example Alertmanager config, pointed at the local sink, its timers at test speed. */
-  static String alertmanagerConfig(String example, int sinkPort, Path secretFile) {
-    String adapted = example;
-    String[][] edits = {
-        {"url: https://FUNCTION_URL_ID.lambda-url.us-east-1.on.aws/alertmanager",
-            "url: http://127.0.0.1:" + sinkPort + "/alertmanager"},
-        {"credentials_file: /etc/alertmanager/alert_sink_secret",
-            "credentials_file: " + secretFile},
-        {"group_wait: 10s", "group_wait: 1s"},
-        {"group_interval: 1m", "group_interval: " + GROUP_INTERVAL.toSeconds() + "s"},
-        {"repeat_interval: 5m", "repeat_interval: " + REPEAT.toSeconds() + "s"},
-    };
-    for (String[] edit : edits) {
-      assertTrue(adapted.contains(edit[0]), "the example no longer contains " + edit[0]);
-      adapted = adapted.replace(edit[0], edit[1]);
-    }
-    return adapted;
   }
 
   @Test
   void watchdogFromPrometheusPingsHealthchecksAtTheCadenceNotifiesNobodyAndStopsWithAlertmanager()
       throws Exception {
     Path promBinary = Peers.require("prometheus", "apt-get install prometheus");
-    Path amBinary = Peers.require("prometheus-alertmanager",
-        "apt-get install prometheus-alertmanager");
     healthchecks.stubFor(post(urlEqualTo(CHECK)).willReturn(HealthchecksStandIn.ok()));
 
-    Map<String, String> env = new HashMap<>(stubs.settings());
-    env.put("ALERT_SECRET", SECRET);
-    env.put("ALERT_WATCHDOG_PING_URL", healthchecks.baseUrl() + CHECK);
-    sink = LocalServer.start(
-        SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null), 0);
+    serve(SECRET, Map.of("ALERT_WATCHDOG_PING_URL", healthchecks.baseUrl() + CHECK));
 
-    Path secretFile = dir.resolve("alert_sink_secret");
-    Files.writeString(secretFile, SECRET);
-    Path amConfig = dir.resolve("alertmanager.yml");
-    Files.writeString(amConfig, alertmanagerConfig(
-        Files.readString(EXAMPLES.resolve("alertmanager.yml")), sink.port(), secretFile));
-    int amPort = Peers.freePort();
-    alertmanager = Peers.start(List.of(amBinary.toString(), "--config.file=" + amConfig,
-        "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + amPort,
-        "--cluster.listen-address="), dir.resolve("alertmanager.log"));
+    // The example's Watchdog route, its timers at test speed.
+    alertmanager = AlertmanagerPeer.start(dir, AlertmanagerPeer.example(sink.port(),
+        AlertmanagerPeer.secretFile(dir, SECRET),
+        new String[] {"group_wait: 10s", "group_wait: 1s"},
+        new String[] {"group_interval: 1m", "group_interval: " + GROUP_INTERVAL.toSeconds() + "s"},
+        new String[] {"repeat_interval: 5m", "repeat_interval: " + REPEAT.toSeconds() + "s"}));
 
-    Files.copy(EXAMPLES.resolve("prometheus-watchdog-rules.yml"), dir.resolve("rules.yml"));
+    Files.copy(RULES, dir.resolve("rules.yml"));
     Path promConfig = dir.resolve("prometheus.yml");
     Files.writeString(promConfig, "global:\n  evaluation_interval: 1s\n"
         + "rule_files: [" + dir.resolve("rules.yml") + "]\n"
         + "alerting:\n  alertmanagers:\n    - static_configs:\n"
-        + "        - targets: ['127.0.0.1:" + amPort + "']\n");
+        + "        - targets: ['" + alertmanager.target() + "']\n");
     int promPort = Peers.freePort();
     String promUrl = "http://127.0.0.1:" + promPort;
     prometheus = Peers.start(List.of(promBinary.toString(), "--config.file=" + promConfig,
         "--storage.tsdb.path=" + dir.resolve("prom-data"),
         "--web.listen-address=127.0.0.1:" + promPort, "--rules.alert.resend-delay=1s"),
         dir.resolve("prometheus.log"));
-    Peers.await(Duration.ofSeconds(20),
-        () -> AlertmanagerEndToEndIT.ready(client, "http://127.0.0.1:" + amPort + "/-/ready"),
-        "Alertmanager ready; " + logs());
-    Peers.await(Duration.ofSeconds(20),
-        () -> AlertmanagerEndToEndIT.ready(client, promUrl + "/-/ready"),
+    Peers.await(Duration.ofSeconds(20), () -> AlertmanagerPeer.ready(promUrl),
         "Prometheus ready; " + logs());
 
     Peers.await(Duration.ofSeconds(25), () -> pings().size() >= 4,
@@ -160,7 +115,7 @@ class WatchdogChainIT {
     assertEquals(List.of(), stubs.pushoverMessages(), "nothing reaches Pushover");
     assertEquals(List.of(), stubs.ntfyMessages(), "nothing reaches ntfy");
 
-    Peers.stop(alertmanager);
+    alertmanager.close();
     int atStop = pings().size();
     double errorsAtStop = notificationErrors(promUrl);
     // Prometheus keeps trying to send the Watchdog every second; once it has failed for two

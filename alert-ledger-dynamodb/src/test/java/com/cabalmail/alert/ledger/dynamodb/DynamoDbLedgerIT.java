@@ -6,18 +6,13 @@ import com.cabalmail.alert.ledger.DeliveryLedger;
 import com.cabalmail.alert.ledger.LedgerEntry;
 import com.cabalmail.alert.testkit.LedgerTestKit;
 import com.cabalmail.aws.DynamoDb;
-import com.cabalmail.aws.testkit.MotoServer;
+import com.cabalmail.aws.testkit.MotoTables;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ledger test kit against a real DynamoDB peer: moto's server, a fresh table per test,
@@ -25,36 +20,15 @@ import org.junit.jupiter.api.Test;
  */
 class DynamoDbLedgerIT extends LedgerTestKit {
 
-  private static MotoServer moto;
-  private static final AtomicInteger TABLES = new AtomicInteger();
-
-  @BeforeAll
-  static void startMoto() throws Exception {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stopMoto() throws IOException {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  static Map<String, String> environment(String endpoint) {
-    return Map.of("AWS_REGION", MotoServer.REGION, "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        "AWS_ENDPOINT_URL_DYNAMODB", endpoint);
-  }
+  @RegisterExtension
+  static final MotoTables MOTO = new MotoTables();
 
   @Override
   protected DeliveryLedger newLedger() {
-    String table = "ledger-" + TABLES.incrementAndGet();
     try {
-      moto.createTable(table, "pk");
-      return new DynamoDbLedger(DynamoDb.fromEnvironment(environment(moto.endpoint()),
+      String table = MOTO.newTable("ledger", "pk");
+      return new DynamoDbLedger(DynamoDb.fromEnvironment(MOTO.environment(),
           HttpDelivery.shared()), table);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -20,13 +20,13 @@ import com.cabalmail.alert.ledger.LedgerException;
 import com.cabalmail.alert.ledger.LedgerKey;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.aws.DynamoDb;
+import com.cabalmail.aws.testkit.MotoTables;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class DynamoDbLedgerTest {
   }
 
   Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>(DynamoDbLedgerIT.environment(dynamo.baseUrl()));
+    Map<String, String> env = MotoTables.environment(dynamo.baseUrl());
     env.put("ALERT_LEDGER_TABLE", "cabal-alert-ledger");
     return env;
   }
@@ -163,7 +163,7 @@ class DynamoDbLedgerTest {
 
   @Test
   void theProviderReportsAMissingOrMisnamedTable() {
-    Settings missing = Settings.of(DynamoDbLedgerIT.environment(dynamo.baseUrl()));
+    Settings missing = Settings.of(MotoTables.environment(dynamo.baseUrl()));
     assertNull(new DynamoDbLedgerProvider().create(missing));
     assertTrue(missing.problems().get(0).startsWith("ALERT_LEDGER_TABLE is required"),
         missing.problems().toString());

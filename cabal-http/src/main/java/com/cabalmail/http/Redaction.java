@@ -47,14 +47,6 @@ public final class Redaction {
 
   private static final Redaction NONE = new Redaction(List.of(), false);
 
-  private static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{12,}\\b");
-  private static final Pattern AUTH_SCHEME =
-      Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{4,}");
-  private static final Pattern URL_USER_INFO =
-      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]+@");
-  private static final Pattern KEY_VALUE = Pattern.compile(
-      "(?i)\\b([a-z_-]*(?:password|passwd|token|secret|api[_-]?key|access[_-]?key)[a-z_-]*"
-          + "\\s*[=:]\\s*)[^\\s&,;\"']{4,}");
 
   /**
    * Longest first. Not {@code Comparator.comparingInt(...).reversed()}: that one's serializable
@@ -139,10 +131,10 @@ public final class Redaction {
       out = scrubEdges(out, value);
     }
     if (patterns) {
-      out = AWS_KEY_ID.matcher(out).replaceAll(MARK);
-      out = AUTH_SCHEME.matcher(out).replaceAll("$1 " + MARK);
-      out = URL_USER_INFO.matcher(out).replaceAll("$1" + MARK + "@");
-      out = KEY_VALUE.matcher(out).replaceAll("$1" + MARK);
+      out = Patterns.AWS_KEY_ID.matcher(out).replaceAll(MARK);
+      out = Patterns.AUTH_SCHEME.matcher(out).replaceAll("$1 " + MARK);
+      out = Patterns.URL_USER_INFO.matcher(out).replaceAll("$1" + MARK + "@");
+      out = Patterns.KEY_VALUE.matcher(out).replaceAll("$1" + MARK);
     }
     return out;
   }
@@ -170,5 +162,17 @@ public final class Redaction {
   @Override
   public String toString() {
     return "Redaction[" + values.size() + " value(s)" + (patterns ? ", patterns" : "") + "]";
+  }
+
+  /** The credential patterns, compiled on first use: most processes never scrub by pattern. */
+  private static final class Patterns {
+    static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{12,}\\b");
+    static final Pattern AUTH_SCHEME =
+        Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{4,}");
+    static final Pattern URL_USER_INFO =
+        Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]+@");
+    static final Pattern KEY_VALUE = Pattern.compile(
+        "(?i)\\b([a-z_-]*(?:password|passwd|token|secret|api[_-]?key|access[_-]?key)[a-z_-]*"
+            + "\\s*[=:]\\s*)[^\\s&,;\"']{4,}");
   }
 }

@@ -282,7 +282,7 @@ public final class Budgets {
    */
   static List<String> jvmFlags(Path bootstrap) throws IOException {
     List<String> flags = new ArrayList<>();
-    java.util.regex.Matcher flag = java.util.regex.Pattern.compile("(?<=\\s)-XX:[^\\s\"]+")
+    java.util.regex.Matcher flag = java.util.regex.Pattern.compile("(?<=[\\s'])-XX:[^\\s\"']+")
         .matcher(Files.readString(bootstrap));
     while (flag.find()) {
       if (!flag.group().matches("-XX:AOT(Cache|CacheOutput|Mode)=.*")) {

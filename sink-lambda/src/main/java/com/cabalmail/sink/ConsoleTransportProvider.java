@@ -35,7 +35,7 @@ public final class ConsoleTransportProvider implements TransportProvider {
 
   @Override
   public Transport create(Settings settings) {
-    return new ConsoleTransport(System.out);
+    return new ConsoleTransport(StdoutLogging.utf8(System.out));
   }
 
   /** Prints one block per alert, in one write so concurrent deliveries do not interleave. */

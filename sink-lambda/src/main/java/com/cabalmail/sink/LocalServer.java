@@ -69,7 +69,8 @@ public final class LocalServer implements AutoCloseable {
    */
   public static void main(String[] args) throws InterruptedException {
     AtomicReference<LocalServer> served = new AtomicReference<>();
-    int status = run(args, System.getenv(), System.out, System.err, server -> {
+    PrintStream out = StdoutLogging.utf8(System.out);
+    int status = run(args, System.getenv(), out, StdoutLogging.utf8(System.err), server -> {
       served.set(server);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cabal-sink-stop"));
     });

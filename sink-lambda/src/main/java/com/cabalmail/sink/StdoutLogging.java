@@ -1,10 +1,11 @@
 package com.cabalmail.sink;
 
+import com.cabalmail.http.Redaction;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import com.cabalmail.http.Redaction;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.IMarkerFactory;
@@ -61,8 +62,16 @@ public final class StdoutLogging implements SLF4JServiceProvider {
   @Override
   public void initialize() {
     Level threshold = parse(System.getenv(LEVEL));
-    PrintStream out = System.out;
-    loggers = new LineLoggers(threshold, out);
+    loggers = new LineLoggers(threshold, utf8(System.out));
+  }
+
+  /**
+   * {@code stream} writing UTF-8 whatever the locale: CloudWatch Logs reads UTF-8, and under the
+   * POSIX locale (no {@code LANG}) the JDK's standard output would turn every non-ASCII
+   * character of an alert into {@code ?}. Unicode is data.
+   */
+  static PrintStream utf8(PrintStream stream) {
+    return new PrintStream(stream, true, StandardCharsets.UTF_8);
   }
 
   /**

@@ -97,7 +97,8 @@ class OneCommandRunIT {
     String path = env.get("PATH");
     env.clear();
     env.put("PATH", path);
-    env.put("LANG", "C.UTF-8");
+    // The POSIX locale: its native encoding is ASCII, yet the console must still print UTF-8.
+    env.put("LANG", "C");
     env.putAll(extra);
     sink = command.start();
     sink.getOutputStream().close();

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.AlertConfig;
 import com.cabalmail.alert.ConfigException;
-import com.cabalmail.alert.spi.Settings;
+import com.cabalmail.alert.spi.TransportProvider;
+import com.cabalmail.alert.testkit.ProviderTestKit;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.util.List;
@@ -15,22 +16,28 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The same provider contract as the shipped plugins: problems by key, never a half transport. */
-class WebhookProviderTest {
+/**
+ * The same provider contract as the shipped plugins ({@link ProviderTestKit}: discovery, name,
+ * declared keys, one problem per bad setting and never a half transport), plus its own cases.
+ */
+class WebhookProviderTest extends ProviderTestKit {
 
-  @Test
-  void everyRequiredKeyMissingOrBadIsAProblemAndNoTransport() {
-    Map<String, Map<String, String>> cases = Map.of(
+  @Override
+  protected TransportProvider provider() {
+    return new WebhookProvider();
+  }
+
+  @Override
+  protected Map<String, String> validSettings() {
+    return Map.of(WebhookProvider.URL, "https://hooks.example/alerts",
+        WebhookProvider.TOKEN, "hook-token-0123456789");
+  }
+
+  @Override
+  protected Map<String, Map<String, String>> badSettings() {
+    return Map.of(
         "WEBHOOK_URL is required", Map.of(),
         "WEBHOOK_URL='ftp://hooks.example'", Map.of(WebhookProvider.URL, "ftp://hooks.example"));
-    cases.forEach((problem, values) -> {
-      Settings settings = Settings.of(values);
-      settings.problem("EARLIER problem, not the webhook's");
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> new WebhookProvider().create(settings), problem);
-      assertEquals(1, e.problems().size(), e.getMessage());
-      assertTrue(e.problems().get(0).startsWith(problem), e.getMessage());
-    });
   }
 
   @Test
@@ -47,7 +54,7 @@ class WebhookProviderTest {
   }
 
   @Test
-  void everyKeyIsDeclared() {
+  void theKeysAreTheUrlAndTheToken() {
     assertEquals(List.of("WEBHOOK_URL", "WEBHOOK_TOKEN"), new WebhookProvider().settingKeys());
   }
 

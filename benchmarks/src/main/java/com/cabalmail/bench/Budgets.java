@@ -10,12 +10,9 @@ import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.Json;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.JarEntry;
@@ -103,7 +99,7 @@ public final class Budgets {
 
     boolean pass;
     double firstLoad = loadPerCpu();
-    HttpServer ssm = ssm(secret(event));
+    LoopbackServer ssm = ssm(secret(event));
     try (TimedRuntimeApi api = TimedRuntimeApi.start();
         LoopbackProviders providers = LoopbackProviders.start(0, Duration.ZERO, Duration.ZERO)) {
       Map<String, String> env = environment(api.address(), ssm, providers.baseUrl());
@@ -237,7 +233,7 @@ public final class Budgets {
       pass &= verdict("fan-out / slowest provider", pairedRatio(fanOut.fanOut, fanOut.alone),
           median(fanOut.fanOut) / median(fanOut.alone), FAN_OUT_BUDGET);
     } finally {
-      ssm.stop(0);
+      ssm.close();
       try (java.util.stream.Stream<Path> files = Files.list(work)) {
         for (Path file : (Iterable<Path>) files::iterator) {
           Files.delete(file);
@@ -352,7 +348,8 @@ public final class Budgets {
     return median(ratios);
   }
 
-  private static Map<String, String> environment(String runtimeApi, HttpServer ssm, URI providers) {
+  private static Map<String, String> environment(String runtimeApi, LoopbackServer ssm,
+      URI providers) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.put("TZ", ":UTC");
@@ -362,7 +359,7 @@ public final class Budgets {
     env.put("AWS_ACCESS_KEY_ID", "AKIDBUDGETCHECK00001");
     env.put("AWS_SECRET_ACCESS_KEY", "budget-check-secret-access-key");
     env.put("AWS_SESSION_TOKEN", "budget-check-session-token");
-    env.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + ssm.getAddress().getPort());
+    env.put("AWS_ENDPOINT_URL_SSM", ssm.baseUrl());
     env.put("SHARED_SECRET_PARAM", SECRET_PARAM);
     env.put("PUSHOVER_USER_KEY_PARAM", "/cabal/pushover_user_key");
     env.put("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token");
@@ -382,7 +379,7 @@ public final class Budgets {
   }
 
   /** SSM's GetParameters answering the four production names, whatever is asked. */
-  private static HttpServer ssm(String sharedSecret) throws IOException {
+  private static LoopbackServer ssm(String sharedSecret) throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
     values.put(SECRET_PARAM, sharedSecret);
     values.put("/cabal/pushover_user_key", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
@@ -404,9 +401,7 @@ public final class Budgets {
       g.writeEndArray();
       g.writeEndObject();
     });
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/", exchange -> {
+    return LoopbackServer.start(0, 16, "ssm", exchange -> {
       try (exchange; InputStream in = exchange.getRequestBody()) {
         in.readAllBytes();
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
@@ -416,17 +411,6 @@ public final class Budgets {
         }
       }
     });
-    server.setExecutor(Executors.newCachedThreadPool(daemon("ssm")));
-    server.start();
-    return server;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** {@link RuntimeFloor} alone in a jar: the floor carries no sink code. */
@@ -500,26 +484,18 @@ public final class Budgets {
       }
     }
 
-    private final HttpServer server;
+    private LoopbackServer server;
     private volatile Run current;
-
-    private TimedRuntimeApi(HttpServer server) {
-      this.server = server;
-    }
 
     static TimedRuntimeApi start() throws IOException {
       System.setProperty("sun.net.httpserver.nodelay", "true");
-      HttpServer server = HttpServer.create(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-      TimedRuntimeApi api = new TimedRuntimeApi(server);
-      server.createContext("/2018-06-01/runtime/", api::answer);
-      server.setExecutor(Executors.newCachedThreadPool(daemon("runtime-api")));
-      server.start();
+      TimedRuntimeApi api = new TimedRuntimeApi();
+      api.server = LoopbackServer.start(0, 16, "runtime-api", api::answer);
       return api;
     }
 
     String address() {
-      return "127.0.0.1:" + server.getAddress().getPort();
+      return "127.0.0.1:" + server.port();
     }
 
     /** Launches {@code command}, serves it {@code events} events, waits for it to exit. */
@@ -631,7 +607,7 @@ public final class Budgets {
 
     @Override
     public void close() {
-      server.stop(0);
+      server.close();
     }
   }
 }

@@ -122,9 +122,24 @@ public record Alert(
    * hex digits), else 16 hex digits of its SHA-256. Stable across firing and resolved.
    */
   public String fingerprintToken() {
-    boolean safe = fingerprint.length() <= 64 && fingerprint.chars().allMatch(
-        c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-    return safe ? fingerprint : sha256Hex16(fingerprint);
+    return isShortAsciiAlphanumeric(fingerprint) ? fingerprint : sha256Hex16(fingerprint);
+  }
+
+  /*
+   * Plain loops instead of lambdas and streams here and in the helpers below: they run on every
+   * cold start of the Lambda sink, where each lambda site costs a class spun at run time.
+   */
+  private static boolean isShortAsciiAlphanumeric(String text) {
+    if (text.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -133,7 +148,9 @@ public record Alert(
    */
   static String derivedFingerprint(String source, Map<String, String> labels) {
     StringBuilder text = new StringBuilder(source);
-    new TreeMap<>(labels).forEach((k, v) -> text.append('\u0000').append(k).append('=').append(v));
+    for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+      text.append('\u0000').append(label.getKey()).append('=').append(label.getValue());
+    }
     return sha256Hex16(text.toString());
   }
 
@@ -155,9 +172,13 @@ public record Alert(
   private static Map<String, String> copyOf(Map<String, String> labels) {
     Objects.requireNonNull(labels, "labels");
     Map<String, String> copy = new LinkedHashMap<>();
-    labels.forEach((k, v) -> copy.put(
-        Objects.requireNonNull(k, "label name"),
-        Objects.requireNonNull(v, () -> "value of label " + k)));
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      String name = Objects.requireNonNull(label.getKey(), "label name");
+      if (label.getValue() == null) {
+        throw new NullPointerException("value of label " + name);
+      }
+      copy.put(name, label.getValue());
+    }
     return Collections.unmodifiableMap(copy);
   }
 

@@ -119,15 +119,19 @@ public final class AlertConfig {
       } catch (ConfigException e) {
         // A provider may throw what the shared settings hold: report each problem once.
         List<String> known = settings.problems();
-        e.problems().stream()
-            .filter(problem -> !known.contains(problem) && !problems.contains(problem))
-            .forEach(problems::add);
+        for (String problem : e.problems()) {
+          if (!known.contains(problem) && !problems.contains(problem)) {
+            problems.add(problem);
+          }
+        }
       } catch (RuntimeException e) {
         problems.add("transport '" + name + "' could not be built: " + e);
       }
     }
     LedgerSetup ledger = LedgerSetup.read(settings, transportTimeout, loader, problems);
-    problems.forEach(settings::problem);
+    for (String problem : problems) {
+      settings.problem(problem);
+    }
     if (!settings.problems().isEmpty() && ledger.ledger != null) {
       ledger.ledger.close();
     }

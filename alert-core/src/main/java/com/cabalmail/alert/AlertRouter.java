@@ -104,8 +104,14 @@ public final class AlertRouter implements AutoCloseable {
         .deadline(config.deadline())
         .ledgerPolicy(config.ledgerPolicy())
         .pageStorm(config.pageStorm());
-    config.ledger().ifPresent(builder::ledger);
-    config.transports().forEach(builder::transport);
+    // No lambdas or Optional callbacks on this path (here and in logDelivery): it runs on every
+    // cold start of the Lambda sink, where each lambda site costs a class spun at run time.
+    if (config.ledger().isPresent()) {
+      builder.ledger(config.ledger().get());
+    }
+    for (Map.Entry<String, Transport> transport : config.transports().entrySet()) {
+      builder.transport(transport.getKey(), transport.getValue());
+    }
     return builder.build();
   }
 
@@ -199,13 +205,13 @@ public final class AlertRouter implements AutoCloseable {
         + " severity=" + d.alert().severity().wireName()
         + " status=" + d.alert().status().wireName()
         + " transport=" + d.transport()
-        + d.route().map(r -> " priority=" + r.priority()).orElse("")
+        + (d.route().isPresent() ? " priority=" + d.route().get().priority() : "")
         + " outcome=" + o.kind().wireName()
         + " attempts=" + o.attempts()
         + " ms=" + d.elapsed().toMillis()
         + (d.ledger() == Delivery.Ledger.OFF ? "" : " ledger=" + d.ledger().wireName())
         + (d.folded() ? " folded=true" : "")
-        + o.messageId().map(id -> " id=" + quote(id)).orElse("")
+        + (o.messageId().isPresent() ? " id=" + quote(o.messageId().get()) : "")
         + " detail=" + quote(o.detail());
     if (o.isFailure()) {
       log.warn(line);

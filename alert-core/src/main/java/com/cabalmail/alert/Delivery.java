@@ -57,6 +57,6 @@ public record Delivery(Alert alert, Optional<Route> route, Outcome outcome, Dura
 
   /** The transport's name, or {@value #ROUTING} for a dropped alert. */
   public String transport() {
-    return route.map(Route::transport).orElse(ROUTING);
+    return route.isPresent() ? route.get().transport() : ROUTING;
   }
 }

@@ -1,13 +1,16 @@
 package com.cabalmail.alert;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * What {@link AlertRouter#route} did: one {@link Delivery} per (alert, route), plus one per
  * alert that no route took, in the order of the alerts and their routes.
  */
 public record DeliveryReport(List<Delivery> deliveries) {
+
+  // Plain loops, not streams: every request of the Lambda sink reads its report, and on a cold
+  // start each lambda (and each stream's own) costs a class spun at run time.
 
   /** Copies. */
   public DeliveryReport {
@@ -16,25 +19,48 @@ public record DeliveryReport(List<Delivery> deliveries) {
 
   /** Deliveries that were planned (every one but the dropped). */
   public List<Delivery> planned() {
-    return deliveries.stream()
-        .filter(d -> d.outcome().kind() != Outcome.Kind.DROPPED)
-        .collect(Collectors.toList());
+    List<Delivery> planned = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      if (d.outcome().kind() != Outcome.Kind.DROPPED) {
+        planned.add(d);
+      }
+    }
+    return planned;
   }
 
   /** Planned deliveries that were rejected or failed. */
   public List<Delivery> failures() {
-    return deliveries.stream().filter(d -> d.outcome().isFailure()).collect(Collectors.toList());
+    List<Delivery> failures = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      if (d.outcome().isFailure()) {
+        failures.add(d);
+      }
+    }
+    return failures;
   }
 
   /** True when every planned delivery was sent (now or before), or none was planned. */
   public boolean allSent() {
-    return failures().isEmpty();
+    for (Delivery d : deliveries) {
+      if (d.outcome().isFailure()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when deliveries were planned and not one was sent. */
   public boolean noneSent() {
-    List<Delivery> planned = planned();
-    return !planned.isEmpty() && planned.stream().noneMatch(d -> d.outcome().isSent());
+    boolean planned = false;
+    for (Delivery d : deliveries) {
+      if (d.outcome().kind() != Outcome.Kind.DROPPED) {
+        if (d.outcome().isSent()) {
+          return false;
+        }
+        planned = true;
+      }
+    }
+    return planned;
   }
 
   /**
@@ -43,22 +69,43 @@ public record DeliveryReport(List<Delivery> deliveries) {
    * what is still missing.
    */
   public boolean retryHelps() {
-    return deliveries.stream().anyMatch(d -> d.outcome().isTransient());
+    for (Delivery d : deliveries) {
+      if (d.outcome().isTransient()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when a delivery ledger took part in this call (it was configured and used or tried). */
   public boolean ledgerUsed() {
-    return deliveries.stream().anyMatch(d -> d.ledger() != Delivery.Ledger.OFF);
+    for (Delivery d : deliveries) {
+      if (d.ledger() != Delivery.Ledger.OFF) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Deliveries made while the ledger was unavailable: unprotected against repeats. */
   public List<Delivery> ledgerUnavailable() {
-    return deliveries.stream().filter(d -> d.ledger() == Delivery.Ledger.UNAVAILABLE)
-        .collect(Collectors.toList());
+    List<Delivery> unprotected = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      if (d.ledger() == Delivery.Ledger.UNAVAILABLE) {
+        unprotected.add(d);
+      }
+    }
+    return unprotected;
   }
 
   /** Deliveries that went out as lines of a storm summary page rather than alone. */
   public List<Delivery> folded() {
-    return deliveries.stream().filter(Delivery::folded).collect(Collectors.toList());
+    List<Delivery> folded = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      if (d.folded()) {
+        folded.add(d);
+      }
+    }
+    return folded;
   }
 }

@@ -442,7 +442,9 @@ final class DeliveryRun {
     Map<Alert, Boolean> changed = new IdentityHashMap<>();
     for (Leg leg : legs) {
       boolean change = leg.route == null || leg.sentNow || leg.isGranted();
-      changed.merge(leg.alert, change, Boolean::logicalOr);
+      // Not merge(.., Boolean::logicalOr): that lambda would be spun on every cold start.
+      Boolean before = changed.get(leg.alert);
+      changed.put(leg.alert, change || Boolean.TRUE.equals(before));
     }
     List<Future<Boolean>> clears = new ArrayList<>();
     Deadline clearBy = callDeadline();

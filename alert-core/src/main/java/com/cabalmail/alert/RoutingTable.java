@@ -86,11 +86,23 @@ public final class RoutingTable {
 
   /** Every transport some route names, in first-use order. */
   public Set<String> transports() {
+    // Loops, not lambdas, in this class: it is read on every cold start of the Lambda sink,
+    // where each lambda site costs a class spun at run time.
     Set<String> names = new LinkedHashSet<>();
-    firing.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
-    resolved.values().forEach(routes -> routes.forEach(r -> names.add(r.transport())));
-    tests.forEach(r -> names.add(r.transport()));
+    for (List<Route> routes : firing.values()) {
+      addTransports(routes, names);
+    }
+    for (List<Route> routes : resolved.values()) {
+      addTransports(routes, names);
+    }
+    addTransports(tests, names);
     return Collections.unmodifiableSet(names);
+  }
+
+  private static void addTransports(List<Route> routes, Set<String> names) {
+    for (Route route : routes) {
+      names.add(route.transport());
+    }
   }
 
   /**
@@ -196,7 +208,9 @@ public final class RoutingTable {
 
   private static Map<Severity, List<Route>> freeze(Map<Severity, List<Route>> routes) {
     Map<Severity, List<Route>> copy = new EnumMap<>(Severity.class);
-    routes.forEach((severity, list) -> copy.put(severity, List.copyOf(list)));
+    for (Map.Entry<Severity, List<Route>> entry : routes.entrySet()) {
+      copy.put(entry.getKey(), List.copyOf(entry.getValue()));
+    }
     return Collections.unmodifiableMap(copy);
   }
 
@@ -218,7 +232,9 @@ public final class RoutingTable {
 
   private static String join(List<Route> routes) {
     List<String> parts = new ArrayList<>();
-    routes.forEach(route -> parts.add(route.toString()));
+    for (Route route : routes) {
+      parts.add(route.toString());
+    }
     return String.join(",", parts);
   }
 

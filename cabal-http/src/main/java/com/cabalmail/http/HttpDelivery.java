@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongUnaryOperator;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +43,11 @@ public final class HttpDelivery {
   private final HttpClient client;
   private final Ticker ticker;
   private final int maxResponseBytes;
-  private final LongUnaryOperator jitter;
 
-  private HttpDelivery(
-      HttpClient client, Ticker ticker, int maxResponseBytes, LongUnaryOperator jitter) {
+  private HttpDelivery(HttpClient client, Ticker ticker, int maxResponseBytes) {
     this.client = client;
     this.ticker = ticker;
     this.maxResponseBytes = maxResponseBytes;
-    this.jitter = jitter;
   }
 
   /** The process-wide delivery on the system clock; its client is built on first use. */
@@ -66,7 +62,7 @@ public final class HttpDelivery {
 
   /** A delivery on {@code ticker}, sharing the process's client (tests inject a ticker). */
   public static HttpDelivery create(Ticker ticker) {
-    return new HttpDelivery(Shared.CLIENT, ticker, DEFAULT_MAX_RESPONSE_BYTES, HttpDelivery::jitter);
+    return new HttpDelivery(Shared.CLIENT, ticker, DEFAULT_MAX_RESPONSE_BYTES);
   }
 
   /** A delivery with its own client, ticker and response cap. */
@@ -74,7 +70,7 @@ public final class HttpDelivery {
     if (maxResponseBytes < 1) {
       throw new IllegalArgumentException("maxResponseBytes must be positive");
     }
-    return new HttpDelivery(client, ticker, maxResponseBytes, HttpDelivery::jitter);
+    return new HttpDelivery(client, ticker, maxResponseBytes);
   }
 
   /** A new client configured as the shared one: HTTP/2 where offered, 3 s to connect. */
@@ -210,7 +206,7 @@ public final class HttpDelivery {
     long cap = policy.maxBackoff().toNanos();
     long exponential = base << Math.min(attempt - 1, 20);
     long bounded = exponential <= 0 || exponential > cap ? cap : exponential;
-    return Duration.ofNanos(jitter.applyAsLong(bounded));
+    return Duration.ofNanos(jitter(bounded));
   }
 
   /** Equal jitter: half the wait fixed, half random, so retries spread but still back off. */
@@ -283,6 +279,6 @@ public final class HttpDelivery {
   private static final class Shared {
     static final HttpClient CLIENT = newClient();
     static final HttpDelivery INSTANCE =
-        new HttpDelivery(CLIENT, Ticker.system(), DEFAULT_MAX_RESPONSE_BYTES, HttpDelivery::jitter);
+        new HttpDelivery(CLIENT, Ticker.system(), DEFAULT_MAX_RESPONSE_BYTES);
   }
 }

@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -47,14 +46,6 @@ public final class Redaction {
 
   private static final Redaction NONE = new Redaction(List.of(), false);
 
-
-  /**
-   * Longest first. Not {@code Comparator.comparingInt(...).reversed()}: that one's serializable
-   * lambda is spun at run time on every cold start (an AOT cache cannot hold it).
-   */
-  private static final Comparator<String> LONGEST_FIRST =
-      (a, b) -> Integer.compare(b.length(), a.length());
-
   /** Longest first, so that a secret containing another is blanked whole. */
   private final List<String> values;
   private final boolean patterns;
@@ -89,18 +80,31 @@ public final class Redaction {
         all.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
       }
     }
-    List<String> sorted = new ArrayList<>(all);
-    sorted.sort(LONGEST_FIRST);
-    return new Redaction(List.copyOf(sorted), patterns);
+    return new Redaction(longestFirst(all), patterns);
   }
 
   /** This and the secrets {@code other} scrubs (its patterns too). */
   public Redaction and(Redaction other) {
     Set<String> all = new LinkedHashSet<>(values);
     all.addAll(other.values);
-    List<String> sorted = new ArrayList<>(all);
-    sorted.sort(LONGEST_FIRST);
-    return new Redaction(List.copyOf(sorted), patterns || other.patterns);
+    return new Redaction(longestFirst(all), patterns || other.patterns);
+  }
+
+  /**
+   * {@code values} longest first, equal lengths in their order. An insertion sort over a few
+   * secrets rather than a Comparator lambda: redactions are built on every cold start of the
+   * Lambda sink, where a lambda costs a class spun at run time.
+   */
+  private static List<String> longestFirst(Collection<String> values) {
+    List<String> sorted = new ArrayList<>(values.size());
+    for (String value : values) {
+      int at = sorted.size();
+      while (at > 0 && sorted.get(at - 1).length() < value.length()) {
+        at--;
+      }
+      sorted.add(at, value);
+    }
+    return List.copyOf(sorted);
   }
 
   /** This, also blanking credential patterns (see the class notes). */

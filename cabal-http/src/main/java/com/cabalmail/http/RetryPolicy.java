@@ -1,11 +1,10 @@
 package com.cabalmail.http;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * What {@link HttpDelivery} may retry and how patiently. Connection failures and timeouts are
@@ -59,7 +58,10 @@ public record RetryPolicy(
 
   /** A predicate true for answers whose status is one of {@code statuses}. */
   public static Predicate<Exchange> statusIn(int... statuses) {
-    Set<Integer> set = Arrays.stream(statuses).boxed().collect(Collectors.toUnmodifiableSet());
+    Set<Integer> set = new HashSet<>(); // a loop, not a stream: this runs on every cold start
+    for (int status : statuses) {
+      set.add(status);
+    }
     return answer -> set.contains(answer.statusCode());
   }
 

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Runbook links by alert source, for alerts that carry none. A source matches its own key
@@ -55,11 +55,11 @@ final class RunbookMap {
    * Reads {@code {"<source>": "<http(s) URL>", ...}} into {@code into}, reporting each problem
    * (prefixed with {@code what}, the setting's name) to {@code problems}.
    */
-  static void parse(String what, byte[] json, Map<String, URI> into, Consumer<String> problems) {
+  static void parse(String what, byte[] json, Map<String, URI> into, List<String> problems) {
     try (JsonParser parser = Json.factory().createParser(json)) {
       JsonToken token = parser.nextToken();
       if (token != JsonToken.START_OBJECT) {
-        problems.accept(what + " must be a JSON object of alert source to runbook URL, got "
+        problems.add(what + " must be a JSON object of alert source to runbook URL, got "
             + BodyReader.describe(token));
         return;
       }
@@ -67,7 +67,7 @@ final class RunbookMap {
         String source = parser.currentName();
         JsonToken value = parser.nextToken();
         if (value != JsonToken.VALUE_STRING) {
-          problems.accept(what + ": the runbook of " + Text.quote(source)
+          problems.add(what + ": the runbook of " + Text.quote(source)
               + " must be a string (an absolute http(s) URL), got " + BodyReader.describe(value));
           parser.skipChildren();
           continue;
@@ -75,20 +75,20 @@ final class RunbookMap {
         String text = parser.getText();
         URI uri = BodyReader.httpUrl(text);
         if (uri == null) {
-          problems.accept(what + ": the runbook of " + Text.quote(source) + " is "
+          problems.add(what + ": the runbook of " + Text.quote(source) + " is "
               + Text.quote(text) + ", not an absolute http(s) URL");
         } else {
           into.put(source, uri);
         }
       }
       if (parser.nextToken() != null) {
-        problems.accept(what + " has content after its JSON object");
+        problems.add(what + " has content after its JSON object");
       }
     } catch (JsonProcessingException e) {
-      problems.accept(what + " is not valid JSON at byte "
+      problems.add(what + " is not valid JSON at byte "
           + e.getLocation().getByteOffset() + ": " + Text.singleLine(e.getOriginalMessage()));
     } catch (IOException e) {
-      problems.accept(what + " cannot be read: " + e);
+      problems.add(what + " cannot be read: " + e);
     }
   }
 }

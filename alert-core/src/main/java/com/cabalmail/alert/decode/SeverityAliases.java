@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Severity words people write in their rules, mapped to the three the router knows. The
@@ -28,9 +27,7 @@ final class SeverityAliases {
       + "none:info,informational:info,information:info,notice:info,low:info,debug:info,"
       + "p4:info,p5:info";
 
-  static final SeverityAliases BUILT_IN = parse("defaults", DEFAULTS, problem -> {
-    throw new IllegalStateException(problem);
-  });
+  static final SeverityAliases BUILT_IN = builtIn();
 
   private final Map<String, Severity> byWord;
 
@@ -38,11 +35,20 @@ final class SeverityAliases {
     this.byWord = Collections.unmodifiableMap(new LinkedHashMap<>(byWord));
   }
 
+  private static SeverityAliases builtIn() {
+    List<String> problems = new ArrayList<>();
+    SeverityAliases aliases = parse("defaults", DEFAULTS, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(problems.get(0));
+    }
+    return aliases;
+  }
+
   /**
    * The defaults with the entries of {@code text} ({@code word:severity,...}) added or
    * overriding; each bad entry is reported to {@code problems}, naming {@code key}.
    */
-  static SeverityAliases parse(String key, String text, Consumer<String> problems) {
+  static SeverityAliases parse(String key, String text, List<String> problems) {
     Map<String, Severity> words = new LinkedHashMap<>();
     if (BUILT_IN != null) {
       words.putAll(BUILT_IN.byWord);
@@ -55,17 +61,17 @@ final class SeverityAliases {
       int colon = entry.indexOf(':');
       String word = colon < 0 ? "" : entry.substring(0, colon).trim().toLowerCase(Locale.ROOT);
       if (colon < 0 || word.isEmpty()) {
-        problems.accept(key + ": entry '" + entry + "' is not <word>:<severity>");
+        problems.add(key + ": entry '" + entry + "' is not <word>:<severity>");
         continue;
       }
       Severity severity = exact(entry.substring(colon + 1));
       if (severity == null) {
-        problems.accept(key + ": entry '" + entry + "' maps to '"
+        problems.add(key + ": entry '" + entry + "' maps to '"
             + entry.substring(colon + 1).trim() + "'; allowed: critical, warning, info");
         continue;
       }
       if (exact(word) != null) {
-        problems.accept(key + ": '" + word + "' is a severity itself, not an alias");
+        problems.add(key + ": '" + word + "' is a severity itself, not an alias");
         continue;
       }
       words.put(word, severity);
@@ -87,7 +93,9 @@ final class SeverityAliases {
   /** "critical, warning, info; aliases: page (critical), ..." for error messages. */
   String allowed() {
     List<String> aliases = new ArrayList<>();
-    byWord.forEach((word, severity) -> aliases.add(word + " (" + severity.wireName() + ")"));
+    for (Map.Entry<String, Severity> alias : byWord.entrySet()) {
+      aliases.add(alias.getKey() + " (" + alias.getValue().wireName() + ")");
+    }
     return "critical, warning, info"
         + (aliases.isEmpty() ? "" : "; aliases (" + WebhookDecoder.SEVERITY_ALIASES + "): "
             + String.join(", ", aliases));

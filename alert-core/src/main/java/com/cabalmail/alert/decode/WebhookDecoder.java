@@ -159,12 +159,25 @@ public final class WebhookDecoder {
     if (file.isPresent()) {
       readRunbookFile(file.get(), runbooks, settings);
     }
-    settings.optional(RUNBOOKS).ifPresent(json -> RunbookMap.parse(RUNBOOKS,
-        json.getBytes(StandardCharsets.UTF_8), runbooks, settings::problem));
-    SeverityAliases aliases = settings.optional(SEVERITY_ALIASES)
-        .map(text -> SeverityAliases.parse(SEVERITY_ALIASES, text, settings::problem))
-        .orElse(SeverityAliases.BUILT_IN);
+    // No Optional callbacks or method references here: this runs on every cold start of the
+    // Lambda sink, where each lambda site costs a class spun at run time.
+    List<String> problems = new ArrayList<>();
+    Optional<String> json = settings.optional(RUNBOOKS);
+    if (json.isPresent()) {
+      RunbookMap.parse(RUNBOOKS, json.get().getBytes(StandardCharsets.UTF_8), runbooks, problems);
+    }
+    Optional<String> table = settings.optional(SEVERITY_ALIASES);
+    SeverityAliases aliases = table.isPresent()
+        ? SeverityAliases.parse(SEVERITY_ALIASES, table.get(), problems)
+        : SeverityAliases.BUILT_IN;
+    report(problems, settings);
     return new WebhookDecoder(maxBody, maxAlerts, RunbookMap.of(runbooks), aliases);
+  }
+
+  private static void report(List<String> problems, Settings settings) {
+    for (String problem : problems) {
+      settings.problem(problem);
+    }
   }
 
   private static void readRunbookFile(String name, Map<String, URI> into, Settings settings) {
@@ -175,7 +188,9 @@ public final class WebhookDecoder {
         settings.problem(what + " is larger than " + MAX_RUNBOOK_FILE_BYTES + " bytes");
         return;
       }
-      RunbookMap.parse(what, Files.readAllBytes(path), into, settings::problem);
+      List<String> problems = new ArrayList<>();
+      RunbookMap.parse(what, Files.readAllBytes(path), into, problems);
+      report(problems, settings);
     } catch (IOException | InvalidPathException | SecurityException e) {
       settings.problem(what + " cannot be read: " + e);
     }
@@ -372,8 +387,9 @@ public final class WebhookDecoder {
     }
     List<Alert> linked = new ArrayList<>(alerts.size());
     for (Alert alert : alerts) {
-      linked.add(alert.runbook().isPresent() ? alert
-          : runbooks.find(alert.source()).map(alert::withRunbook).orElse(alert));
+      Optional<URI> link = alert.runbook().isPresent() ? Optional.empty()
+          : runbooks.find(alert.source());
+      linked.add(link.isPresent() ? alert.withRunbook(link.get()) : alert);
     }
     return linked;
   }
@@ -433,7 +449,7 @@ public final class WebhookDecoder {
     public Builder severityAliases(String table) {
       Objects.requireNonNull(table, "table");
       List<String> problems = new ArrayList<>();
-      SeverityAliases parsed = SeverityAliases.parse(SEVERITY_ALIASES, table, problems::add);
+      SeverityAliases parsed = SeverityAliases.parse(SEVERITY_ALIASES, table, problems);
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(problems.get(0));
       }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ledger in a {@link ConcurrentHashMap}: each key's claim is one atomic {@code compute}.
@@ -42,16 +41,18 @@ final class InMemoryLedger implements DeliveryLedger {
 
   @Override
   public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
-    AtomicReference<LedgerEntry> holder = new AtomicReference<>();
-    entries.compute(claim.key(), (key, old) -> {
-      if (old != null && old.isLive(now)) {
-        holder.set(old);
-        return old;
+    // Conditional putIfAbsent/replace/remove rather than compute(key, lambda): as atomic, and
+    // the first claim is on every cold start of the Lambda sink, where a lambda costs a class
+    // spun at run time.
+    LedgerEntry old = entries.putIfAbsent(claim.key(), claim);
+    while (old != null) {
+      if (old.isLive(now)) {
+        return new Claim.Held(old);
       }
-      return claim;
-    });
-    if (holder.get() != null) {
-      return new Claim.Held(holder.get());
+      if (entries.replace(claim.key(), old, claim)) {
+        break;
+      }
+      old = entries.putIfAbsent(claim.key(), claim);
     }
     if (entries.size() > capacity) {
       trim(now);
@@ -66,8 +67,10 @@ final class InMemoryLedger implements DeliveryLedger {
 
   @Override
   public void release(LedgerKey key, String claimId, Deadline deadline) {
-    entries.computeIfPresent(key, (k, old) ->
-        old.state() == LedgerEntry.State.CLAIMED && old.claimId().equals(claimId) ? null : old);
+    LedgerEntry old = entries.get(key);
+    if (old != null && old.state() == LedgerEntry.State.CLAIMED && old.claimId().equals(claimId)) {
+      entries.remove(key, old);
+    }
   }
 
   @Override
@@ -77,8 +80,10 @@ final class InMemoryLedger implements DeliveryLedger {
 
   @Override
   public void forget(LedgerKey key, Deadline deadline) {
-    entries.computeIfPresent(key, (k, old) ->
-        old.state() == LedgerEntry.State.CLAIMED ? old : null);
+    LedgerEntry old = entries.get(key);
+    if (old != null && old.state() != LedgerEntry.State.CLAIMED) {
+      entries.remove(key, old);
+    }
   }
 
   /** How many entries are held, live or not (tests). */

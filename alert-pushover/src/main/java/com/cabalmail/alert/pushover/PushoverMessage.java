@@ -72,6 +72,8 @@ final class PushoverMessage {
    *     not be cancelled), or null
    */
   static PushoverMessage of(Alert alert, int priority, PushoverSettings settings, String note) {
+    // Plain if/for rather than Optional callbacks and lambdas, here and in the helpers: this
+    // runs on every cold start of the Lambda sink, where each lambda costs a class spun then.
     List<String> notes = new ArrayList<>();
     Map<String, String> fields = new LinkedHashMap<>();
     boolean resolved = alert.isResolved();
@@ -81,10 +83,10 @@ final class PushoverMessage {
     fields.put("title", cut(title, MAX_TITLE, "title", notes));
 
     List<String> tail = new ArrayList<>();
-    Optional<Link> link = Optional.empty();
+    Link link = null;
     for (Link candidate : links(alert)) {
       if (Text.length(candidate.url) <= MAX_URL) {
-        link = Optional.of(candidate);
+        link = candidate;
         break;
       }
       if (candidate.title.equals(Link.RUNBOOK)) {
@@ -97,16 +99,23 @@ final class PushoverMessage {
     }
     fields.put("message", message(alert, tail, notes));
     fields.put("priority", Integer.toString(resolved && priority == EMERGENCY ? 1 : priority));
-    link.ifPresent(l -> {
-      fields.put("url", l.url);
-      fields.put("url_title", Text.truncate(l.title, MAX_URL_TITLE));
-    });
-    if (!resolved) {
-      alert.startsAt().map(Instant::getEpochSecond).filter(s -> s > 0)
-          .ifPresent(s -> fields.put("timestamp", Long.toString(s)));
-      settings.sound(alert.severity()).ifPresent(s -> fields.put("sound", s));
+    if (link != null) {
+      fields.put("url", link.url);
+      fields.put("url_title", Text.truncate(link.title, MAX_URL_TITLE));
     }
-    settings.device().ifPresent(d -> fields.put("device", d));
+    if (!resolved) {
+      Optional<Instant> start = alert.startsAt();
+      if (start.isPresent() && start.get().getEpochSecond() > 0) {
+        fields.put("timestamp", Long.toString(start.get().getEpochSecond()));
+      }
+      Optional<String> sound = settings.sound(alert.severity());
+      if (sound.isPresent()) {
+        fields.put("sound", sound.get());
+      }
+    }
+    if (settings.device().isPresent()) {
+      fields.put("device", settings.device().get());
+    }
     if (!resolved && priority == EMERGENCY) {
       fields.put("retry", Long.toString(settings.emergencyRetry().toSeconds()));
       fields.put("expire", Long.toString(settings.emergencyExpire().toSeconds()));
@@ -142,7 +151,11 @@ final class PushoverMessage {
     String end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
     if (Text.length(end) > MAX_MESSAGE - MIN_BODY) {
       notes.add("runbook too long for the message as well, left out");
-      tail.removeIf(line -> line.startsWith(Link.RUNBOOK + ": "));
+      for (int i = tail.size() - 1; i >= 0; i--) {
+        if (tail.get(i).startsWith(Link.RUNBOOK + ": ")) {
+          tail.remove(i);
+        }
+      }
       end = tail.isEmpty() ? "" : "\n\n" + String.join("\n", tail);
     }
     return cut(body.toString(), MAX_MESSAGE - Text.length(end), "message", notes) + end;
@@ -150,11 +163,13 @@ final class PushoverMessage {
 
   private static List<String> details(Alert alert) {
     List<String> lines = new ArrayList<>();
-    alert.labels().forEach((name, value) -> {
+    for (Map.Entry<String, String> label : alert.labels().entrySet()) {
+      String name = label.getKey();
+      String value = label.getValue();
       if (!NOT_SHOWN.contains(name) && !name.startsWith("__") && !value.isBlank()) {
         lines.add(Text.singleLine(name) + ": " + Text.multiLine(value.strip()));
       }
-    });
+    }
     String runbookText = alert.labels().get(Labels.RUNBOOK_TEXT);
     if (runbookText != null && !runbookText.isBlank()) {
       lines.add(Link.RUNBOOK + ": " + Text.singleLine(runbookText.strip()));
@@ -163,15 +178,17 @@ final class PushoverMessage {
     if (truncated != null && !truncated.isBlank() && !truncated.strip().equals("0")) {
       lines.add("+" + Text.singleLine(truncated.strip()) + " alerts not shown");
     }
-    if (alert.isResolved()) {
-      alert.startsAt().ifPresent(start -> lines.add("Started " + STARTED.format(start)));
+    if (alert.isResolved() && alert.startsAt().isPresent()) {
+      lines.add("Started " + STARTED.format(alert.startsAt().get()));
     }
     return lines;
   }
 
   private static List<Link> links(Alert alert) {
     List<Link> links = new ArrayList<>();
-    alert.runbook().ifPresent(uri -> links.add(new Link(Link.RUNBOOK, uri)));
+    if (alert.runbook().isPresent()) {
+      links.add(new Link(Link.RUNBOOK, alert.runbook().get()));
+    }
     addLink(links, "Dashboard", alert.labels().get(Labels.DASHBOARD_URL));
     addLink(links, "Panel", alert.labels().get(Labels.PANEL_URL));
     addLink(links, "Alert rule", alert.labels().get(Labels.GENERATOR_URL));
@@ -181,7 +198,10 @@ final class PushoverMessage {
   private static void addLink(List<Link> links, String title, String value) {
     if (value != null) {
       // a label that is not a link is not offered as one
-      Text.link(value, Text.MAX_LINK_LENGTH).ifPresent(uri -> links.add(new Link(title, uri)));
+      Optional<URI> uri = Text.link(value, Text.MAX_LINK_LENGTH);
+      if (uri.isPresent()) {
+        links.add(new Link(title, uri.get()));
+      }
     }
   }
 

@@ -59,13 +59,17 @@ record PushoverSettings(
   /** Reads every key, recording each problem in {@code settings}; null fields where bad. */
   static PushoverSettings read(Settings settings) {
     Optional<Secret> token = settings.secret(APP_TOKEN, "the Pushover application's API token");
-    token.filter(t -> !TOKEN.matcher(t.reveal()).matches()).ifPresent(t -> settings.problem(
-        APP_TOKEN + " must be letters and digits only (a Pushover application token is 30 of"
-            + " [A-Za-z0-9]); the value given is not"));
+    // Plain if/for, not Optional callbacks: read on every cold start of the Lambda sink, where
+    // each lambda costs a class spun at run time.
+    if (token.isPresent() && !TOKEN.matcher(token.get().reveal()).matches()) {
+      settings.problem(APP_TOKEN + " must be letters and digits only (a Pushover application"
+          + " token is 30 of [A-Za-z0-9]); the value given is not");
+    }
     Optional<Secret> user = settings.secret(USER_KEY, "the Pushover user or group key to notify");
-    user.filter(u -> !USERS.matcher(u.reveal()).matches()).ifPresent(u -> settings.problem(
-        USER_KEY + " must be one or more user or group keys of letters and digits, joined by"
-            + " commas without spaces; the value given is not"));
+    if (user.isPresent() && !USERS.matcher(user.get().reveal()).matches()) {
+      settings.problem(USER_KEY + " must be one or more user or group keys of letters and"
+          + " digits, joined by commas without spaces; the value given is not");
+    }
 
     URI api = settings.credentialUrl(API_URL, settings.httpUrl(API_URL, DEFAULT_API_URL));
     if (api != null && (api.getRawQuery() != null || api.getRawFragment() != null)) {
@@ -73,21 +77,24 @@ record PushoverSettings(
     }
 
     Optional<String> device = settings.optional(DEVICE);
-    device.filter(d -> !DEVICES.matcher(d).matches()).ifPresent(d -> settings.problem(
-        DEVICE + "='" + d + "' must be device names of 1 to 25 letters, digits, '_' or '-',"
-            + " joined by commas without spaces"));
+    if (device.isPresent() && !DEVICES.matcher(device.get()).matches()) {
+      settings.problem(DEVICE + "='" + device.get() + "' must be device names of 1 to 25"
+          + " letters, digits, '_' or '-', joined by commas without spaces");
+    }
 
     Map<Severity, String> sounds = new EnumMap<>(Severity.class);
     for (Severity severity : Severity.values()) {
       String key = soundKey(severity);
-      settings.optional(key).ifPresent(sound -> {
-        if (SOUND.matcher(sound).matches()) {
-          sounds.put(severity, sound);
-        } else {
-          settings.problem(key + "='" + sound + "' must be a Pushover sound name (letters,"
-              + " digits, '_' or '-', e.g. siren, persistent, none)");
-        }
-      });
+      Optional<String> sound = settings.optional(key);
+      if (sound.isEmpty()) {
+        continue;
+      }
+      if (SOUND.matcher(sound.get()).matches()) {
+        sounds.put(severity, sound.get());
+      } else {
+        settings.problem(key + "='" + sound.get() + "' must be a Pushover sound name (letters,"
+            + " digits, '_' or '-', e.g. siren, persistent, none)");
+      }
     }
 
     Duration retry = wholeSeconds(settings, EMERGENCY_RETRY,

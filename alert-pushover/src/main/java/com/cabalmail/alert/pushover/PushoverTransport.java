@@ -191,9 +191,13 @@ final class PushoverTransport implements Transport {
         return Outcome.failed(scrub("Pushover answered " + status + " with status "
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
-      return Outcome.sent(json.request().map(Text::singleLine).map(this::scrub).orElse(null),
-          scrub(sentDetail(message, json)), answer.attempts())
-          .withHandle(json.receipt().filter(r -> RECEIPT.matcher(r).matches()).orElse(null));
+      // Plain if/else on this success path (and in sentDetail, watchQuota and post): it runs
+      // on every cold start of the Lambda sink, where each lambda costs a class spun then.
+      String request = json.request().isPresent() ? scrub(Text.singleLine(json.request().get()))
+          : null;
+      String receipt = json.receipt().orElse(null);
+      return Outcome.sent(request, scrub(sentDetail(message, json)), answer.attempts())
+          .withHandle(receipt != null && RECEIPT.matcher(receipt).matches() ? receipt : null);
     }
     if (status == 429) {
       return Outcome.rejected(scrub("Pushover's message quota is used up (429), not retried"
@@ -282,11 +286,13 @@ final class PushoverTransport implements Transport {
 
   private String sentDetail(PushoverMessage message, PushoverAnswer answer) {
     StringBuilder detail = new StringBuilder("queued");
-    answer.receipt().ifPresent(receipt -> detail.append("; emergency receipt ")
-        .append(Text.singleLine(receipt)).append(", repeats every ")
-        .append(settings.emergencyRetry().toSeconds()).append(" s for up to ")
-        .append(settings.emergencyExpire().toSeconds()).append(" s until acknowledged, tag ")
-        .append(message.fields().get("tags")));
+    if (answer.receipt().isPresent()) {
+      detail.append("; emergency receipt ")
+          .append(Text.singleLine(answer.receipt().get())).append(", repeats every ")
+          .append(settings.emergencyRetry().toSeconds()).append(" s for up to ")
+          .append(settings.emergencyExpire().toSeconds()).append(" s until acknowledged, tag ")
+          .append(message.fields().get("tags"));
+    }
     if (!message.notes().isEmpty()) {
       detail.append("; ").append(String.join("; ", message.notes()));
     }
@@ -296,7 +302,9 @@ final class PushoverTransport implements Transport {
   private void watchQuota(Exchange answer) {
     OptionalLong limit = number(answer, "X-Limit-App-Limit");
     OptionalLong remaining = number(answer, "X-Limit-App-Remaining");
-    remaining.ifPresent(quotaRemaining::set);
+    if (remaining.isPresent()) {
+      quotaRemaining.set(remaining.getAsLong());
+    }
     if (limit.isPresent() && remaining.isPresent() && limit.getAsLong() > 0
         && remaining.getAsLong() * 100 < limit.getAsLong() * LOW_QUOTA_PERCENT) {
       log.warn("pushover: only {} of the application's {} monthly messages are left{}",
@@ -343,13 +351,13 @@ final class PushoverTransport implements Transport {
 
   private static HttpRequest.Builder post(URI url, Map<String, String> form) {
     StringBuilder body = new StringBuilder();
-    form.forEach((name, value) -> {
+    for (Map.Entry<String, String> field : form.entrySet()) {
       if (body.length() > 0) {
         body.append('&');
       }
-      body.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
-          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-    });
+      body.append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+    }
     return HttpRequest.newBuilder(url)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")

@@ -55,8 +55,8 @@ record NtfyAnswer(Optional<String> id, int code, String error) {
       if (token != JsonToken.END_OBJECT) {
         return Optional.empty();
       }
-      return Optional.of(new NtfyAnswer(Optional.ofNullable(id).filter(s -> !s.isBlank()),
-          code, error));
+      return Optional.of(new NtfyAnswer(
+          id == null || id.isBlank() ? Optional.empty() : Optional.of(id), code, error));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

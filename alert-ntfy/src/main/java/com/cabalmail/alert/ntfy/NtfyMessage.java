@@ -61,18 +61,29 @@ final class NtfyMessage {
     String title = fit(Text.singleLine(marker + alert.source()), MAX_TITLE_BYTES);
     List<String> tags = tags(alert, settings);
 
+    // Plain if/else and nullable strings rather than Optional callbacks, here and in the
+    // helpers: this runs on every cold start of the Lambda sink, where each lambda or method
+    // reference costs a class spun at run time.
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    truncatedAlertsNote(alert).ifPresent(notes::add);
-    link(alert.runbook().map(URI::toString), "Runbook", actions, notes);
-    label(alert, Labels.RUNBOOK_TEXT)
-        .ifPresent(text -> notes.add(fit(Text.singleLine("Runbook: " + text), MAX_NOTE_BYTES)));
+    String truncated = truncatedAlertsNote(alert);
+    if (truncated != null) {
+      notes.add(truncated);
+    }
+    link(alert.runbook().isPresent() ? alert.runbook().get().toString() : null, "Runbook",
+        actions, notes);
+    String runbookText = label(alert, Labels.RUNBOOK_TEXT);
+    if (runbookText != null) {
+      notes.add(fit(Text.singleLine("Runbook: " + runbookText), MAX_NOTE_BYTES));
+    }
     link(label(alert, Labels.DASHBOARD_URL), "Dashboard", actions, notes);
     link(label(alert, Labels.PANEL_URL), "Panel", actions, notes);
     link(label(alert, Labels.SILENCE_URL), "Silence", actions, notes);
     link(label(alert, Labels.GENERATOR_URL), "Source", actions, notes);
-    label(alert, Labels.SEVERITY_ASSUMED)
-        .ifPresent(why -> notes.add(fit(Text.singleLine("Severity assumed: " + why), MAX_NOTE_BYTES)));
+    String assumed = label(alert, Labels.SEVERITY_ASSUMED);
+    if (assumed != null) {
+      notes.add(fit(Text.singleLine("Severity assumed: " + assumed), MAX_NOTE_BYTES));
+    }
     String summary = Text.multiLine(alert.summary());
     String trailer = notes.isEmpty() ? "" : NOTES_SEPARATOR + String.join("\n", notes);
 
@@ -107,10 +118,11 @@ final class NtfyMessage {
         }
         json.writeEndArray();
       }
-      Optional<Action> click = actions.stream()
-          .filter(action -> CLICKABLE.contains(action.label())).findFirst();
-      if (click.isPresent()) {
-        json.writeStringField("click", click.get().url());
+      for (Action action : actions) {
+        if (CLICKABLE.contains(action.label())) {
+          json.writeStringField("click", action.url());
+          break;
+        }
       }
       if (!actions.isEmpty()) {
         json.writeArrayFieldStart("actions");
@@ -163,45 +175,49 @@ final class NtfyMessage {
     return tags;
   }
 
-  private static Optional<String> label(Alert alert, String name) {
+  /** The label's value, stripped, or null when it is absent or blank. */
+  private static String label(Alert alert, String name) {
     String value = alert.labels().get(name);
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    return value == null || value.isBlank() ? null : value.strip();
   }
 
-  private static Optional<String> truncatedAlertsNote(Alert alert) {
-    return label(alert, Labels.TRUNCATED_ALERTS).flatMap(count -> {
-      try {
-        long n = Long.parseLong(count);
-        return n > 0 ? Optional.of("+" + n + (n == 1 ? " alert" : " alerts") + " not shown")
-            : Optional.empty();
-      } catch (NumberFormatException e) {
-        return Optional.of(fit(Text.singleLine("+" + count + " alerts not shown"), MAX_NOTE_BYTES));
-      }
-    });
+  /** "+N alerts not shown", or null. */
+  private static String truncatedAlertsNote(Alert alert) {
+    String count = label(alert, Labels.TRUNCATED_ALERTS);
+    if (count == null) {
+      return null;
+    }
+    try {
+      long n = Long.parseLong(count);
+      return n > 0 ? "+" + n + (n == 1 ? " alert" : " alerts") + " not shown" : null;
+    } catch (NumberFormatException e) {
+      return fit(Text.singleLine("+" + count + " alerts not shown"), MAX_NOTE_BYTES);
+    }
   }
 
   /**
    * A usable http(s) link becomes a button while there is room; one ntfy would refuse (another
    * scheme: its 40013) or one too long becomes a line of the message instead, so it is not lost.
    */
-  private static void link(Optional<String> text, String label, List<Action> actions,
+  private static void link(String text, String label, List<Action> actions,
       List<String> notes) {
-    if (text.isEmpty()) {
+    if (text == null) {
       return;
     }
-    Optional<String> url = httpUrl(text.get());
+    Optional<String> url = httpUrl(text);
     if (url.isPresent()) {
       if (actions.size() < MAX_ACTIONS) {
         actions.add(new Action(label, url.get()));
       }
     } else {
-      notes.add(fit(Text.singleLine(label + ": " + text.get()), MAX_NOTE_BYTES));
+      notes.add(fit(Text.singleLine(label + ": " + text), MAX_NOTE_BYTES));
     }
   }
 
   /** {@code text} as a {@link Text#link} of at most {@value #MAX_URL_BYTES}, in ASCII form. */
   static Optional<String> httpUrl(String text) {
-    return Text.link(text, MAX_URL_BYTES).map(URI::toASCIIString);
+    Optional<URI> link = Text.link(text, MAX_URL_BYTES);
+    return link.isPresent() ? Optional.of(link.get().toASCIIString()) : Optional.empty();
   }
 
   /** {@code text} within {@code maxBytes} of UTF-8, cut on a code point with {@value #CUT}. */

@@ -171,8 +171,14 @@ record NtfySettings(
         settings.keyOrAlias(TOKEN, NtfyProvider.PUBLISHER_TOKEN));
     Optional<String> user = settings.optional(USER);
     Optional<Secret> password = settings.optionalSecret(PASSWORD);
-    token.ifPresent(secrets::add);
-    password.ifPresent(secrets::add);
+    // if, not ifPresent(secrets::add): read on every cold start of the Lambda sink, where each
+    // method reference costs a class spun at run time.
+    if (token.isPresent()) {
+      secrets.add(token.get());
+    }
+    if (password.isPresent()) {
+      secrets.add(password.get());
+    }
 
     if (token.isPresent() && (user.isPresent() || password.isPresent())) {
       settings.problem(TOKEN + " and " + USER + "/" + PASSWORD
@@ -210,6 +216,16 @@ record NtfySettings(
     return Optional.empty();
   }
 
+  /** A loop, not codePoints().anyMatch(..): that stream's lambdas are spun on a cold start. */
+  private static boolean hasControlCharacter(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static List<String> tags(Settings settings, String key, String defaultValue) {
     String text = settings.string(key, defaultValue);
     if (text.equalsIgnoreCase(NO_TAGS)) {
@@ -218,7 +234,7 @@ record NtfySettings(
     List<String> tags = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       String tag = part.trim();
-      if (tag.isEmpty() || tag.codePoints().anyMatch(Character::isISOControl)
+      if (tag.isEmpty() || hasControlCharacter(tag)
           || tag.getBytes(StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
         settings.problem(key + "='" + text + "' must be a comma-separated list of tags of 1 to "
             + MAX_TAG_BYTES + " bytes (emoji short codes such as rotating_light), or '"

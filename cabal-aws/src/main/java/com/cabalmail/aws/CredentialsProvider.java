@@ -63,9 +63,9 @@ public interface CredentialsProvider {
     String accessKeyId = Environment.value(environment, "AWS_ACCESS_KEY_ID");
     String secretAccessKey = Environment.value(environment, "AWS_SECRET_ACCESS_KEY");
     if (accessKeyId != null && secretAccessKey != null) {
+      String sessionToken = Environment.value(environment, "AWS_SESSION_TOKEN");
       return of(AwsCredentials.of(accessKeyId, Secret.of(secretAccessKey),
-          Optional.ofNullable(Environment.value(environment, "AWS_SESSION_TOKEN"))
-              .map(Secret::of)));
+          sessionToken == null ? Optional.empty() : Optional.of(Secret.of(sessionToken))));
     }
     if (accessKeyId != null || secretAccessKey != null) {
       problems.add((accessKeyId == null ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY")

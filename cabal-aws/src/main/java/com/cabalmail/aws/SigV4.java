@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -69,10 +70,17 @@ final class SigV4 {
     String amzDate = AMZ_DATE.format(now);
     String date = amzDate.substring(0, 8);
 
+    // Loops and ifs, not forEach/ifPresent lambdas, in this class: the first signature is on
+    // every cold start of the Lambda sink, where each lambda costs a class spun at run time.
     TreeMap<String, String> headers = new TreeMap<>();
-    request.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+    for (Map.Entry<String, String> header : request.headers().entrySet()) {
+      headers.put(header.getKey().toLowerCase(Locale.ROOT), header.getValue());
+    }
     headers.put("x-amz-date", amzDate);
-    credentials.sessionToken().ifPresent(t -> headers.put("x-amz-security-token", t.reveal()));
+    Optional<Secret> sessionToken = credentials.sessionToken();
+    if (sessionToken.isPresent()) {
+      headers.put("x-amz-security-token", sessionToken.get().reveal());
+    }
 
     String signedHeaders = String.join(";", headers.keySet());
     String canonicalRequest = canonicalRequest(
@@ -85,7 +93,9 @@ final class SigV4 {
 
     Map<String, String> toAdd = new TreeMap<>();
     toAdd.put("X-Amz-Date", amzDate);
-    credentials.sessionToken().ifPresent(t -> toAdd.put("X-Amz-Security-Token", t.reveal()));
+    if (sessionToken.isPresent()) {
+      toAdd.put("X-Amz-Security-Token", sessionToken.get().reveal());
+    }
     toAdd.put("Authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/"
         + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
     return new Signed(canonicalRequest, stringToSign, signingKey, signature, toAdd);
@@ -105,8 +115,10 @@ final class SigV4 {
         .append(method).append('\n')
         .append(path.isEmpty() ? "/" : path).append('\n')
         .append(canonicalQuery(query)).append('\n');
-    lowerCaseHeaders.forEach((name, value) ->
-        canonical.append(name).append(':').append(canonicalValue(value)).append('\n'));
+    for (Map.Entry<String, String> header : lowerCaseHeaders.entrySet()) {
+      canonical.append(header.getKey()).append(':').append(canonicalValue(header.getValue()))
+          .append('\n');
+    }
     canonical.append('\n')
         .append(String.join(";", lowerCaseHeaders.keySet())).append('\n')
         .append(payloadHash);

@@ -61,17 +61,24 @@ public final class Heartbeat {
    */
   public static final Duration INVOCATION_RESERVE = Duration.ofMillis(500);
 
-  private static final LongSupplier NO_INVOCATION_DEADLINE = () -> Long.MAX_VALUE;
-
   /** How long past its deadline a caller may wait for a signal's outcome to be handed over. */
   private static final Duration HANDOVER_GRACE = Duration.ofMillis(250);
 
-  /** Every signal runs on a new daemon thread of its own: nothing is left to shut down. */
-  private static final Executor DAEMON_THREADS = task -> {
-    Thread thread = new Thread(task, "cabal-heartbeat");
-    thread.setDaemon(true);
-    thread.start();
-  };
+  /**
+   * Lambdas held in a class of their own, initialised on first use: in Heartbeat's own static
+   * fields they would be spun whenever a constant such as {@link #DEFAULT_TIMEOUT} is first
+   * read, which the Lambda sink does on every cold start.
+   */
+  private static final class Lambdas {
+    static final LongSupplier NO_INVOCATION_DEADLINE = () -> Long.MAX_VALUE;
+
+    /** Every signal runs on a new daemon thread of its own: nothing is left to shut down. */
+    static final Executor DAEMON_THREADS = task -> {
+      Thread thread = new Thread(task, "cabal-heartbeat");
+      thread.setDaemon(true);
+      thread.start();
+    };
+  }
 
   private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
@@ -203,7 +210,7 @@ public final class Heartbeat {
         log.warn("heartbeat signal for {} threw {}", pinger.label(), e.toString());
         return new PingOutcome(PingOutcome.Kind.FAILED, 0, e.getClass().getSimpleName(), 0);
       }
-    }, DAEMON_THREADS);
+    }, Lambdas.DAEMON_THREADS);
   }
 
   /**
@@ -215,7 +222,7 @@ public final class Heartbeat {
    * default), reached only when Healthchecks accepts connections and never answers.
    */
   public void run(Runnable job) {
-    run(job, NO_INVOCATION_DEADLINE);
+    run(job, Lambdas.NO_INVOCATION_DEADLINE);
   }
 
   /**
@@ -243,7 +250,7 @@ public final class Heartbeat {
    * @throws Exception exactly what {@code job} threw
    */
   public <T> T run(Callable<T> job) throws Exception {
-    return run(job, NO_INVOCATION_DEADLINE);
+    return run(job, Lambdas.NO_INVOCATION_DEADLINE);
   }
 
   /**
@@ -306,7 +313,7 @@ public final class Heartbeat {
     String name = failure == null ? "success" : "fail";
     String text = failure == null ? null : pinger.failureBody(failure);
     CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> pinger.send(name, suffix, runId, text, left), DAEMON_THREADS);
+        () -> pinger.send(name, suffix, runId, text, left), Lambdas.DAEMON_THREADS);
     awaitAtMost(sent, left);
   }
 
@@ -329,7 +336,7 @@ public final class Heartbeat {
       return pinger.send(name, suffix, runId, body);
     }
     CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> pinger.send(name, suffix, runId, body), DAEMON_THREADS);
+        () -> pinger.send(name, suffix, runId, body), Lambdas.DAEMON_THREADS);
     return await(sent, pinger.timeout());
   }
 
@@ -465,7 +472,7 @@ public final class Heartbeat {
         } catch (SsmException e) {
           throw new IllegalStateException(e.getMessage());
         }
-      }, DAEMON_THREADS);
+      }, Lambdas.DAEMON_THREADS);
       try {
         return create(read.get(timeout.plus(HANDOVER_GRACE).toNanos(), TimeUnit.NANOSECONDS),
             source);

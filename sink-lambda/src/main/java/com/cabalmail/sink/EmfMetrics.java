@@ -121,8 +121,14 @@ final class EmfMetrics implements SinkMetrics {
   List<byte[]> lines(Served served) throws IOException {
     Map<List<String>, List<Delivery>> pairs = new LinkedHashMap<>();
     for (Delivery d : served.deliveries()) {
-      pairs.computeIfAbsent(List.of(d.transport(), d.outcome().kind().wireName()),
-          key -> new ArrayList<>()).add(d);
+      // get/put, not computeIfAbsent(.., lambda): on a cold start a lambda costs a spun class.
+      List<String> key = List.of(d.transport(), d.outcome().kind().wireName());
+      List<Delivery> same = pairs.get(key);
+      if (same == null) {
+        same = new ArrayList<>();
+        pairs.put(key, same);
+      }
+      same.add(d);
     }
     List<Group> groups = new ArrayList<>();
     List<String> quotaStated = new ArrayList<>();

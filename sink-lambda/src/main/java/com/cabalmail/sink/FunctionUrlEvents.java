@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * Reads Lambda Function URL events (payload 2.0) and API Gateway REST events (payload 1.0)
@@ -91,7 +90,8 @@ final class FunctionUrlEvents {
    * kept and the body is skipped unread (a string is skipped by the next {@code nextToken()}).
    */
   private static Fields parse(byte[] event, boolean authOnly) throws BadEvent {
-    Predicate<String> keep = authOnly ? FunctionUrlEvents::isAuthHeader : name -> true;
+    // Plain code rather than lambdas in this class (a flag here, loops below): every request
+    // is read through it, and on a cold start each lambda costs a class spun at run time.
     Fields f = new Fields();
     try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -111,10 +111,10 @@ final class FunctionUrlEvents {
             f.v1Method = text(p, value);
             break;
           case "headers":
-            readHeaders(p, value, f.headers, keep);
+            readHeaders(p, value, f.headers, authOnly);
             break;
           case "multiValueHeaders":
-            readMultiValueHeaders(p, value, f.multiHeaders, keep);
+            readMultiValueHeaders(p, value, f.multiHeaders, authOnly);
             break;
           case "requestContext":
             readContext(p, value, f);
@@ -159,7 +159,9 @@ final class FunctionUrlEvents {
   private static Map<String, List<String>> headers(Fields f) {
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.putAll(f.multiHeaders);
-    f.headers.forEach((name, value) -> headers.putIfAbsent(name, List.of(value)));
+    for (Map.Entry<String, String> header : f.headers.entrySet()) {
+      headers.putIfAbsent(header.getKey(), List.of(header.getValue()));
+    }
     return headers;
   }
 
@@ -215,7 +217,7 @@ final class FunctionUrlEvents {
   }
 
   private static void readHeaders(JsonParser p, JsonToken value, Map<String, String> into,
-      Predicate<String> keep) throws IOException {
+      boolean authOnly) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -223,7 +225,7 @@ final class FunctionUrlEvents {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken token = p.nextToken();
-      if (!keep.test(name)) {
+      if (authOnly && !isAuthHeader(name)) {
         p.skipChildren();
         continue;
       }
@@ -235,14 +237,14 @@ final class FunctionUrlEvents {
   }
 
   private static void readMultiValueHeaders(JsonParser p, JsonToken value,
-      Map<String, List<String>> into, Predicate<String> keep) throws IOException {
+      Map<String, List<String>> into, boolean authOnly) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      if (p.nextToken() != JsonToken.START_ARRAY || !keep.test(name)) {
+      if (p.nextToken() != JsonToken.START_ARRAY || authOnly && !isAuthHeader(name)) {
         p.skipChildren();
         continue;
       }

@@ -93,8 +93,12 @@ final class RuntimeApi {
     if (!SAFE_ID.matcher(id).matches()) {
       throw new IOException("Runtime API gave no usable " + REQUEST_ID);
     }
-    Optional<Instant> deadline = headers.firstValue(DEADLINE_MS).flatMap(RuntimeApi::epochMillis);
-    Optional<String> trace = headers.firstValue(TRACE_ID).filter(t -> !t.isBlank());
+    // Plain ifs, not flatMap/filter callbacks: on a cold start each costs a class spun then.
+    Optional<String> deadlineMillis = headers.firstValue(DEADLINE_MS);
+    Optional<Instant> deadline = deadlineMillis.isPresent() ? epochMillis(deadlineMillis.get())
+        : Optional.empty();
+    String traceHeader = headers.firstValue(TRACE_ID).orElse("");
+    Optional<String> trace = traceHeader.isBlank() ? Optional.empty() : Optional.of(traceHeader);
     return new Invocation(id, deadline, trace, answer.body());
   }
 

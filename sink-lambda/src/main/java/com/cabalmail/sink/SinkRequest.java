@@ -31,10 +31,20 @@ final class SinkRequest {
       Map<String, List<String>> headers) {
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
+    // Loops, not forEach/computeIfAbsent lambdas: every request is built here, and on a cold
+    // start each lambda costs a class spun at run time.
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.computeIfAbsent(name, n -> new ArrayList<>())
-        .addAll(values));
-    copy.replaceAll((name, values) -> List.copyOf(values));
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      List<String> values = copy.get(header.getKey());
+      if (values == null) {
+        values = new ArrayList<>();
+        copy.put(header.getKey(), values);
+      }
+      values.addAll(header.getValue());
+    }
+    for (Map.Entry<String, List<String>> header : copy.entrySet()) {
+      header.setValue(List.copyOf(header.getValue()));
+    }
     this.headers = Collections.unmodifiableMap(copy);
     this.body = Objects.requireNonNull(body, "body");
     this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -48,8 +58,14 @@ final class SinkRequest {
 
   private static Map<String, List<String>> single(Map<String, String> headers) {
     Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, value) -> lists.computeIfAbsent(name, n -> new ArrayList<>())
-        .add(value));
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      List<String> values = lists.get(header.getKey());
+      if (values == null) {
+        values = new ArrayList<>();
+        lists.put(header.getKey(), values);
+      }
+      values.add(header.getValue());
+    }
     return lists;
   }
 

@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -229,13 +230,16 @@ final class SinkSetup {
    * whose value the SSM parameter it names holds; sorted by variable.
    */
   static Map<String, String> parameters(Map<String, String> environment) {
+    // Loops over entrySet, not forEach lambdas, in this class's init path: it runs on every
+    // cold start, where each lambda costs a class spun at run time.
     Map<String, String> parameters = new TreeMap<>();
-    environment.forEach((variable, value) -> {
+    for (Map.Entry<String, String> entry : environment.entrySet()) {
+      String variable = entry.getKey();
       if (variable.endsWith(PARAM_SUFFIX) && variable.length() > PARAM_SUFFIX.length()
-          && !isBlank(value)) {
+          && !isBlank(entry.getValue())) {
         parameters.put(variable, variable.substring(0, variable.length() - PARAM_SUFFIX.length()));
       }
-    });
+    }
     return parameters;
   }
 
@@ -262,12 +266,13 @@ final class SinkSetup {
   /** Warns about each setting fetched from SSM that nothing read: likely a typo or stale. */
   private static void warnUnread(Map<String, String> parameters, Settings settings) {
     Set<String> read = settings.keysRead();
-    parameters.forEach((variable, key) -> {
-      if (!read.contains(key)) {
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      if (!read.contains(parameter.getValue())) {
         log.warn("{} is set, but nothing reads {}: no routed transport and not the sink"
-            + " (a misspelt name, or a transport that no route uses?)", variable, key);
+            + " (a misspelt name, or a transport that no route uses?)", parameter.getKey(),
+            parameter.getValue());
       }
-    });
+    }
   }
 
   /** The parameters an SSM "not found" failure names, or none for any other failure. */
@@ -293,15 +298,22 @@ final class SinkSetup {
   static int fetchSecrets(Map<String, String> environment, Map<String, String> parameters,
       ParameterStores stores, Map<String, Secret> secrets, List<String> problems) {
     Map<String, List<String>> variablesByParameter = new LinkedHashMap<>();
-    parameters.forEach((variable, key) -> {
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      String variable = parameter.getKey();
+      String key = parameter.getValue();
       if (!isBlank(environment.get(key))) {
         problems.add(key + " and " + variable + " are both set: set the value itself or the"
             + " name of the SSM parameter holding it, not both");
-        return;
+        continue;
       }
-      variablesByParameter.computeIfAbsent(environment.get(variable).trim(),
-          p -> new ArrayList<>()).add(variable);
-    });
+      String name = environment.get(variable).trim();
+      List<String> variables = variablesByParameter.get(name);
+      if (variables == null) {
+        variables = new ArrayList<>();
+        variablesByParameter.put(name, variables);
+      }
+      variables.add(variable);
+    }
     if (variablesByParameter.isEmpty() || !problems.isEmpty()) {
       return 0;
     }
@@ -358,8 +370,11 @@ final class SinkSetup {
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC).format(Instant.now());
       }
-      ServiceLoader.load(TransportProvider.class, loader).stream()
-          .forEach(provider -> provider.type());
+      Iterator<ServiceLoader.Provider<TransportProvider>> providers =
+          ServiceLoader.load(TransportProvider.class, loader).stream().iterator();
+      while (providers.hasNext()) {
+        providers.next().type(); // loads the class, as the real path will, without a lambda
+      }
       byte[] alert = DirectAlertBody.of("info", "sink/warm-up", "warm-up");
       WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       byte[] event = Json.write(g -> {

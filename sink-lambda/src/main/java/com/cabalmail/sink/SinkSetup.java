@@ -16,6 +16,8 @@ import com.cabalmail.http.Secret;
 import com.cabalmail.http.Ticker;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,9 +78,11 @@ final class SinkSetup {
   static final Duration SSM_BUDGET = Duration.ofSeconds(4);
 
   /**
-   * System property: {@code false} skips the warm-up thread. The custom-runtime package sets it:
-   * its AOT cache already holds every class loaded and linked, so the warm-up would only run the
-   * same code twice on a CPU-bound cold start.
+   * System property: what runs beside the SSM read. Unset or {@code true}: the whole
+   * {@link #warmUp}. {@code statics}: only the static initialisers no AOT cache can hold (the
+   * custom-runtime package sets it: its cache already holds every class loaded and linked, so
+   * the whole warm-up would only run the same code twice on a CPU-bound cold start). {@code
+   * false}: nothing.
    */
   static final String WARM_UP_PROPERTY = "com.cabalmail.sink.warmUp";
 
@@ -137,8 +141,13 @@ final class SinkSetup {
     Map<String, String> parameters = parameters(environment);
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
     Thread warmUp = null;
-    if (!"false".equals(System.getProperty(WARM_UP_PROPERTY))) {
+    String warmUpMode = System.getProperty(WARM_UP_PROPERTY, "true");
+    if ("statics".equals(warmUpMode)) {
+      warmUp = new Thread(SinkSetup::initStatics, "cabal-sink-statics");
+    } else if (!"false".equals(warmUpMode)) {
       warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
+    }
+    if (warmUp != null) {
       warmUp.setDaemon(true);
       warmUp.start();
     }
@@ -351,6 +360,20 @@ final class SinkSetup {
       count += secret == null ? 0 : 1;
     }
     return count;
+  }
+
+  /**
+   * Runs the static initialisers that an AOT cache cannot hold and that the first request
+   * needs, while the SSM read runs: jackson's first parser initialises {@code BigDecimal},
+   * whose JDK 25 static initialiser squares a 152,000-bit number (about 25 ms of CPU). Beside
+   * the SSM round trip it costs no latency; after it, it would.
+   */
+  static void initStatics() {
+    try (JsonParser parser = Json.factory().createParser(new byte[] {'0'})) {
+      parser.nextToken();
+    } catch (IOException e) {
+      log.debug("statics: {}", e.toString()); // an optimisation only; the real path reports
+    }
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The ledger in a {@link ConcurrentHashMap}: each key's claim is one atomic {@code compute}.
+ * The ledger in a {@link ConcurrentHashMap}: each key's claim is one atomic conditional write
+ * ({@code putIfAbsent}, or {@code replace} of an expired entry).
  * Above its capacity, expired entries are dropped, then those expiring first, down to 90% of
  * the capacity (so that trimming is rare however full the ledger runs): a forgotten entry can
  * only cause a repeat, never a lost alert.

@@ -143,7 +143,7 @@ final class SinkSetup {
     Thread warmUp = null;
     String warmUpMode = System.getProperty(WARM_UP_PROPERTY, "true");
     if ("statics".equals(warmUpMode)) {
-      warmUp = new Thread(SinkSetup::initStatics, "cabal-sink-statics");
+      warmUp = new Thread(() -> initStatics(!parameters.isEmpty(), loader), "cabal-sink-statics");
     } else if (!"false".equals(warmUpMode)) {
       warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
     }
@@ -363,30 +363,16 @@ final class SinkSetup {
   }
 
   /**
-   * Runs the static initialisers that an AOT cache cannot hold and that the first request
-   * needs, while the SSM read runs: jackson's first parser initialises {@code BigDecimal},
-   * whose JDK 25 static initialiser squares a 152,000-bit number (about 25 ms of CPU). Beside
-   * the SSM round trip it costs no latency; after it, it would.
+   * Runs, while the SSM read runs, the initialisers that an AOT cache cannot hold and that the
+   * rest of the init and the first request need: the signing crypto's provider and date format
+   * (when {@code signs}), the transport plugins' classes, and jackson's first parser, which
+   * initialises {@code BigDecimal}, whose JDK 25 static initialiser squares a 152,000-bit number
+   * (about 25 ms of CPU). Beside the SSM round trip they cost no latency; after it, they would.
+   * Nothing here is done twice: the real path finds it all initialised.
    */
-  static void initStatics() {
-    try (JsonParser parser = Json.factory().createParser(new byte[] {'0'})) {
-      parser.nextToken();
-    } catch (IOException e) {
-      log.debug("statics: {}", e.toString()); // an optimisation only; the real path reports
-    }
-  }
-
-  /**
-   * Runs while the secrets are fetched: loads and initialises what the rest of the init and
-   * the first request use after the secrets arrive (decoder, transport plugins, JSON reading
-   * and writing), so that work overlaps the SSM round trip instead of following it.
-   */
-  static void warmUp(boolean buildHttpClient, ClassLoader loader) {
+  static void initStatics(boolean signs, ClassLoader loader) {
     try {
-      if (buildHttpClient) {
-        HttpDelivery.warmUp();
-      } else {
-        // The SSM read signs its request once the client is built: ready its crypto now.
+      if (signs) {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
         mac.doFinal(MessageDigest.getInstance("SHA-256").digest(new byte[1]));
@@ -398,6 +384,26 @@ final class SinkSetup {
       while (providers.hasNext()) {
         providers.next().type(); // loads the class, as the real path will, without a lambda
       }
+      try (JsonParser parser = Json.factory().createParser(new byte[] {'0'})) {
+        parser.nextToken();
+      }
+    } catch (Exception | ServiceConfigurationError e) {
+      log.debug("statics: {}", e.toString()); // an optimisation only; the real path reports
+    }
+  }
+
+  /**
+   * Runs while the secrets are fetched: {@link #initStatics}, and loads and runs once what the
+   * rest of the init and the first request use after the secrets arrive (decoder, JSON reading
+   * and writing, the Function URL event), so that work overlaps the SSM round trip instead of
+   * following it. Without an AOT cache, loading those classes is most of a cold start.
+   */
+  static void warmUp(boolean buildHttpClient, ClassLoader loader) {
+    try {
+      if (buildHttpClient) {
+        HttpDelivery.warmUp();
+      }
+      initStatics(!buildHttpClient, loader);
       byte[] alert = DirectAlertBody.of("info", "sink/warm-up", "warm-up");
       WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       // A fixed health-probe event (no value comes from outside).

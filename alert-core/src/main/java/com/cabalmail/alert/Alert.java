@@ -122,15 +122,17 @@ public record Alert(
    * hex digits), else 16 hex digits of its SHA-256. Stable across firing and resolved.
    */
   public String fingerprintToken() {
-    return isShortAsciiAlphanumeric(fingerprint) ? fingerprint : sha256Hex16(fingerprint);
+    return isFingerprintToken(fingerprint) ? fingerprint : sha256Hex16(fingerprint);
   }
 
-  /*
-   * Plain loops instead of lambdas and streams here and in the helpers below: they run on every
-   * cold start of the Lambda sink, where each lambda site costs a class spun at run time.
+  /**
+   * Whether {@code text} has the form of a {@link #fingerprintToken()}: 1 to 64 ASCII letters
+   * and digits (what delivery ledgers key on).
    */
-  private static boolean isShortAsciiAlphanumeric(String text) {
-    if (text.length() > 64) {
+  public static boolean isFingerprintToken(String text) {
+    // Plain loops instead of lambdas and streams here and in the helpers below: they run on
+    // every cold start of the Lambda sink, where each lambda site costs a class spun at run time.
+    if (text == null || text.isEmpty() || text.length() > 64) {
       return false;
     }
     for (int i = 0; i < text.length(); i++) {

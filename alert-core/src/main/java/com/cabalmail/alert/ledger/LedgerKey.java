@@ -19,8 +19,7 @@ public record LedgerKey(String fingerprint, AlertStatus status, String transport
   /** Validates. */
   public LedgerKey {
     Objects.requireNonNull(status, "status");
-    if (fingerprint == null || fingerprint.isEmpty() || fingerprint.length() > 64
-        || !isAsciiLettersAndDigits(fingerprint)) {
+    if (!Alert.isFingerprintToken(fingerprint)) {
       throw new IllegalArgumentException("fingerprint must be 1 to 64 ASCII letters and digits");
     }
     if (transport == null || transport.isBlank() || transport.indexOf('/') >= 0) {
@@ -57,17 +56,6 @@ public record LedgerKey(String fingerprint, AlertStatus status, String transport
       throw new IllegalArgumentException("not a ledger key (fingerprint/status/transport)");
     }
     return new LedgerKey(parts[0], AlertStatus.parse(parts[1]), parts[2]);
-  }
-
-  /** A loop, not chars().allMatch(..): that stream's lambdas are spun on every cold start. */
-  private static boolean isAsciiLettersAndDigits(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /*

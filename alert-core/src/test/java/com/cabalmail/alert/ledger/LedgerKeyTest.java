@@ -37,5 +37,11 @@ class LedgerKeyTest {
     assertThrows(IllegalArgumentException.class, () -> LedgerKey.parse("abc123/resolved"));
     assertThrows(IllegalArgumentException.class,
         () -> new LedgerKey("abc-123", AlertStatus.FIRING, "ntfy"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new LedgerKey("", AlertStatus.FIRING, "ntfy"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new LedgerKey("a".repeat(65), AlertStatus.FIRING, "ntfy"));
+    assertEquals(64,
+        new LedgerKey("a".repeat(64), AlertStatus.FIRING, "ntfy").fingerprint().length());
   }
 }

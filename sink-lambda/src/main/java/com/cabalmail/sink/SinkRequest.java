@@ -2,6 +2,7 @@ package com.cabalmail.sink;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,15 +57,11 @@ final class SinkRequest {
     return new SinkRequest(method, path, body, requestId, headers);
   }
 
+  /** Each header as a one-value list; the constructor merges names that differ in case only. */
   private static Map<String, List<String>> single(Map<String, String> headers) {
-    Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    Map<String, List<String>> lists = new LinkedHashMap<>();
     for (Map.Entry<String, String> header : headers.entrySet()) {
-      List<String> values = lists.get(header.getKey());
-      if (values == null) {
-        values = new ArrayList<>();
-        lists.put(header.getKey(), values);
-      }
-      values.add(header.getValue());
+      lists.put(header.getKey(), List.of(header.getValue()));
     }
     return lists;
   }

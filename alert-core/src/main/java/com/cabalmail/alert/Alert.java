@@ -24,8 +24,10 @@ import java.util.TreeMap;
  * @param labels extra facts, in the order given; immutable
  * @param status firing or resolved
  * @param startsAt when the condition began, if the tool said
- * @param fingerprint identifies the same alert across firing and resolved: the tool's own, or
- *     derived from source and labels
+ * @param fingerprint what makes two notifications "the same alert": the tool's own identity,
+ *     namespaced by tool ({@code alertmanager:3f2a9c1d7b4e6a05}, {@code kuma:12},
+ *     {@code direct:<caller's>}), or, when none is given, derived from everything the operator
+ *     reads (severity, source, summary and labels; see {@link #isIdentified()})
  */
 public record Alert(
     Severity severity,
@@ -37,7 +39,10 @@ public record Alert(
     Optional<Instant> startsAt,
     String fingerprint) {
 
-  /** Validates and copies; a null or blank fingerprint is derived from source and labels. */
+  /**
+   * Validates and copies; a null or blank fingerprint is derived from severity, source, summary
+   * and labels.
+   */
   public Alert {
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(status, "status");
@@ -47,7 +52,7 @@ public record Alert(
     requireText(summary, "summary");
     labels = copyOf(labels);
     if (fingerprint == null || fingerprint.isBlank()) {
-      fingerprint = derivedFingerprint(source, labels);
+      fingerprint = derivedFingerprint(severity, source, summary, labels);
     }
   }
 
@@ -71,7 +76,7 @@ public record Alert(
   /** This alert with these labels; a derived fingerprint is derived anew. */
   public Alert withLabels(Map<String, String> newLabels) {
     return new Alert(severity, source, summary, runbook, newLabels, status, startsAt,
-        fingerprintIsDerived() ? null : fingerprint);
+        isIdentified() ? fingerprint : null);
   }
 
   /** This alert with one more label (or that label replaced). */
@@ -86,9 +91,10 @@ public record Alert(
     return new Alert(severity, source, summary, runbook, labels, newStatus, startsAt, fingerprint);
   }
 
-  /** This alert with another summary. */
+  /** This alert with another summary; a derived fingerprint is derived anew. */
   public Alert withSummary(String newSummary) {
-    return new Alert(severity, source, newSummary, runbook, labels, status, startsAt, fingerprint);
+    return new Alert(severity, source, newSummary, runbook, labels, status, startsAt,
+        isIdentified() ? fingerprint : null);
   }
 
   /** This alert with a start time ({@code null} removes it). */
@@ -112,8 +118,23 @@ public record Alert(
     return "true".equals(labels.get(Labels.TEST));
   }
 
-  private boolean fingerprintIsDerived() {
-    return fingerprint.equals(derivedFingerprint(source, labels));
+  /**
+   * Whether the alert carries an identity of its own (a tool's, or one its caller gave), rather
+   * than a fingerprint derived from what it says. A recovery with an identity ends that alert;
+   * one without ends every firing alert of its source ({@link #scopeToken()}).
+   */
+  public boolean isIdentified() {
+    return !fingerprint.equals(derivedFingerprint(severity, source, summary, labels));
+  }
+
+  /**
+   * What this alert's recovery ends, as a token (1 to 64 ASCII letters and digits): its
+   * {@link #fingerprintToken()} when it {@link #isIdentified() has an identity}, else 16 hex
+   * digits naming its source, shared by every alert of that source that has none. Transports
+   * tag what a recovery may cancel with it (a Pushover emergency's tag).
+   */
+  public String scopeToken() {
+    return isIdentified() ? fingerprintToken() : sha256Hex16("source\u0000" + source);
   }
 
   /**
@@ -145,15 +166,26 @@ public record Alert(
   }
 
   /**
-   * 16 hex digits of SHA-256 over the source and the labels sorted by name: the same alert
-   * firing and resolved, or sent twice, gets the same fingerprint.
+   * 16 hex digits of SHA-256 over everything the operator reads: severity, source, summary and
+   * the labels sorted by name (but the internal markers, whose names start with {@code __}).
+   * The same notification sent twice gets the same fingerprint; a different problem from the
+   * same source, or a rise in severity, gets another.
    */
-  static String derivedFingerprint(String source, Map<String, String> labels) {
-    StringBuilder text = new StringBuilder(source);
+  static String derivedFingerprint(Severity severity, String source, String summary,
+      Map<String, String> labels) {
+    StringBuilder text = new StringBuilder(severity.wireName()).append('\u0000').append(source)
+        .append('\u0000').append(summary);
     for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
-      text.append('\u0000').append(label.getKey()).append('=').append(label.getValue());
+      if (!label.getKey().startsWith("__")) {
+        text.append('\u0000').append(label.getKey()).append('=').append(label.getValue());
+      }
     }
     return sha256Hex16(text.toString());
+  }
+
+  /** 16 hex digits of SHA-256 over {@code text}: a stable token of any string. */
+  static String digest(String text) {
+    return sha256Hex16(text);
   }
 
   private static String sha256Hex16(String text) {

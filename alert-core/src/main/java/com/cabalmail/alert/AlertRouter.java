@@ -12,15 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * deadline; one slow, hung or throwing transport never delays or breaks another. Each delivery
  * ends as one line of the {@link DeliveryReport} and one structured log line.
  *
- * <p><b>Bounds.</b> Deliveries run on at most {@value #MAX_THREADS} threads (idle ones end after
- * 30 s); more wait in a queue of at most {@value #MAX_QUEUED} deliveries,
- * each still bounded by its own deadline, so a request of many alerts never fails a delivery
- * for lack of a thread (a transport that limits its own concurrency, such as Pushover's two
- * connections, queues it within the deadline too). Only beyond the queue is a delivery failed at
- * once, as "router saturated".
+ * <p><b>Lanes.</b> Each transport has a lane of its own, and so has the delivery ledger: at
+ * most {@value #MAX_THREADS} threads a lane (idle ones end after 30 s), and a queue of at most
+ * {@value #MAX_QUEUED} deliveries, each still bounded by its own deadline. A hung transport
+ * fills only its own lane: the other transports' deliveries, and the storm page, never wait
+ * for it. Within a lane the storm page runs first, then the highest route priority. Only
+ * beyond a lane's queue is a delivery failed at once, as "router saturated".
  *
  * <p><b>Closing.</b> {@link #close()} takes no new work ({@link #route} then throws
  * {@link IllegalStateException}), waits up to {@value #CLOSE_GRACE_MILLIS} ms for running
@@ -50,28 +41,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertRouter implements AutoCloseable {
 
-  /** The most deliveries running at once. */
+  /** The most deliveries running at once in one transport's lane. */
   public static final int MAX_THREADS = 32;
-  /** The most deliveries waiting for a thread. */
+  /** The most deliveries waiting for a thread in one transport's lane. */
   public static final int MAX_QUEUED = 4096;
   /** How long {@link #close()} waits for running deliveries before interrupting them. */
   public static final long CLOSE_GRACE_MILLIS = 2_000;
-  private static final long IDLE_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ThreadFactory DAEMONS = task -> {
-    Thread thread = new Thread(task, "cabal-alert-delivery-" + THREADS.incrementAndGet());
-    thread.setDaemon(true);
-    return thread;
-  };
 
   final RoutingTable routes;
   final Map<String, Transport> transports;
   final Duration transportTimeout;
   final Duration deadline;
   final Ticker ticker;
-  private final ThreadPoolExecutor workers = boundedWorkers();
+  final Lanes lanes = new Lanes(MAX_THREADS, MAX_QUEUED);
   final DeliveryLedger ledger;
   final LedgerPolicy ledgerPolicy;
   final Clock clock;
@@ -87,13 +71,6 @@ public final class AlertRouter implements AutoCloseable {
     this.ledgerPolicy = builder.ledgerPolicy;
     this.clock = builder.clock;
     this.pageStorm = builder.pageStorm;
-  }
-
-  private static ThreadPoolExecutor boundedWorkers() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, IDLE_SECONDS,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), DAEMONS);
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   /** A router for a validated configuration. */
@@ -158,42 +135,27 @@ public final class AlertRouter implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} on a delivery thread; when all threads are busy and the queue is full,
-   * {@code saturated} stands for its result.
-   *
-   * @throws IllegalStateException once the router is closed
-   */
-  <T> Future<T> submit(Callable<T> task, T saturated) {
-    try {
-      return workers.submit(task);
-    } catch (RejectedExecutionException e) {
-      requireOpen();
-      return CompletableFuture.completedFuture(saturated);
-    }
-  }
-
-  /**
    * Takes no new work, waits up to {@value #CLOSE_GRACE_MILLIS} ms for running deliveries, then
    * interrupts them, and closes the delivery ledger. Idempotent.
    */
   @Override
   public void close() {
-    workers.shutdown();
+    lanes.shutdown();
     if (ledger != null) {
       ledger.close();
     }
     try {
-      if (!workers.awaitTermination(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-        workers.shutdownNow();
+      if (!lanes.awaitTermination(CLOSE_GRACE_MILLIS)) {
+        lanes.shutdownNow();
       }
     } catch (InterruptedException e) {
-      workers.shutdownNow();
+      lanes.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
 
   void requireOpen() {
-    if (workers.isShutdown()) {
+    if (lanes.isShutdown()) {
       throw new IllegalStateException("the alert router is closed and takes no new alerts");
     }
   }

@@ -82,8 +82,10 @@ class AlertRouterLedgerTest {
         .clock(clock);
   }
 
+  /** A critical alert with an identity of its own, as a tool gives it (a Kuma monitor). */
   static Alert critical(String source) {
-    return Alert.firing(Severity.CRITICAL, source, source + " is down");
+    return Alert.firing(Severity.CRITICAL, source, source + " is down")
+        .withFingerprint("kuma:" + source);
   }
 
   static List<String> kinds(DeliveryReport report) {
@@ -121,8 +123,10 @@ class AlertRouterLedgerTest {
     assertEquals(Delivery.Ledger.RECORDED, d.ledger());
     assertEquals(Optional.of("pushover-" + critical("kuma/IMAP").fingerprintToken()),
         d.outcome().messageId());
-    assertTrue(d.outcome().detail().startsWith("already delivered at 2026-08-21T10:00:00Z"),
+    assertTrue(d.outcome().detail().startsWith(
+        "not sent again: already delivered at 2026-08-21T10:00:00Z as pushover-"),
         d.outcome().detail());
+    assertTrue(d.outcome().detail().contains("(ledger key "), d.outcome().detail());
     assertTrue(CapturedLogs.text().contains("outcome=already_delivered"), CapturedLogs.text());
   }
 
@@ -364,15 +368,15 @@ class AlertRouterLedgerTest {
 
   @Test
   void theSummaryPageListsCountsSourcesAndTheFirstSummaries() {
-    List<DeliveryRun.Leg> legs = new ArrayList<>();
+    List<Leg> legs = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      legs.add(new DeliveryRun.Leg(critical("kuma/host-" + (i % 2)).withSummary("summary " + i),
+      legs.add(new Leg(critical("kuma/host-" + (i % 2)).withSummary("summary " + i),
           new Route("pushover", 1)));
     }
-    legs.add(new DeliveryRun.Leg(Alert.firing(Severity.WARNING, "healthchecks/backup", "late"),
+    legs.add(new Leg(Alert.firing(Severity.WARNING, "healthchecks/backup", "late"),
         new Route("pushover", 0)));
 
-    Alert page = DeliveryRun.stormPage(legs);
+    Alert page = StormPlan.page(legs);
 
     assertEquals(Severity.CRITICAL, page.severity());
     assertEquals("page storm: 13 alerts", page.source());
@@ -468,7 +472,7 @@ class AlertRouterLedgerTest {
     }
 
     @Override
-    public void settle(LedgerEntry entry, Deadline deadline) {
+    public boolean settle(LedgerEntry entry, Deadline deadline) {
       throw failure == null ? new LedgerException("down") : failure;
     }
 
@@ -484,6 +488,16 @@ class AlertRouterLedgerTest {
 
     @Override
     public void forget(LedgerKey key, Deadline deadline) {
+      throw failure == null ? new LedgerException("down") : failure;
+    }
+
+    @Override
+    public String generation(String scope, Instant now, Deadline deadline) {
+      throw failure == null ? new LedgerException("down") : failure;
+    }
+
+    @Override
+    public void advance(String scope, String generation, Instant expires, Deadline deadline) {
       throw failure == null ? new LedgerException("down") : failure;
     }
   }

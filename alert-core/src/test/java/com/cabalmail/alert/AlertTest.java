@@ -1,7 +1,9 @@
 package com.cabalmail.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
@@ -23,7 +25,7 @@ class AlertTest {
   }
 
   @Test
-  void theDerivedFingerprintIgnoresLabelOrderAndStatus() {
+  void theDerivedFingerprintCoversWhatTheOperatorReadsButNotLabelOrderOrStatus() {
     Map<String, String> ab = new LinkedHashMap<>();
     ab.put("a", "1");
     ab.put("b", "2");
@@ -31,12 +33,37 @@ class AlertTest {
     ba.put("b", "2");
     ba.put("a", "1");
     Alert firing = Alert.firing(Severity.CRITICAL, "src", "x").withLabels(ab);
-    Alert resolved = Alert.resolved(Severity.CRITICAL, "src", "y").withLabels(ba);
+    Alert resolved = Alert.resolved(Severity.CRITICAL, "src", "x").withLabels(ba);
 
     assertEquals(firing.fingerprint(), resolved.fingerprint());
     assertEquals(16, firing.fingerprint().length());
+    assertFalse(firing.isIdentified());
     assertNotEquals(firing.fingerprint(), firing.withLabel("c", "3").fingerprint(),
         "a derived fingerprint follows the labels");
+    assertNotEquals(firing.fingerprint(), firing.withSummary("y").fingerprint(),
+        "a different problem from the same source is another alert");
+    assertNotEquals(firing.fingerprint(),
+        Alert.firing(Severity.WARNING, "src", "x").withLabels(ab).fingerprint(),
+        "so is the same text at another severity");
+    assertEquals(firing.fingerprint(), firing.withLabel("__firing_priority", "2").fingerprint(),
+        "internal markers are not what the operator reads");
+  }
+
+  @Test
+  void anIdentityIsKeptAndScopesTheRecoveryToItselfWhileADerivedOneScopesToTheSource() {
+    Alert given = Alert.firing(Severity.CRITICAL, "src", "x").withFingerprint("direct:abc");
+    assertTrue(given.isIdentified());
+    assertEquals("direct:abc", given.withSummary("y").withLabel("c", "3").fingerprint());
+    assertEquals(given.fingerprintToken(), given.scopeToken());
+
+    Alert one = Alert.firing(Severity.CRITICAL, "backup/vol", "vol-1 failed: disk full");
+    Alert two = Alert.firing(Severity.CRITICAL, "backup/vol", "vol-2 failed: access denied");
+    Alert recovery = Alert.resolved(Severity.CRITICAL, "backup/vol", "backups ok");
+    assertNotEquals(one.fingerprintToken(), two.fingerprintToken());
+    assertEquals(one.scopeToken(), two.scopeToken());
+    assertEquals(one.scopeToken(), recovery.scopeToken());
+    assertNotEquals(one.scopeToken(), Alert.firing(Severity.CRITICAL, "backup/db", "x")
+        .scopeToken());
   }
 
   @Test

@@ -23,8 +23,10 @@ public interface DeliveryLedger extends AutoCloseable {
   String name();
 
   /**
-   * Writes {@code claim} if its key is free at {@code now}: no entry, or an entry whose
-   * {@code expires} is not after {@code now} (a window that ended, or a lease that lapsed).
+   * Writes {@code claim} if its key is free at {@code now}: no entry, an entry whose
+   * {@code expires} is not after {@code now} (a window that ended, or a lease that lapsed), or
+   * this very claim (same {@code claimId}: a retry of a write that was applied but whose answer
+   * was lost is the caller's own, never "another request").
    *
    * @return {@link Claim.Granted} with the claim written, or {@link Claim.Held} with the live
    *     entry that holds the key
@@ -33,11 +35,15 @@ public interface DeliveryLedger extends AutoCloseable {
   Claim claim(LedgerEntry claim, Instant now, Deadline deadline);
 
   /**
-   * Records how a claimed delivery ended: {@code entry} replaces whatever the key holds.
+   * Records how a claimed delivery ended: {@code entry} replaces the key's entry if that entry
+   * is still this claim (same {@code claimId}); otherwise nothing is written. So a recovery
+   * that {@link #forget forgot} the claim while its page was in flight ends the incident, and
+   * the page's late result cannot bring it back.
    *
+   * @return whether the entry was written
    * @throws LedgerException when the store cannot answer by {@code deadline}
    */
-  void settle(LedgerEntry entry, Deadline deadline);
+  boolean settle(LedgerEntry entry, Deadline deadline);
 
   /**
    * Frees {@code key} if it still holds the claim {@code claimId} (a failed delivery, which a
@@ -48,20 +54,41 @@ public interface DeliveryLedger extends AutoCloseable {
   void release(LedgerKey key, String claimId, Deadline deadline);
 
   /**
-   * The entry held for {@code key}, live or not (callers compare {@code expires}).
+   * The entry held for {@code key}, live or not (callers compare {@code expires}); a
+   * consistent read.
    *
    * @throws LedgerException when the store cannot answer by {@code deadline}
    */
   Optional<LedgerEntry> find(LedgerKey key, Deadline deadline);
 
   /**
-   * Removes the settled entry of {@code key} (delivered or rejected), so that the next
-   * delivery of that key goes through: a recovery ends the incident its page began. A claim
-   * in progress is left alone.
+   * Removes whatever {@code key} holds, a claim in progress included, so that the next
+   * delivery of that key goes through: a recovery ends the incident its page began, even while
+   * the page is still being sent.
    *
    * @throws LedgerException when the store cannot answer by {@code deadline}
    */
   void forget(LedgerKey key, Deadline deadline);
+
+  /**
+   * The current generation of {@code scope} (a token naming a source whose alerts carry no
+   * identity of their own), or {@code "0"} when none was started or it expired at
+   * {@code now}. Firing alerts
+   * of the scope are keyed within its generation; a recovery of the scope starts a new one, so
+   * that every alert of the source pages again after it.
+   *
+   * @throws LedgerException when the store cannot answer by {@code deadline}
+   */
+  String generation(String scope, Instant now, Deadline deadline);
+
+  /**
+   * Starts generation {@code generation} (a new, unique token) of {@code scope}, remembered
+   * until {@code expires} (at least twice the repeat window, so that no entry of the
+   * generation before the first is still live when it ends).
+   *
+   * @throws LedgerException when the store cannot answer by {@code deadline}
+   */
+  void advance(String scope, String generation, Instant expires, Deadline deadline);
 
   /**
    * Whether every call answers at once, never waiting on I/O (a ledger in memory): the router

@@ -21,6 +21,7 @@ final class InMemoryLedger implements DeliveryLedger {
   static final int DEFAULT_CAPACITY = 100_000;
 
   private final Map<LedgerKey, LedgerEntry> entries = new ConcurrentHashMap<>();
+  private final Map<String, Generation> generations = new ConcurrentHashMap<>();
   private final int capacity;
 
   InMemoryLedger(int capacity) {
@@ -47,6 +48,9 @@ final class InMemoryLedger implements DeliveryLedger {
     // spun at run time.
     LedgerEntry old = entries.putIfAbsent(claim.key(), claim);
     while (old != null) {
+      if (old.state() == LedgerEntry.State.CLAIMED && old.claimId().equals(claim.claimId())) {
+        return new Claim.Granted(old); // this very claim, asked again
+      }
       if (old.isLive(now)) {
         return new Claim.Held(old);
       }
@@ -62,8 +66,15 @@ final class InMemoryLedger implements DeliveryLedger {
   }
 
   @Override
-  public void settle(LedgerEntry entry, Deadline deadline) {
-    entries.put(entry.key(), entry);
+  public boolean settle(LedgerEntry entry, Deadline deadline) {
+    LedgerEntry old = entries.get(entry.key());
+    while (old != null && old.claimId().equals(entry.claimId())) {
+      if (entries.replace(entry.key(), old, entry)) {
+        return true;
+      }
+      old = entries.get(entry.key());
+    }
+    return false;
   }
 
   @Override
@@ -81,10 +92,20 @@ final class InMemoryLedger implements DeliveryLedger {
 
   @Override
   public void forget(LedgerKey key, Deadline deadline) {
-    LedgerEntry old = entries.get(key);
-    if (old != null && old.state() != LedgerEntry.State.CLAIMED) {
-      entries.remove(key, old);
-    }
+    entries.remove(key);
+  }
+
+  @Override
+  public String generation(String scope, Instant now, Deadline deadline) {
+    Generation held = generations.get(scope);
+    return held == null || !held.expires.isAfter(now) ? "0" : held.name;
+  }
+
+  @Override
+  public void advance(String scope, String generation, Instant expires, Deadline deadline) {
+    // Only expired generations are dropped (when entries are trimmed): forgetting a live one
+    // would key its scope's alerts as generation "0" again, which live entries may hold.
+    generations.put(scope, new Generation(generation, expires));
   }
 
   /** How many entries are held, live or not (tests). */
@@ -97,6 +118,7 @@ final class InMemoryLedger implements DeliveryLedger {
       return; // another thread trimmed already
     }
     entries.values().removeIf(entry -> !entry.isLive(now));
+    generations.values().removeIf(held -> !held.expires.isAfter(now));
     int excess = entries.size() - capacity + capacity / 10;
     if (excess > 0) {
       List<LedgerEntry> oldest = new ArrayList<>(entries.values());
@@ -106,6 +128,8 @@ final class InMemoryLedger implements DeliveryLedger {
       }
     }
   }
+
+  private record Generation(String name, Instant expires) {}
 
   @Override
   public String toString() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.LedgerTestKit;
 import com.cabalmail.http.Deadline;
 import java.time.Duration;
@@ -22,14 +23,14 @@ class InMemoryLedgerTest extends LedgerTestKit {
   @Test
   void overCapacityExpiredEntriesGoFirst() {
     InMemoryLedger small = new InMemoryLedger(2);
-    LedgerEntry old = LedgerEntry.claim(new LedgerKey("aa", AlertStatus.FIRING, "ntfy"), "x",
+    LedgerEntry old = LedgerEntry.claim(LedgerKey.firing("aa", Severity.CRITICAL, "ntfy"), "x",
         T0, T0.plusSeconds(1));
     small.claim(old, T0, Deadline.after(Duration.ofSeconds(1)));
-    LedgerEntry live = LedgerEntry.claim(new LedgerKey("bb", AlertStatus.FIRING, "ntfy"), "y",
+    LedgerEntry live = LedgerEntry.claim(LedgerKey.firing("bb", Severity.CRITICAL, "ntfy"), "y",
         T0, T0.plusSeconds(100));
     small.claim(live, T0, Deadline.after(Duration.ofSeconds(1)));
     Instant later = T0.plusSeconds(10);
-    small.claim(LedgerEntry.claim(new LedgerKey("cc", AlertStatus.FIRING, "ntfy"), "z", later,
+    small.claim(LedgerEntry.claim(LedgerKey.firing("cc", Severity.CRITICAL, "ntfy"), "z", later,
         later.plusSeconds(100)), later, Deadline.after(Duration.ofSeconds(1)));
 
     assertEquals(2, small.size());
@@ -41,23 +42,22 @@ class InMemoryLedgerTest extends LedgerTestKit {
   void aFullLedgerOfLiveEntriesTrimsToNinetyPercentDroppingThoseExpiringFirst() {
     InMemoryLedger ledger = new InMemoryLedger(10);
     for (int i = 0; i < 11; i++) {
-      ledger.claim(LedgerEntry.claim(new LedgerKey("k" + i, AlertStatus.FIRING, "ntfy"), "c",
+      ledger.claim(LedgerEntry.claim(LedgerKey.firing("k" + i, Severity.CRITICAL, "ntfy"), "c",
           T0, T0.plusSeconds(100 + i)), T0, Deadline.after(Duration.ofSeconds(1)));
     }
 
     assertEquals(9, ledger.size());
     for (int i = 0; i < 2; i++) {
-      assertEquals(Optional.empty(), ledger.find(new LedgerKey("k" + i, AlertStatus.FIRING,
-          "ntfy"), Deadline.after(Duration.ofSeconds(1))));
+      assertEquals(Optional.empty(), ledger.find(LedgerKey.firing("k" + i, Severity.CRITICAL, "ntfy"), Deadline.after(Duration.ofSeconds(1))));
     }
   }
 
   @Test
   void keysRoundTripThroughTheirIdAndRejectUnsafeFingerprints() {
     assertEquals(KEY, LedgerKey.parse(KEY.id()));
-    assertEquals("3f2a9c1d7b4e6a05/firing/pushover", KEY.id());
+    assertEquals("3f2a9c1d7b4e6a05/firing/critical/pushover", KEY.id());
     assertThrows(IllegalArgumentException.class,
-        () -> new LedgerKey("a/b", AlertStatus.FIRING, "ntfy"));
+        () -> LedgerKey.firing("a/b", Severity.CRITICAL, "ntfy"));
     assertThrows(IllegalArgumentException.class, () -> LedgerKey.parse("only/two"));
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.Severity;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,8 @@ class LedgerKeyTest {
 
   @Test
   void keysWithTheSameFieldsAreEqualAndHashAlike() {
-    LedgerKey a = new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
-    LedgerKey b = LedgerKey.parse("3f2a9c1d7b4e6a05/firing/pushover");
+    LedgerKey a = LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.CRITICAL, "pushover");
+    LedgerKey b = LedgerKey.parse("3f2a9c1d7b4e6a05/firing/critical/pushover");
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
     assertEquals(Set.of(a), new HashSet<>(Set.of(b)));
@@ -22,26 +22,32 @@ class LedgerKeyTest {
 
   @Test
   void eachFieldTellsKeysApart() {
-    LedgerKey key = new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
-    assertNotEquals(key, key.withStatus(AlertStatus.RESOLVED));
-    assertNotEquals(key, new LedgerKey("3f2a9c1d7b4e6a06", AlertStatus.FIRING, "pushover"));
-    assertNotEquals(key, new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "ntfy"));
-    assertNotEquals(key, "3f2a9c1d7b4e6a05/firing/pushover");
+    LedgerKey key = LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.CRITICAL, "pushover");
+    assertNotEquals(key, LedgerKey.resolved("3f2a9c1d7b4e6a05", "pushover"));
+    assertNotEquals(key, LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.WARNING, "pushover"));
+    assertNotEquals(key, LedgerKey.firing("3f2a9c1d7b4e6a06", Severity.CRITICAL, "pushover"));
+    assertNotEquals(key, LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.CRITICAL, "ntfy"));
+    assertNotEquals(key, "3f2a9c1d7b4e6a05/firing/critical/pushover");
   }
 
   @Test
   void idRoundTripsAndRejectsWhatIsNotAKey() {
-    LedgerKey key = new LedgerKey("abc123", AlertStatus.RESOLVED, "ntfy");
+    LedgerKey key = LedgerKey.resolved("abc123", "ntfy");
     assertEquals("abc123/resolved/ntfy", key.id());
     assertEquals(key, LedgerKey.parse(key.id()));
     assertThrows(IllegalArgumentException.class, () -> LedgerKey.parse("abc123/resolved"));
+    assertThrows(IllegalArgumentException.class, () -> LedgerKey.parse("abc123/firing/ntfy"));
     assertThrows(IllegalArgumentException.class,
-        () -> new LedgerKey("abc-123", AlertStatus.FIRING, "ntfy"));
+        () -> LedgerKey.parse("abc123/firing/urgent/ntfy"));
+    assertEquals(LedgerKey.firing("abc123", Severity.WARNING, "ntfy"),
+        LedgerKey.parse("abc123/firing/warning/ntfy"));
     assertThrows(IllegalArgumentException.class,
-        () -> new LedgerKey("", AlertStatus.FIRING, "ntfy"));
+        () -> LedgerKey.firing("abc-123", Severity.CRITICAL, "ntfy"));
     assertThrows(IllegalArgumentException.class,
-        () -> new LedgerKey("a".repeat(65), AlertStatus.FIRING, "ntfy"));
+        () -> LedgerKey.firing("", Severity.CRITICAL, "ntfy"));
+    assertThrows(IllegalArgumentException.class,
+        () -> LedgerKey.firing("a".repeat(65), Severity.CRITICAL, "ntfy"));
     assertEquals(64,
-        new LedgerKey("a".repeat(64), AlertStatus.FIRING, "ntfy").fingerprint().length());
+        LedgerKey.firing("a".repeat(64), Severity.CRITICAL, "ntfy").fingerprint().length());
   }
 }

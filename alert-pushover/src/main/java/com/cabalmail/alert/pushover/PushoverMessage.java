@@ -125,11 +125,12 @@ final class PushoverMessage {
   }
 
   /**
-   * The tag an emergency carries and its recovery cancels by: the alert's fingerprint token
-   * (letters and digits only, since it goes into the cancel URL's path).
+   * The tag an emergency carries and its recovery cancels by: what the recovery ends, the
+   * alert's {@link Alert#scopeToken() scope} (its identity, or its source for an alert without
+   * one; letters and digits only, since it goes into the cancel URL's path).
    */
   static String tag(Alert alert) {
-    return alert.fingerprintToken();
+    return alert.scopeToken();
   }
 
   /** The fields, in the order sent, without credentials. */

@@ -1,12 +1,14 @@
 package com.cabalmail.alert.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.ledger.Claim;
 import com.cabalmail.alert.ledger.DeliveryLedger;
 import com.cabalmail.alert.ledger.LedgerEntry;
@@ -35,7 +37,7 @@ public abstract class LedgerTestKit {
 
   /** A key every test uses; each test gets a fresh ledger. */
   protected static final LedgerKey KEY =
-      new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
+      LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.CRITICAL, "pushover");
   /** The start of every test's time line. */
   protected static final Instant T0 = Instant.parse("2026-08-21T10:00:00Z");
 
@@ -122,16 +124,60 @@ public abstract class LedgerTestKit {
   }
 
   @Test
-  public void forgetRemovesSettledEntriesButNotALiveClaim() {
+  public void forgetRemovesSettledEntries() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    assertTrue(ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(60),
+        Optional.empty(), Optional.empty(), ""), any()));
+    ledger.forget(KEY, any());
+    assertEquals(Optional.empty(), ledger.find(KEY, any()));
+  }
+
+  /** A recovery while the page is in flight ends the incident: the page's settle is void. */
+  @Test
+  public void forgetEndsAClaimInProgressAndItsLateSettleWritesNothing() {
     LedgerEntry claim = claim("a", T0);
     ledger.claim(claim, T0, any());
     ledger.forget(KEY, any());
-    assertTrue(ledger.find(KEY, any()).isPresent(), "a claim in progress stays");
-
-    ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(60),
-        Optional.empty(), Optional.empty(), ""), any());
-    ledger.forget(KEY, any());
     assertEquals(Optional.empty(), ledger.find(KEY, any()));
+
+    assertFalse(ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0,
+        T0.plus(Duration.ofHours(4)), Optional.empty(), Optional.empty(), ""), any()));
+    assertEquals(Optional.empty(), ledger.find(KEY, any()));
+    assertInstanceOf(Claim.Granted.class, ledger.claim(claim("next", T0), T0, any()));
+  }
+
+  @Test
+  public void settleWritesOnlyOverItsOwnClaim() {
+    ledger.claim(claim("a", T0), T0, any());
+    LedgerEntry other = claim("b", T0);
+    assertFalse(ledger.settle(other.settled(LedgerEntry.State.DELIVERED, T0,
+        T0.plusSeconds(60), Optional.empty(), Optional.empty(), ""), any()));
+    assertEquals("a", ledger.find(KEY, any()).orElseThrow().claimId());
+    assertEquals(LedgerEntry.State.CLAIMED, ledger.find(KEY, any()).orElseThrow().state());
+  }
+
+  /** A claim whose write was applied but whose answer was lost, asked again, is granted. */
+  @Test
+  public void aRetriedClaimIsTheCallersOwn() {
+    assertInstanceOf(Claim.Granted.class, ledger.claim(claim("a", T0), T0, any()));
+    Instant retry = T0.plusMillis(300);
+    Claim again = ledger.claim(claim("a", T0), retry, any());
+
+    assertEquals("a", assertInstanceOf(Claim.Granted.class, again).entry().claimId());
+    assertInstanceOf(Claim.Held.class, ledger.claim(claim("b", retry), retry, any()));
+  }
+
+  @Test
+  public void aScopeStartsAtGenerationZeroAndAdvancesUntilItExpires() {
+    assertEquals("0", ledger.generation("5c0f3e2a1b4d6e7f", T0, any()));
+    ledger.advance("5c0f3e2a1b4d6e7f", "g1xyz", T0.plus(Duration.ofHours(8)), any());
+    assertEquals("g1xyz", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(1), any()));
+    assertEquals("0", ledger.generation("0000000000000000", T0, any()), "scopes are separate");
+    ledger.advance("5c0f3e2a1b4d6e7f", "g2abc", T0.plus(Duration.ofHours(9)), any());
+    assertNotEquals("g1xyz", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(2), any()));
+    assertEquals("0", ledger.generation("5c0f3e2a1b4d6e7f", T0.plus(Duration.ofHours(9)),
+        any()));
   }
 
   @Test
@@ -174,6 +220,6 @@ public abstract class LedgerTestKit {
     assertEquals("queued; emergency", found.detail());
     assertEquals(T0.plusSeconds(600), found.expires());
     assertEquals(Optional.empty(),
-        ledger.find(KEY.withStatus(AlertStatus.RESOLVED), any()));
+        ledger.find(LedgerKey.resolved(KEY.fingerprint(), KEY.transport()), any()));
   }
 }

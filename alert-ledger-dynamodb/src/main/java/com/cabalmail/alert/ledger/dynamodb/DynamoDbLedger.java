@@ -20,11 +20,15 @@ import java.util.Optional;
  * The delivery ledger in a DynamoDB table: one item per {@link LedgerKey}, partition key
  * {@code pk} (String) holding {@link LedgerKey#id()}, and {@code expires} (epoch seconds, rounded
  * up) as the table's TTL attribute. A claim is one conditional {@code PutItem}
- * ({@code attribute_not_exists(pk) OR expires <= :now}), atomic per item, whose failure returns
- * the holding item ({@code ReturnValuesOnConditionCheckFailure: ALL_OLD}); a release and a
- * forget are conditional {@code DeleteItem}s; reads are consistent. Expired items that TTL has
- * not yet deleted are treated as absent by the condition. Every failure is a
- * {@link LedgerException} naming the table and the operation, never a credential.
+ * ({@code attribute_not_exists(pk) OR expires <= :now OR claim = :mine}: a retried claim whose
+ * first write was applied is the caller's own), atomic per item, whose failure returns the
+ * holding item ({@code ReturnValuesOnConditionCheckFailure: ALL_OLD}), or, from a store that
+ * returns none, a consistent {@code GetItem} reads it. A settle is a {@code PutItem}
+ * conditional on the claim; a release a {@code DeleteItem} conditional on the claim; a forget
+ * an unconditional {@code DeleteItem}. A scope's generation is an item {@code scope/<token>}.
+ * Reads are consistent. Expired items that TTL has not yet deleted are treated as absent.
+ * Every failure is a {@link LedgerException} naming the table and the operation, never a
+ * credential.
  */
 final class DynamoDbLedger implements DeliveryLedger {
 
@@ -36,6 +40,8 @@ final class DynamoDbLedger implements DeliveryLedger {
   static final String MESSAGE_ID = "messageId";
   static final String HANDLE = "handle";
   static final String DETAIL = "detail";
+  static final String GENERATION = "generation";
+  static final String SCOPE = "scope/";
 
   private final DynamoDb dynamo;
   private final String table;
@@ -52,29 +58,55 @@ final class DynamoDbLedger implements DeliveryLedger {
 
   @Override
   public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
-    Condition free = new Condition("attribute_not_exists(" + PK + ") OR #e <= :now",
-        Map.of("#e", EXPIRES), Map.of(":now", AttributeValue.n(now.getEpochSecond())));
+    Condition free = new Condition(
+        "attribute_not_exists(" + PK + ") OR #e <= :now OR (#s = :claimed AND #c = :mine)",
+        Map.of("#e", EXPIRES, "#s", STATE, "#c", CLAIM),
+        Map.of(":now", AttributeValue.n(now.getEpochSecond()),
+            ":claimed", AttributeValue.s(LedgerEntry.State.CLAIMED.name()),
+            ":mine", AttributeValue.s(claim.claimId())));
     WriteOutcome outcome;
     try {
       outcome = dynamo.putItem(table, item(claim), free, deadline);
     } catch (AwsException e) {
       throw failure("claiming " + claim.key(), e);
     }
-    if (outcome instanceof WriteOutcome.ConditionFailed) {
-      Map<String, AttributeValue> old = ((WriteOutcome.ConditionFailed) outcome).oldItem();
-      if (old.isEmpty()) {
-        throw new LedgerException("dynamodb table " + table + ": the claim of " + claim.key()
-            + " failed its condition but no item was returned");
-      }
-      return new Claim.Held(entry(old));
+    if (!(outcome instanceof WriteOutcome.ConditionFailed)) {
+      return new Claim.Granted(claim);
     }
-    return new Claim.Granted(claim);
+    Map<String, AttributeValue> old = ((WriteOutcome.ConditionFailed) outcome).oldItem();
+    if (old.isEmpty()) { // a store that returns no old item: read it
+      Optional<LedgerEntry> holder = find(claim.key(), deadline);
+      if (holder.isEmpty()) {
+        // Deleted between the write and the read (a recovery, a release): the key was free an
+        // instant ago; doubt resolves toward sending.
+        throw new LedgerException("dynamodb table " + table + ": the claim of " + claim.key()
+            + " failed its condition, but the holding item was gone when read");
+      }
+      return held(claim, holder.get(), now);
+    }
+    return held(claim, entry(old), now);
+  }
+
+  /** A holder that is this very claim (its earlier write applied) grants it after all. */
+  private static Claim held(LedgerEntry claim, LedgerEntry holder, Instant now) {
+    if (holder.state() == LedgerEntry.State.CLAIMED
+        && holder.claimId().equals(claim.claimId())) {
+      return new Claim.Granted(holder);
+    }
+    if (!holder.isLive(now)) { // expired between the write and the read
+      throw new LedgerException("the claim of " + claim.key() + " failed its condition against"
+          + " an expired item");
+    }
+    return new Claim.Held(holder);
   }
 
   @Override
-  public void settle(LedgerEntry entry, Deadline deadline) {
+  public boolean settle(LedgerEntry entry, Deadline deadline) {
+    Condition ours = new Condition("#c = :id", Map.of("#c", CLAIM),
+        Map.of(":id", AttributeValue.s(entry.claimId())));
     try {
-      dynamo.putItem(table, item(entry), Condition.none(), deadline);
+      return !(dynamo.putItem(table, item(entry), ours, deadline)
+          instanceof WriteOutcome.ConditionFailed);
     } catch (AwsException e) {
       throw failure("recording " + entry.key() + " as " + entry.state(), e);
     }
@@ -103,13 +135,37 @@ final class DynamoDbLedger implements DeliveryLedger {
 
   @Override
   public void forget(LedgerKey key, Deadline deadline) {
-    Condition settled = new Condition("attribute_exists(" + PK + ") AND #s <> :claimed",
-        Map.of("#s", STATE),
-        Map.of(":claimed", AttributeValue.s(LedgerEntry.State.CLAIMED.name())));
     try {
-      dynamo.deleteItem(table, key(key), settled, deadline);
+      dynamo.deleteItem(table, key(key), Condition.none(), deadline);
     } catch (AwsException e) {
       throw failure("clearing " + key, e);
+    }
+  }
+
+  @Override
+  public String generation(String scope, Instant now, Deadline deadline) {
+    Optional<Map<String, AttributeValue>> item;
+    try {
+      item = dynamo.getItem(table, Map.of(PK, AttributeValue.s(SCOPE + scope)), true, deadline);
+    } catch (AwsException e) {
+      throw failure("reading the generation of " + scope, e);
+    }
+    if (item.isEmpty() || number(item.get(), EXPIRES) <= now.getEpochSecond()) {
+      return "0";
+    }
+    return text(item.get(), GENERATION);
+  }
+
+  @Override
+  public void advance(String scope, String generation, Instant expires, Deadline deadline) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, AttributeValue.s(SCOPE + scope));
+    item.put(GENERATION, AttributeValue.s(generation));
+    item.put(EXPIRES, AttributeValue.n(epochSecondsRoundedUp(expires)));
+    try {
+      dynamo.putItem(table, item, Condition.none(), deadline);
+    } catch (AwsException e) {
+      throw failure("advancing the generation of " + scope, e);
     }
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.AlertStatus;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.ledger.Claim;
 import com.cabalmail.alert.ledger.DeliveryLedger;
@@ -41,7 +42,7 @@ class DynamoDbLedgerTest {
           .dynamicPort())
       .build();
 
-  static final LedgerKey KEY = new LedgerKey("3f2a9c1d7b4e6a05", AlertStatus.FIRING, "pushover");
+  static final LedgerKey KEY = LedgerKey.firing("3f2a9c1d7b4e6a05", Severity.CRITICAL, "pushover");
   static final Instant T0 = Instant.parse("2026-08-21T10:00:00Z");
 
   /** One exchange first, so a cold WireMock on a loaded machine is not what a test measures. */

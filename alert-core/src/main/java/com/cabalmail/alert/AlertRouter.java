@@ -60,6 +60,9 @@ public final class AlertRouter implements AutoCloseable {
   final LedgerPolicy ledgerPolicy;
   final Clock clock;
   final PageStormGuard pageStorm;
+  /** Ledger clears that failed, replayed before the next call's claims. */
+  final Map<String, LedgerSession.Unfinished> unfinished =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private AlertRouter(Builder builder) {
     this.routes = builder.routes;

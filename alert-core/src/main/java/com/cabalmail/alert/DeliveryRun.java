@@ -134,7 +134,9 @@ final class DeliveryRun {
         entry.getValue().cancel(true);
       }
     }
-    LedgerSession.awaitClears(clears, session == null ? own : session.callDeadline());
+    if (session != null) {
+      session.awaitClears(clears, session.callDeadline());
+    }
   }
 
   private void record(Leg leg, Outcome outcome) {

@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Clear</b> the opposite state when the state changes (a claim granted, a delivery
  *       made unprotected, an alert no route took): a recovery forgets its alert's firing
  *       entries of every severity (or advances its source's generation), a firing forgets the
- *       recovery's, so the next incident notifies again.
+ *       recovery's, so the next incident notifies again. A recovery clears even when it was
+ *       already delivered (a retry completes what a failed clear left).
+ *   <li><b>Doubt resolves toward sending.</b> A clear that fails is kept and replayed before
+ *       the next call's claims; until it succeeds, the alerts it concerns are sent without the
+ *       ledger, and the delivery that changed the state is reported failed, so the caller
+ *       retries.
  * </ul>
  */
 final class LedgerSession {
@@ -49,6 +54,19 @@ final class LedgerSession {
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
   /** A scope's generation outlives every entry keyed within the one before it. */
   private static final int GENERATION_WINDOWS = 2;
+  /** Most failed clears kept for replay; beyond it the oldest is dropped, and logged. */
+  static final int MAX_UNFINISHED = 10_000;
+
+  /**
+   * A clear that failed: forget {@code key}, or advance {@code scope} to {@code generation}
+   * until {@code expires}; {@code concerns} is the scope token of the alerts it protects.
+   */
+  record Unfinished(String concerns, LedgerKey key, String scope, String generation,
+      Instant expires) {
+    String id() {
+      return key != null ? key.id() : "generation:" + scope;
+    }
+  }
 
   private final AlertRouter router;
   private final DeliveryLedger ledger;
@@ -57,6 +75,9 @@ final class LedgerSession {
   private final Ticker ticker;
   /** Keys cleared (or being cleared), and scopes advanced, in this call. */
   private final Set<String> cleared = ConcurrentHashMap.newKeySet();
+  /** Scope tokens whose clear failed in this call. */
+  private final Set<String> failedClears = ConcurrentHashMap.newKeySet();
+  private final Map<String, Unfinished> unfinished;
 
   LedgerSession(AlertRouter router) {
     this.router = router;
@@ -64,15 +85,59 @@ final class LedgerSession {
     this.policy = router.ledgerPolicy;
     this.clock = router.clock;
     this.ticker = router.ticker;
+    this.unfinished = router.unfinished;
   }
 
   // ---- claims -----------------------------------------------------------------------------
+
+  /**
+   * Replays the clears that failed in earlier calls, in parallel within one call timeout.
+   *
+   * @return the scope tokens whose clears are still unfinished
+   */
+  private Set<String> replayUnfinished() {
+    if (unfinished.isEmpty()) {
+      return Set.of();
+    }
+    Deadline by = callDeadline();
+    List<Future<Boolean>> replays = new ArrayList<>();
+    for (Unfinished clear : new ArrayList<>(unfinished.values())) {
+      run(new Callable<Boolean>() {
+        @Override
+        public Boolean call() {
+          try {
+            apply(clear, by);
+            unfinished.remove(clear.id(), clear);
+          } catch (RuntimeException e) {
+            log.warn("ledger '{}' still cannot clear {}: {}", ledger.name(), clear.id(),
+                describe(e));
+          }
+          return Boolean.TRUE;
+        }
+      }, replays);
+    }
+    awaitClears(replays, by);
+    Set<String> doubtful = new java.util.HashSet<>();
+    for (Unfinished clear : unfinished.values()) {
+      doubtful.add(clear.concerns());
+    }
+    return doubtful;
+  }
+
+  private void apply(Unfinished clear, Deadline by) {
+    if (clear.key() != null) {
+      ledger.forget(clear.key(), by);
+    } else {
+      ledger.advance(clear.scope(), clear.generation(), clear.expires(), by);
+    }
+  }
 
   /**
    * Claims every leg that has a route, all in parallel within one call timeout (the ledger
    * delays the deliveries by at most that, however many legs there are).
    */
   void claim(List<Leg> legs) {
+    Set<String> doubtful = replayUnfinished();
     Deadline claimsBy = callDeadline();
     Map<Leg, Future<Boolean>> claims = new IdentityHashMap<>();
     for (Leg leg : legs) {
@@ -80,7 +145,10 @@ final class LedgerSession {
         continue;
       }
       leg.claimId = newClaimId();
-      if (ledger.answersAtOnce()) {
+      if (doubtful.contains(leg.alert.scopeToken())) {
+        leg.unavailable("the ledger has not yet recorded the end of an earlier state of this"
+            + " alert");
+      } else if (ledger.answersAtOnce()) {
         claim(leg, claimsBy);
       } else {
         claims.put(leg, router.lanes.submit(Lanes.LEDGER, 0, new Callable<Boolean>() {
@@ -259,7 +327,9 @@ final class LedgerSession {
   void clearAfterSending(List<Leg> legs) {
     Set<Alert> changed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Leg leg : legs) {
-      if (!leg.alert.isTest() && (leg.route == null || leg.sentNow || leg.isGranted())) {
+      if (!leg.alert.isTest() && (leg.route == null || leg.sentNow || leg.isGranted()
+          || (leg.alert.isResolved() && leg.delivery() != null
+              && leg.delivery().outcome().isSent()))) {
         changed.add(leg.alert);
       }
     }
@@ -269,47 +339,67 @@ final class LedgerSession {
       clearOpposite(alert, by, clears);
     }
     awaitClears(clears, by);
+    for (Leg leg : legs) {
+      if (failedClears.contains(leg.alert.scopeToken()) && changed.contains(leg.alert)) {
+        leg.failRecording("delivered, but the ledger could not record that this "
+            + (leg.alert.isResolved() ? "recovery ended the incident" : "alert fired again")
+            + "; a retry records it (meanwhile this alert is sent without the ledger)");
+      }
+    }
   }
 
-  /** Waits for {@code clears} until {@code by}, giving up on those still running then. */
-  static void awaitClears(List<Future<Boolean>> clears, Deadline by) {
+  /**
+   * Waits for {@code clears} until {@code by}, giving up on those still running then (they stay
+   * unfinished, to be replayed).
+   */
+  void awaitClears(List<Future<Boolean>> clears, Deadline by) {
     for (Future<Boolean> clear : clears) {
       if (Waiting.await(clear, by.remaining()) != null) {
         clear.cancel(true);
       }
     }
+    for (Unfinished clear : unfinished.values()) {
+      if (cleared.contains(clear.id())) { // one of this call's, abandoned
+        failedClears.add(clear.concerns());
+      }
+    }
+    if (unfinished.size() > MAX_UNFINISHED) {
+      for (String id : new ArrayList<>(unfinished.keySet())) {
+        if (unfinished.size() <= MAX_UNFINISHED) {
+          break;
+        }
+        unfinished.remove(id);
+        log.error("ledger '{}': more than {} clears unfinished; dropping {}", ledger.name(),
+            MAX_UNFINISHED, id);
+      }
+    }
+  }
+
+  /** Whether a clear of {@code alert}'s opposite state failed in this call. */
+  boolean clearFailed(Alert alert) {
+    return failedClears.contains(alert.scopeToken());
   }
 
   private void clearOpposite(Alert alert, Deadline by, List<Future<Boolean>> clears) {
+    String concerns = alert.scopeToken();
     if (!alert.isResolved()) {
       for (String transport : recoveryTransports()) {
-        forget(LedgerKey.resolved(alert.scopeToken(), transport), by, clears);
+        forget(concerns, LedgerKey.resolved(concerns, transport), by, clears);
       }
     } else if (alert.isIdentified()) {
       for (Severity severity : Severity.values()) {
         for (Route route : router.routes.firing(severity)) {
-          forget(LedgerKey.firing(alert.fingerprintToken(), severity, route.transport()), by,
-              clears);
+          forget(concerns, LedgerKey.firing(alert.fingerprintToken(), severity,
+              route.transport()), by, clears);
         }
       }
-    } else if (cleared.add("generation:" + alert.scopeToken())) {
+    } else if (cleared.add("generation:" + concerns)) {
       String scope = alert.scopeToken();
       Instant now = clock.instant();
       Instant until = now.plus(policy.repeatWindow().multipliedBy(GENERATION_WINDOWS))
           .plus(policy.lease());
       String next = Long.toString(now.toEpochMilli(), 36) + newClaimId().substring(0, 8);
-      run(new Callable<Boolean>() {
-        @Override
-        public Boolean call() {
-          try {
-            ledger.advance(scope, next, until, by);
-          } catch (RuntimeException e) {
-            log.warn("ledger '{}' could not end the alerts of scope {}: {}", ledger.name(),
-                scope, describe(e));
-          }
-          return Boolean.TRUE;
-        }
-      }, clears);
+      attempt(new Unfinished(scope, null, scope, next, until), by, clears);
     }
   }
 
@@ -324,17 +414,29 @@ final class LedgerSession {
     return names;
   }
 
-  private void forget(LedgerKey key, Deadline by, List<Future<Boolean>> clears) {
-    if (!cleared.add(key.id())) {
-      return;
+  private void forget(String concerns, LedgerKey key, Deadline by,
+      List<Future<Boolean>> clears) {
+    if (cleared.add(key.id())) {
+      attempt(new Unfinished(concerns, key, null, null, null), by, clears);
     }
+  }
+
+  /**
+   * Runs {@code clear}; one that fails, or is not done by {@code by}, is kept for replay and
+   * marks its alerts' deliveries as not recorded.
+   */
+  private void attempt(Unfinished clear, Deadline by, List<Future<Boolean>> clears) {
+    unfinished.put(clear.id(), clear); // removed once done: a clear abandoned stays here
     run(new Callable<Boolean>() {
       @Override
       public Boolean call() {
         try {
-          ledger.forget(key, by);
+          apply(clear, by);
+          unfinished.remove(clear.id(), clear);
         } catch (RuntimeException e) {
-          log.warn("ledger '{}' could not clear {}: {}", ledger.name(), key, describe(e));
+          failedClears.add(clear.concerns());
+          log.warn("ledger '{}' could not clear {}: {}; kept to retry", ledger.name(),
+              clear.id(), describe(e));
         }
         return Boolean.TRUE;
       }

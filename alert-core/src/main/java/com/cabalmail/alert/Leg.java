@@ -108,6 +108,22 @@ final class Leg {
     delivery = new Delivery(alert, Optional.ofNullable(route), reported, elapsed, use, folded);
   }
 
+  /**
+   * A delivery made whose change of state the ledger could not record: reported failed, so
+   * that the caller retries and the retry records it (the phone already has the message).
+   */
+  synchronized void failRecording(String why) {
+    // Only where the ledger answered the claim: a retry is then held back (no repeat on the
+    // phone) and records what failed. Where it did not, a retry would only send again.
+    if (delivery != null && delivery.outcome().isSent()
+        && (state == State.GRANTED || state == State.HELD)) {
+      Outcome o = delivery.outcome();
+      delivery = new Delivery(alert, delivery.route(), new Outcome(Outcome.Kind.FAILED,
+          o.messageId(), join(o.detail(), why), o.attempts(), o.handle()), delivery.elapsed(),
+          delivery.ledger(), delivery.folded());
+    }
+  }
+
   private static String join(String detail, String more) {
     return detail.isEmpty() ? more : detail + "; " + more;
   }

@@ -163,19 +163,24 @@ final class Sink {
     } catch (DecodeException e) {
       return SinkResponse.error(e.isTooLarge() ? 413 : 400, id, scrub(e.getMessage()));
     }
-    Watchdog.Split split = watch.watchdog().split(batch.alerts());
+    Watchdog.Split split = watch.watchdog().split(batch);
+    Watchdog.Ping ping = null;
     if (!split.watchdogs().isEmpty()) {
-      SinkResponse pinged = watch.watchdog().answer(split.watchdogs(), id);
+      // The ping goes out now, within the deadline and the budget, while the rest is routed.
+      ping = watch.watchdog().ping(split.watchdogs(), id, budget);
       if (split.others().isEmpty()) {
         tally.kind(SinkMetrics.Kind.WATCHDOG);
-        return pinged;
+        return ping.answer();
       }
-      // Mixed in with real alerts (a group_by joining them): the routing answers, since a
-      // retry for the ping would send the real alerts again.
     }
     tally.kind(SinkMetrics.Kind.ALERTS);
     DeliveryReport report = budget == null ? router.route(split.others())
         : router.route(split.others(), budget);
+    if (ping != null) {
+      // Mixed in with real alerts (a group_by joining them): the routing answers, since a
+      // retry for the ping would send the real alerts again; the ping's outcome is logged.
+      ping.settle();
+    }
     tally.report(report);
     int status = status(report);
     if (status == 204) {

@@ -105,6 +105,7 @@ final class DeliveryRun {
                 Finished done = send(router.transports.get(leg.route.transport()),
                     handedTo(leg.alert, leg.route), leg.route.priority(), leg.prior, own,
                     leg.route.transport());
+                leg.sentNow = done.outcome.kind() == Outcome.Kind.SENT;
                 record(leg, done.outcome);
                 leg.end(done.outcome, done.elapsed);
                 return Boolean.TRUE;
@@ -158,6 +159,7 @@ final class DeliveryRun {
     log.warn("page storm: {} alerts folded into one {} page: {}", folded.size(), transportName,
         o.kind().wireName());
     for (Leg leg : folded) {
+      leg.sentNow = each.kind() == Outcome.Kind.SENT;
       record(leg, each);
       leg.end(each, done.elapsed);
     }

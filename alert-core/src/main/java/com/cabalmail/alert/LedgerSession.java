@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Clear</b> the opposite state when the state changes (a claim granted, a delivery
  *       made unprotected, an alert no route took): a recovery forgets its alert's firing
  *       entries of every severity (or advances its source's generation), a firing forgets the
- *       recovery's, so the next incident notifies again. A recovery clears even when it was
- *       already delivered (a retry completes what a failed clear left).
+ *       recovery's, so the next incident notifies again. A recovery clears whatever became of
+ *       its notification (a retry completes what a failed clear left).
  *   <li><b>Doubt resolves toward sending.</b> A clear that fails is kept and replayed before
  *       the next call's claims; until it succeeds, the alerts it concerns are sent without the
  *       ledger, and the delivery that changed the state is reported failed, so the caller
@@ -59,10 +59,11 @@ final class LedgerSession {
 
   /**
    * A clear that failed: forget {@code key}, or advance {@code scope} to {@code generation}
-   * until {@code expires}; {@code concerns} is the scope token of the alerts it protects.
+   * until {@code expires}, as of {@code at} (what was recorded later is left alone);
+   * {@code concerns} is the scope token of the alerts it protects.
    */
   record Unfinished(String concerns, LedgerKey key, String scope, String generation,
-      Instant expires) {
+      Instant at, Instant expires) {
     String id() {
       return key != null ? key.id() : "generation:" + scope;
     }
@@ -126,9 +127,9 @@ final class LedgerSession {
 
   private void apply(Unfinished clear, Deadline by) {
     if (clear.key() != null) {
-      ledger.forget(clear.key(), by);
+      ledger.forget(clear.key(), clear.at(), by);
     } else {
-      ledger.advance(clear.scope(), clear.generation(), clear.expires(), by);
+      ledger.advance(clear.scope(), clear.generation(), clear.at(), clear.expires(), by);
     }
   }
 
@@ -265,7 +266,7 @@ final class LedgerSession {
    */
   void record(Leg leg, Outcome outcome) {
     if (leg.key == null || leg.claimId == null) {
-      return;
+      return; // a test, or a key the ledger could not tell
     }
     Instant now = clock.instant();
     LedgerEntry granted = leg.claimEntry();
@@ -275,7 +276,6 @@ final class LedgerSession {
     try {
       switch (outcome.kind()) {
         case SENT:
-          leg.sentNow = true;
           boolean kept = ledger.settle(base.settled(LedgerEntry.State.DELIVERED, now,
               claimed.plus(policy.repeatWindow()), outcome.messageId(), outcome.handle(),
               outcome.detail()), callDeadline());
@@ -327,9 +327,10 @@ final class LedgerSession {
   void clearAfterSending(List<Leg> legs) {
     Set<Alert> changed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Leg leg : legs) {
+      // A recovery ends its incident whatever became of its notification (sent, held back as
+      // a repeat, failed): the tool says the condition is over, so the next firing pages.
       if (!leg.alert.isTest() && (leg.route == null || leg.sentNow || leg.isGranted()
-          || (leg.alert.isResolved() && leg.delivery() != null
-              && leg.delivery().outcome().isSent()))) {
+          || leg.alert.isResolved())) {
         changed.add(leg.alert);
       }
     }
@@ -399,7 +400,7 @@ final class LedgerSession {
       Instant until = now.plus(policy.repeatWindow().multipliedBy(GENERATION_WINDOWS))
           .plus(policy.lease());
       String next = Long.toString(now.toEpochMilli(), 36) + newClaimId().substring(0, 8);
-      attempt(new Unfinished(scope, null, scope, next, until), by, clears);
+      attempt(new Unfinished(scope, null, scope, next, now, until), by, clears);
     }
   }
 
@@ -417,7 +418,7 @@ final class LedgerSession {
   private void forget(String concerns, LedgerKey key, Deadline by,
       List<Future<Boolean>> clears) {
     if (cleared.add(key.id())) {
-      attempt(new Unfinished(concerns, key, null, null, null), by, clears);
+      attempt(new Unfinished(concerns, key, null, null, clock.instant(), null), by, clears);
     }
   }
 

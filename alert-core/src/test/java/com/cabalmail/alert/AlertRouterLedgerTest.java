@@ -487,7 +487,7 @@ class AlertRouterLedgerTest {
     }
 
     @Override
-    public void forget(LedgerKey key, Deadline deadline) {
+    public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
       throw failure == null ? new LedgerException("down") : failure;
     }
 
@@ -497,7 +497,8 @@ class AlertRouterLedgerTest {
     }
 
     @Override
-    public void advance(String scope, String generation, Instant expires, Deadline deadline) {
+    public void advance(String scope, String generation, Instant since, Instant expires,
+        Deadline deadline) {
       throw failure == null ? new LedgerException("down") : failure;
     }
   }

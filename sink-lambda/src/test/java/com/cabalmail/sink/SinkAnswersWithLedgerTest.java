@@ -178,7 +178,7 @@ class SinkAnswersWithLedgerTest {
       }
 
       @Override
-      public void forget(LedgerKey key, Deadline deadline) {
+      public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
         throw new LedgerException("dynamodb: connection refused");
       }
     };

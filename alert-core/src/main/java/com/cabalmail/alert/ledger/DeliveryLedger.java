@@ -62,13 +62,14 @@ public interface DeliveryLedger extends AutoCloseable {
   Optional<LedgerEntry> find(LedgerKey key, Deadline deadline);
 
   /**
-   * Removes whatever {@code key} holds, a claim in progress included, so that the next
-   * delivery of that key goes through: a recovery ends the incident its page began, even while
-   * the page is still being sent.
+   * Removes what {@code key} holds if it was recorded at or before {@code recordedBy} (a claim
+   * in progress included), so that the next delivery of that key goes through: a recovery
+   * ends the incident its page began, even while the page is still being sent. An entry
+   * recorded later (a new incident, when a failed clear is replayed) is left alone.
    *
    * @throws LedgerException when the store cannot answer by {@code deadline}
    */
-  void forget(LedgerKey key, Deadline deadline);
+  void forget(LedgerKey key, Instant recordedBy, Deadline deadline);
 
   /**
    * The current generation of {@code scope} (a token naming a source whose alerts carry no
@@ -82,13 +83,16 @@ public interface DeliveryLedger extends AutoCloseable {
   String generation(String scope, Instant now, Deadline deadline);
 
   /**
-   * Starts generation {@code generation} (a new, unique token) of {@code scope}, remembered
-   * until {@code expires} (at least twice the repeat window, so that no entry of the
-   * generation before the first is still live when it ends).
+   * Starts generation {@code generation} (a new, unique token) of {@code scope}, begun by a
+   * recovery at {@code since} and remembered until {@code expires} (at least twice the repeat
+   * window, so that no entry of the generation before the first is still live when it ends).
+   * A generation begun later than {@code since} is left alone, so that a replayed recovery
+   * never brings back an older generation.
    *
    * @throws LedgerException when the store cannot answer by {@code deadline}
    */
-  void advance(String scope, String generation, Instant expires, Deadline deadline);
+  void advance(String scope, String generation, Instant since, Instant expires,
+      Deadline deadline);
 
   /**
    * Whether every call answers at once, never waiting on I/O (a ledger in memory): the router

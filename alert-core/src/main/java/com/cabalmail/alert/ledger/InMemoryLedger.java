@@ -91,8 +91,11 @@ final class InMemoryLedger implements DeliveryLedger {
   }
 
   @Override
-  public void forget(LedgerKey key, Deadline deadline) {
-    entries.remove(key);
+  public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
+    LedgerEntry old = entries.get(key);
+    if (old != null && !old.recorded().isAfter(recordedBy)) {
+      entries.remove(key, old);
+    }
   }
 
   @Override
@@ -102,10 +105,18 @@ final class InMemoryLedger implements DeliveryLedger {
   }
 
   @Override
-  public void advance(String scope, String generation, Instant expires, Deadline deadline) {
+  public void advance(String scope, String generation, Instant since, Instant expires,
+      Deadline deadline) {
     // Only expired generations are dropped (when entries are trimmed): forgetting a live one
     // would key its scope's alerts as generation "0" again, which live entries may hold.
-    generations.put(scope, new Generation(generation, expires));
+    Generation next = new Generation(generation, since, expires);
+    Generation old = generations.putIfAbsent(scope, next);
+    while (old != null && old.since.isBefore(since)) {
+      if (generations.replace(scope, old, next)) {
+        return;
+      }
+      old = generations.putIfAbsent(scope, next);
+    }
   }
 
   /** How many entries are held, live or not (tests). */
@@ -129,7 +140,7 @@ final class InMemoryLedger implements DeliveryLedger {
     }
   }
 
-  private record Generation(String name, Instant expires) {}
+  private record Generation(String name, Instant since, Instant expires) {}
 
   @Override
   public String toString() {

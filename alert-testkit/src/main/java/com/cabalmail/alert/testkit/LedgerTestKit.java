@@ -2,7 +2,6 @@ package com.cabalmail.alert.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,7 +128,7 @@ public abstract class LedgerTestKit {
     ledger.claim(claim, T0, any());
     assertTrue(ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(60),
         Optional.empty(), Optional.empty(), ""), any()));
-    ledger.forget(KEY, any());
+    ledger.forget(KEY, T0, any());
     assertEquals(Optional.empty(), ledger.find(KEY, any()));
   }
 
@@ -138,13 +137,22 @@ public abstract class LedgerTestKit {
   public void forgetEndsAClaimInProgressAndItsLateSettleWritesNothing() {
     LedgerEntry claim = claim("a", T0);
     ledger.claim(claim, T0, any());
-    ledger.forget(KEY, any());
+    ledger.forget(KEY, T0, any());
     assertEquals(Optional.empty(), ledger.find(KEY, any()));
 
     assertFalse(ledger.settle(claim.settled(LedgerEntry.State.DELIVERED, T0,
         T0.plus(Duration.ofHours(4)), Optional.empty(), Optional.empty(), ""), any()));
     assertEquals(Optional.empty(), ledger.find(KEY, any()));
     assertInstanceOf(Claim.Granted.class, ledger.claim(claim("next", T0), T0, any()));
+  }
+
+  /** A failed clear replayed later leaves alone what was recorded after it. */
+  @Test
+  public void forgetLeavesAnEntryRecordedAfterIt() {
+    Instant later = T0.plusSeconds(30);
+    ledger.claim(claim("new", later), later, any());
+    ledger.forget(KEY, T0, any());
+    assertEquals("new", ledger.find(KEY, any()).orElseThrow().claimId());
   }
 
   @Test
@@ -171,11 +179,16 @@ public abstract class LedgerTestKit {
   @Test
   public void aScopeStartsAtGenerationZeroAndAdvancesUntilItExpires() {
     assertEquals("0", ledger.generation("5c0f3e2a1b4d6e7f", T0, any()));
-    ledger.advance("5c0f3e2a1b4d6e7f", "g1xyz", T0.plus(Duration.ofHours(8)), any());
+    ledger.advance("5c0f3e2a1b4d6e7f", "g1xyz", T0, T0.plus(Duration.ofHours(8)), any());
     assertEquals("g1xyz", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(1), any()));
     assertEquals("0", ledger.generation("0000000000000000", T0, any()), "scopes are separate");
-    ledger.advance("5c0f3e2a1b4d6e7f", "g2abc", T0.plus(Duration.ofHours(9)), any());
-    assertNotEquals("g1xyz", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(2), any()));
+    ledger.advance("5c0f3e2a1b4d6e7f", "g2abc", T0.plusSeconds(1), T0.plus(Duration.ofHours(9)),
+        any());
+    assertEquals("g2abc", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(2), any()));
+    ledger.advance("5c0f3e2a1b4d6e7f", "g0old", T0.minusSeconds(5),
+        T0.plus(Duration.ofHours(10)), any());
+    assertEquals("g2abc", ledger.generation("5c0f3e2a1b4d6e7f", T0.plusSeconds(2), any()),
+        "a replayed, older recovery never brings back an older generation");
     assertEquals("0", ledger.generation("5c0f3e2a1b4d6e7f", T0.plus(Duration.ofHours(9)),
         any()));
   }

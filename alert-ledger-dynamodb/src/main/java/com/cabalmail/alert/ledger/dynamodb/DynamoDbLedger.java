@@ -134,9 +134,11 @@ final class DynamoDbLedger implements DeliveryLedger {
   }
 
   @Override
-  public void forget(LedgerKey key, Deadline deadline) {
+  public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
+    Condition older = new Condition("#r <= :by", Map.of("#r", RECORDED),
+        Map.of(":by", AttributeValue.n(recordedBy.toEpochMilli())));
     try {
-      dynamo.deleteItem(table, key(key), Condition.none(), deadline);
+      dynamo.deleteItem(table, key(key), older, deadline); // a later entry is left alone
     } catch (AwsException e) {
       throw failure("clearing " + key, e);
     }
@@ -157,13 +159,17 @@ final class DynamoDbLedger implements DeliveryLedger {
   }
 
   @Override
-  public void advance(String scope, String generation, Instant expires, Deadline deadline) {
+  public void advance(String scope, String generation, Instant since, Instant expires,
+      Deadline deadline) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(PK, AttributeValue.s(SCOPE + scope));
     item.put(GENERATION, AttributeValue.s(generation));
+    item.put(RECORDED, AttributeValue.n(since.toEpochMilli()));
     item.put(EXPIRES, AttributeValue.n(epochSecondsRoundedUp(expires)));
+    Condition newer = new Condition("attribute_not_exists(" + PK + ") OR #r < :since",
+        Map.of("#r", RECORDED), Map.of(":since", AttributeValue.n(since.toEpochMilli())));
     try {
-      dynamo.putItem(table, item, Condition.none(), deadline);
+      dynamo.putItem(table, item, newer, deadline); // a later generation is left alone
     } catch (AwsException e) {
       throw failure("advancing the generation of " + scope, e);
     }

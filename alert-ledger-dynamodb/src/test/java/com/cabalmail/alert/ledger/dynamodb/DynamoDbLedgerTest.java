@@ -157,7 +157,7 @@ class DynamoDbLedgerTest {
         release);
     assertTrue(release.contains("\":id\":{\"S\":\"c1\"}"), release);
     dynamo.resetRequests();
-    ledger.forget(KEY, soon());
+    ledger.forget(KEY, T0, soon());
     String forget = only("DeleteItem");
     assertTrue(forget.contains("attribute_exists(pk) AND #s <> :claimed"), forget);
   }

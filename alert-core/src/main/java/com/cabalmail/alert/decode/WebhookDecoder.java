@@ -224,20 +224,21 @@ public final class WebhookDecoder {
     List<Alert> alerts;
     switch (detected) {
       case ALERTMANAGER:
-        alerts = AlertmanagerDecoder.alerts(parsed, false, aliases);
+        alerts = AlertmanagerDecoder.alerts(parsed.alertmanager, false, aliases);
         break;
       case GRAFANA:
-        alerts = AlertmanagerDecoder.alerts(parsed, true, aliases);
+        alerts = AlertmanagerDecoder.alerts(parsed.alertmanager, true, aliases);
         break;
       case KUMA:
-        alerts = KumaDecoder.alerts(parsed);
+        alerts = KumaDecoder.alerts(parsed.kuma);
         break;
       default:
-        alerts = DirectDecoder.alerts(parsed);
+        alerts = DirectDecoder.alerts(parsed.direct, detected == WebhookFormat.HEALTHCHECKS);
         break;
     }
     boolean group = detected == WebhookFormat.ALERTMANAGER || detected == WebhookFormat.GRAFANA;
-    return new AlertBatch(detected, withRunbooks(alerts), group ? parsed.truncatedAlerts : 0);
+    return new AlertBatch(detected, withRunbooks(alerts),
+        group ? parsed.alertmanager.truncatedAlerts : 0);
   }
 
   private Body parse(byte[] body, int start, String contentType, WebhookFormat format)
@@ -363,15 +364,14 @@ public final class WebhookDecoder {
     if (requested != WebhookFormat.AUTO) {
       return requested;
     }
-    if (body.alerts != null) {
-      return body.grafanaMarker ? WebhookFormat.GRAFANA : WebhookFormat.ALERTMANAGER;
+    if (body.alertmanager.present()) {
+      return body.alertmanager.grafanaMarker ? WebhookFormat.GRAFANA : WebhookFormat.ALERTMANAGER;
     }
-    if (body.heartbeatPresent || body.monitorPresent) {
+    if (body.kuma.present()) {
       return WebhookFormat.KUMA;
     }
-    if (body.severity != null || body.source != null || body.summary != null) {
-      return body.source != null && body.source.startsWith("healthchecks/")
-          ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
+    if (body.direct.present()) {
+      return body.direct.fromHealthchecks() ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
     }
     List<String> found = new ArrayList<>();
     body.names.forEach(name -> found.add(Text.quote(name)));

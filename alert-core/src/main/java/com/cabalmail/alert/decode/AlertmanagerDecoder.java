@@ -14,13 +14,22 @@ import java.util.Optional;
  * Alertmanager's webhook (version 4) and Grafana's (version 1, the same shape with extras):
  * every element of {@code alerts[]} becomes its own alert. Free-form parts the operator wrote
  * in many rules (a severity label, a runbook annotation) never reject the body: an unusable
- * value is replaced and the reason recorded in a label the operator sees.
+ * value is replaced and the reason recorded in a label the operator sees. The identity is the
+ * tool's fingerprint, namespaced by tool ({@link AlertmanagerReader#identity}). Grafana's
+ * contact-point test is a test notification ({@link Alert#isTest()}).
  */
 final class AlertmanagerDecoder {
 
   private AlertmanagerDecoder() {}
 
-  static List<Alert> alerts(Body body, boolean grafana, SeverityAliases aliases)
+  /** Grafana's contact-point test: {@code alertname} {@value}. */
+  static final String GRAFANA_TEST_ALERTNAME = "TestAlert";
+  /** Grafana's contact-point test: {@code instance} {@value}. */
+  static final String GRAFANA_TEST_INSTANCE = "Grafana";
+  /** Grafana's contact-point test: the {@code summary} annotation {@value}. */
+  static final String GRAFANA_TEST_SUMMARY = "Notification test";
+
+  static List<Alert> alerts(AlertmanagerReader body, boolean grafana, SeverityAliases aliases)
       throws DecodeException {
     if (body.alerts == null) {
       throw new DecodeException("/alerts is missing: an " + (grafana ? "Grafana" : "Alertmanager")
@@ -29,20 +38,33 @@ final class AlertmanagerDecoder {
     if (body.alerts.isEmpty()) {
       throw new DecodeException("/alerts is empty: a notification carries at least one alert");
     }
-    String prefix = grafana ? "grafana/" : "alertmanager/";
+    String tool = grafana ? "grafana" : "alertmanager";
     List<Alert> alerts = new ArrayList<>(body.alerts.size());
-    for (Body.AmAlert given : body.alerts) {
-      alerts.add(alert(given, prefix, body.truncatedAlerts, aliases));
+    for (AlertmanagerReader.AmAlert given : body.alerts) {
+      alerts.add(alert(given, tool, grafana, body.truncatedAlerts, aliases));
     }
     return alerts;
   }
 
-  private static Alert alert(Body.AmAlert given, String prefix, int truncated,
-      SeverityAliases aliases) {
+  /**
+   * Whether {@code given} is Grafana's contact-point test ({@code newTestAlert} in
+   * grafana/alerting): alertname {@value #GRAFANA_TEST_ALERTNAME}, instance
+   * {@value #GRAFANA_TEST_INSTANCE} and the summary annotation {@value #GRAFANA_TEST_SUMMARY}.
+   */
+  static boolean isGrafanaTest(AlertmanagerReader.AmAlert given) {
+    return GRAFANA_TEST_ALERTNAME.equals(given.labels().get("alertname"))
+        && GRAFANA_TEST_INSTANCE.equals(given.labels().get("instance"))
+        && GRAFANA_TEST_SUMMARY.equals(given.annotations().get("summary"));
+  }
+
+  private static Alert alert(AlertmanagerReader.AmAlert given, String tool, boolean grafana,
+      int truncated, SeverityAliases aliases) {
+    String identity = AlertmanagerReader.identity(tool, given);
+    boolean test = grafana && isGrafanaTest(given);
     Map<String, String> labels = given.labels();
     String alertname = labels.get("alertname");
     String instance = labels.get("instance");
-    String source = prefix + alertname
+    String source = tool + "/" + alertname
         + (instance == null || instance.isBlank() ? "" : "/" + instance);
 
     Severity severity = Severity.WARNING;
@@ -82,9 +104,11 @@ final class AlertmanagerDecoder {
     if (truncated > 0) {
       labels.put(Labels.TRUNCATED_ALERTS, Integer.toString(truncated));
     }
+    if (test) {
+      labels.put(Labels.TEST, "true");
+    }
     return new Alert(severity, source, summary, Optional.ofNullable(runbook), labels,
-        given.status(), Optional.ofNullable(given.startsAt()),
-        Text.singleLine(given.fingerprint()));
+        given.status(), Optional.ofNullable(given.startsAt()), identity);
   }
 
   /** The first of {@code candidates} that is not blank once cleaned, or null. */

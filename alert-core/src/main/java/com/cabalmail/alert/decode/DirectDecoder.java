@@ -10,16 +10,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The direct shape {@code {severity, source, summary, runbook_url?, labels?, status?}}, as sent
- * by Kuma's custom body and the Healthchecks integration. Nothing is guessed: a missing
+ * The direct shape
+ * {@code {severity, source, summary, runbook_url?, labels?, status?, fingerprint?}}, as sent by
+ * Kuma's custom body and the Healthchecks integration. Nothing is guessed: a missing
  * severity, source or summary rejects the body, naming the field. A {@code runbook_url} that
- * is not a link is kept as text ({@link Labels#RUNBOOK_TEXT}).
+ * is not a link is kept as text ({@link Labels#RUNBOOK_TEXT}). The identity follows
+ * {@link DirectReader#identity}.
  */
 final class DirectDecoder {
 
   private DirectDecoder() {}
 
-  static List<Alert> alerts(Body body) throws DecodeException {
+  /**
+   * The one alert of a direct-shape body.
+   *
+   * @param healthchecks whether the body is read as Healthchecks', which changes its identity
+   *     ({@link DirectReader#identity})
+   */
+  static List<Alert> alerts(DirectReader body, boolean healthchecks) throws DecodeException {
     if (body.severity == null) {
       throw new DecodeException("/severity is missing; allowed: critical, warning, info");
     }
@@ -33,7 +41,8 @@ final class DirectDecoder {
       labels.put(Labels.RUNBOOK_TEXT, body.runbookText);
     }
     return List.of(new Alert(body.severity, source, summary, Optional.ofNullable(body.runbook),
-        labels, body.status == null ? AlertStatus.FIRING : body.status, Optional.empty(), null));
+        labels, body.status == null ? AlertStatus.FIRING : body.status, Optional.empty(),
+        body.identity(healthchecks, source)));
   }
 
   private static String requireText(String value, String pointer) throws DecodeException {

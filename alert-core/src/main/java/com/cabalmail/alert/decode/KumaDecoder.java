@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * Heartbeat status 0 (down) is a critical alert firing, 1 (up) the same alert resolved, 2
  * (pending) a warning, 3 (maintenance) info. Without heartbeat and monitor, the Test button is a
  * test notification and a certificate or domain expiry notice a warning (see {@link #notice}).
- * Down and up of one monitor get the same fingerprint.
+ * Down and up of one monitor are the same alert: a heartbeat's identity is its monitor
+ * ({@link KumaReader#identity}). A notice without a heartbeat has no monitor state to follow, so
+ * its identity is left to {@link Alert}, which derives it.
  */
 final class KumaDecoder {
 
@@ -83,12 +85,12 @@ final class KumaDecoder {
         AlertStatus.FIRING, Optional.empty(), null);
   }
 
-  static List<Alert> alerts(Body body) throws DecodeException {
+  static List<Alert> alerts(KumaReader body) throws DecodeException {
     if (!body.heartbeatPresent && !body.monitorPresent && body.msg == null) {
       throw new DecodeException("not an Uptime Kuma body: none of /heartbeat, /monitor, /msg"
           + " is present");
     }
-    Body.Monitor monitor = body.monitor;
+    KumaReader.Monitor monitor = body.monitor;
     Map<String, String> labels = new LinkedHashMap<>();
     String source = "kuma";
     if (monitor != null) {
@@ -101,7 +103,7 @@ final class KumaDecoder {
       }
     }
     String msg = body.msg == null ? null : Text.multiLine(body.msg);
-    Body.Heartbeat heartbeat = body.heartbeat;
+    KumaReader.Heartbeat heartbeat = body.heartbeat;
     if (heartbeat == null && monitor == null) {
       return List.of(notice(msg));
     }
@@ -141,6 +143,6 @@ final class KumaDecoder {
         break;
     }
     return List.of(new Alert(severity, source, summary, Optional.empty(), labels, alertStatus,
-        Optional.ofNullable(startsAt), null));
+        Optional.ofNullable(startsAt), KumaReader.identity(monitor)));
   }
 }

@@ -60,7 +60,7 @@ final class RunbookMap {
       JsonToken token = parser.nextToken();
       if (token != JsonToken.START_OBJECT) {
         problems.add(what + " must be a JSON object of alert source to runbook URL, got "
-            + BodyReader.describe(token));
+            + JsonCursor.describe(token));
         return;
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -68,7 +68,7 @@ final class RunbookMap {
         JsonToken value = parser.nextToken();
         if (value != JsonToken.VALUE_STRING) {
           problems.add(what + ": the runbook of " + Text.quote(source)
-              + " must be a string (an absolute http(s) URL), got " + BodyReader.describe(value));
+              + " must be a string (an absolute http(s) URL), got " + JsonCursor.describe(value));
           parser.skipChildren();
           continue;
         }

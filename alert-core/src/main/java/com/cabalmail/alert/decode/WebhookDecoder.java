@@ -61,20 +61,33 @@ import java.util.Optional;
  * {@code summary} annotation, else {@code description}, else the alert name, runbook from the
  * {@code runbook_url} annotation (one that is not an http(s) URL is kept as text in the
  * {@value com.cabalmail.alert.Labels#RUNBOOK_TEXT} label instead), status from the alert's {@code status}
- * ({@code endsAt} is not read), start time from {@code startsAt}, fingerprint as given; every
- * label kept, links and {@code truncatedAlerts} as the well-known labels of
- * {@link com.cabalmail.alert.Labels}. Uptime Kuma: heartbeat 0 down is critical firing, 1 up
- * is critical resolved, 2 pending warning, 3 maintenance info, source {@code kuma/<monitor>},
- * summary {@code msg}, labels {@code monitor_url} and {@code hostname} when the monitor has
- * them; with {@code heartbeat} and {@code monitor} null, the Test button ({@code msg} ending in
- * " Testing") is a test notification ({@link com.cabalmail.alert.Alert#isTest()}) and a
- * certificate or domain expiry notice is a warning that never resolves. Direct shape and
+ * ({@code endsAt} is not read), start time from {@code startsAt}; every label kept, links
+ * and {@code truncatedAlerts} as the well-known labels of
+ * {@link com.cabalmail.alert.Labels}; Grafana's contact-point test (alertname
+ * {@code TestAlert}, instance {@code Grafana}, summary {@code Notification test}) is a test
+ * notification ({@link com.cabalmail.alert.Alert#isTest()}). Uptime Kuma: heartbeat 0 down is
+ * critical firing, 1 up is critical resolved, 2 pending warning, 3 maintenance info, source
+ * {@code kuma/<monitor>}, summary {@code msg}, labels {@code monitor_url} and {@code hostname}
+ * when the monitor has them; with {@code heartbeat} and {@code monitor} null, the Test button
+ * ({@code msg} ending in " Testing") is a test notification and a certificate or domain expiry
+ * notice is a warning that never resolves. Direct shape and
  * Healthchecks: {@code severity} (or an alias; unknown: 400 listing the words allowed),
  * {@code source} and {@code summary} required, {@code runbook_url} an absolute http(s) URL
- * (other text is kept in {@value com.cabalmail.alert.Labels#RUNBOOK_TEXT}), {@code labels} an object of strings, {@code status} firing/resolved
- * or down/up (default firing).
+ * (other text is kept in {@value com.cabalmail.alert.Labels#RUNBOOK_TEXT}), {@code labels} an
+ * object of strings, {@code status} firing/resolved or down/up (default firing),
+ * {@code fingerprint} optional, a string of 1 to 200 characters once cleaned to one line.
  * An alert with no runbook gets one from the configured runbook map. Control characters are
  * replaced by U+FFFD (summaries keep line feeds and tabs); all other Unicode is kept as is.
+ *
+ * <p><b>Identity</b> ({@link com.cabalmail.alert.Alert#fingerprint()}, what the delivery ledger
+ * keys on): the tool's own, namespaced by tool, so one string from two tools never collides.
+ * Alertmanager {@code alertmanager:<fingerprint>} and Grafana {@code grafana:<fingerprint>}
+ * (without one, the fingerprint Alertmanager computes from the labels); a Kuma heartbeat
+ * {@code kuma:<monitor id>}, else {@code kuma:<monitor name>}, the same for down and up;
+ * Healthchecks {@code healthchecks:<source>}, the same for down and up; the direct shape
+ * {@code direct:<fingerprint>} when the body gives one (Healthchecks:
+ * {@code healthchecks:<fingerprint>}), else derived by {@link com.cabalmail.alert.Alert} from
+ * what the operator reads, as are Kuma's notices. {@code docs/identity.md} has the table.
  *
  * <p><b>Settings</b> ({@link #fromSettings}):
  * <table>
@@ -224,20 +237,21 @@ public final class WebhookDecoder {
     List<Alert> alerts;
     switch (detected) {
       case ALERTMANAGER:
-        alerts = AlertmanagerDecoder.alerts(parsed, false, aliases);
+        alerts = AlertmanagerDecoder.alerts(parsed.alertmanager, false, aliases);
         break;
       case GRAFANA:
-        alerts = AlertmanagerDecoder.alerts(parsed, true, aliases);
+        alerts = AlertmanagerDecoder.alerts(parsed.alertmanager, true, aliases);
         break;
       case KUMA:
-        alerts = KumaDecoder.alerts(parsed);
+        alerts = KumaDecoder.alerts(parsed.kuma);
         break;
       default:
-        alerts = DirectDecoder.alerts(parsed);
+        alerts = DirectDecoder.alerts(parsed.direct, detected == WebhookFormat.HEALTHCHECKS);
         break;
     }
     boolean group = detected == WebhookFormat.ALERTMANAGER || detected == WebhookFormat.GRAFANA;
-    return new AlertBatch(detected, withRunbooks(alerts), group ? parsed.truncatedAlerts : 0);
+    return new AlertBatch(detected, withRunbooks(alerts),
+        group ? parsed.alertmanager.truncatedAlerts : 0);
   }
 
   private Body parse(byte[] body, int start, String contentType, WebhookFormat format)
@@ -363,15 +377,14 @@ public final class WebhookDecoder {
     if (requested != WebhookFormat.AUTO) {
       return requested;
     }
-    if (body.alerts != null) {
-      return body.grafanaMarker ? WebhookFormat.GRAFANA : WebhookFormat.ALERTMANAGER;
+    if (body.alertmanager.present()) {
+      return body.alertmanager.grafanaMarker ? WebhookFormat.GRAFANA : WebhookFormat.ALERTMANAGER;
     }
-    if (body.heartbeatPresent || body.monitorPresent) {
+    if (body.kuma.present()) {
       return WebhookFormat.KUMA;
     }
-    if (body.severity != null || body.source != null || body.summary != null) {
-      return body.source != null && body.source.startsWith("healthchecks/")
-          ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
+    if (body.direct.present()) {
+      return body.direct.fromHealthchecks() ? WebhookFormat.HEALTHCHECKS : WebhookFormat.DIRECT;
     }
     List<String> found = new ArrayList<>();
     body.names.forEach(name -> found.add(Text.quote(name)));

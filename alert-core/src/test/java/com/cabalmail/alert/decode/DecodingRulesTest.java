@@ -45,7 +45,7 @@ class DecodingRulesTest {
             labels("alertname", "A", "severity", "sev9",
                 "severity_assumed", "labels.severity 'sev9' unknown; allowed: critical, warning,"
                     + " info, or an alias (ALERT_SEVERITY_ALIASES)"),
-            FIRING, "2026-08-21T09:12:30Z", "00000000000000aa"),
+            FIRING, "2026-08-21T09:12:30Z", "alertmanager:00000000000000aa"),
         only(amAlert("\"alertname\":\"A\",\"severity\":\"sev9\"", "\"summary\":\"s\"")));
   }
 
@@ -105,7 +105,7 @@ class DecodingRulesTest {
         alert(CRITICAL, "alertmanager/A/h:9100", "s", null,
             labels("alertname", "A", "instance", "h:9100", "severity", "critical",
                 "runbook_text", "see the wiki"),
-            FIRING, "2026-08-21T09:12:30Z", "00000000000000aa"),
+            FIRING, "2026-08-21T09:12:30Z", "alertmanager:00000000000000aa"),
         only(amAlert("\"alertname\":\"A\",\"instance\":\"h:9100\",\"severity\":\"critical\"",
             "\"summary\":\"s\",\"runbook_url\":\"see the wiki\"")));
   }
@@ -115,7 +115,9 @@ class DecodingRulesTest {
     Alert alert = only("{\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"A\","
         + "\"severity\":\"info\"},\"startsAt\":\"0001-01-01T00:00:00Z\"}]}");
     assertEquals(alert(INFO, "alertmanager/A", "A", null,
-        labels("alertname", "A", "severity", "info"), RESOLVED, null, null), alert);
+        labels("alertname", "A", "severity", "info"), RESOLVED, null, "alertmanager:"
+            + AlertmanagerReader.labelSetFingerprint(labels("alertname", "A", "severity", "info"))),
+        alert);
   }
 
   @Test
@@ -158,7 +160,7 @@ class DecodingRulesTest {
         labels("alertname", "Disk", "grafana_folder", "Mail",
             "severity_assumed", "labels.severity missing", "generator_url", "https://g/rule",
             "silence_url", "https://g/silence", "truncated_alerts", "2"),
-        FIRING, "2026-08-21T08:20:10Z", "5c1e0f9a2b7d3e48")), batch.alerts());
+        FIRING, "2026-08-21T08:20:10Z", "grafana:5c1e0f9a2b7d3e48")), batch.alerts());
     assertEquals(WebhookFormat.GRAFANA, decode("{\"orgId\":1,\"alerts\":[{\"status\":\"firing\","
         + "\"labels\":{\"alertname\":\"A\"}}]}").format());
   }
@@ -178,10 +180,10 @@ class DecodingRulesTest {
   void kumaPendingIsAWarningAndMaintenanceIsInfo() throws DecodeException {
     assertEquals(alert(WARNING, "kuma/Webmail", "[Webmail] pending", null,
         labels("monitor_url", "https://mail.cabal.example/"), FIRING,
-        "2026-08-21T09:31:04.221Z", null), only(kuma(2, HTTP_MONITOR, "[Webmail] pending")));
+        "2026-08-21T09:31:04.221Z", "kuma:3"), only(kuma(2, HTTP_MONITOR, "[Webmail] pending")));
     assertEquals(alert(INFO, "kuma/Webmail", "[Webmail] maintenance", null,
         labels("monitor_url", "https://mail.cabal.example/"), FIRING,
-        "2026-08-21T09:31:04.221Z", null), only(kuma(3, HTTP_MONITOR, "[Webmail] maintenance")));
+        "2026-08-21T09:31:04.221Z", "kuma:3"), only(kuma(3, HTTP_MONITOR, "[Webmail] maintenance")));
   }
 
   @Test

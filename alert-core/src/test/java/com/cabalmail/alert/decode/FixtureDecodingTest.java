@@ -54,7 +54,7 @@ class FixtureDecodingTest {
           labels("alertname", alertname, captureLabel, captureValue, "instance", instance,
               "job", job, "service", "mail", "severity", severity.name().toLowerCase(Locale.ROOT),
               "generator_url", "http://prometheus.cabal.internal:9090/graph?g0.expr=" + query),
-          status, startsAt, fingerprint);
+          status, startsAt, "alertmanager:" + fingerprint);
     }
   }
 
@@ -102,7 +102,7 @@ class FixtureDecodingTest {
                 labels("alertname", "DiskAlmostFull", "capture", "mixed",
                     "instance", "mail-1.cabal.internal:9100", "service", "mail",
                     "severity_assumed", "labels.severity missing"),
-                FIRING, "2026-11-23T17:16:36.716682843Z", "8b37484c7fcfe715")),
+                FIRING, "2026-11-23T17:16:36.716682843Z", "alertmanager:8b37484c7fcfe715")),
         fixture("resolvedGroupStaysResolvedWithItsOwnSeverities",
             "alertmanager-0.25-resolved.json", JSON, ALERTMANAGER, 0,
             resolvedCapture(CRITICAL, "PostfixQueueBacklog", "mail-1.cabal.internal:9154",
@@ -124,7 +124,7 @@ class FixtureDecodingTest {
                 labels("alertname", "MailDeliveryDelayed", "capture", "unicode",
                     "instance", "z\u00FCrich-1", "service", "intl", "severity", "critical",
                     "site", "Z\u00FCrich \u2713"),
-                FIRING, "2026-11-23T17:16:59.662123624Z", "b67e57ec7b8610a1")),
+                FIRING, "2026-11-23T17:16:59.662123624Z", "alertmanager:b67e57ec7b8610a1")),
         fixture("alertsLeftOutByMaxAlertsAreCountedOnTheBatchAndOnEachAlert",
             "alertmanager-0.25-truncated.json", JSON, ALERTMANAGER, 1,
             queueDepth("a", "2026-11-23T17:16:44.961663712Z", "31c670494540d39a"),
@@ -149,7 +149,7 @@ class FixtureDecodingTest {
                     "silence_url", "https://grafana.cabal.example/alerting/silence/new?"
                         + "alertmanager=grafana&matcher=__alert_rule_uid__%3Dfdx3k2m9q1ptcb"
                         + "&matcher=instance%3Dmail-1&matcher=severity%3Dcritical&orgId=1"),
-                FIRING, "2026-08-21T09:20:10Z", "5c1e0f9a2b7d3e48")),
+                FIRING, "2026-08-21T09:20:10Z", "grafana:5c1e0f9a2b7d3e48")),
         fixture("directShapeSampleDecodesToOneAlertWithItsRunbook",
             "sample-direct-critical.json", JSON, DIRECT, 0, dmarcIngestFailed),
         fixture("formUrlencodedContentTypeIsOnlyAHintTheBodyIsJson",
@@ -157,11 +157,11 @@ class FixtureDecodingTest {
         fixture("healthchecksDownBodyIsACriticalFiringAlert",
             "sample-healthchecks-down.json", null, HEALTHCHECKS, 0,
             alert(CRITICAL, "healthchecks/certbot-renew", "Missed heartbeat: certbot-renew", null,
-                labels(), FIRING, null, null)),
+                labels(), FIRING, null, "healthchecks:healthchecks/certbot-renew")),
         fixture("healthchecksUpStatusResolvesTheAlert",
             "healthchecks-up.json", null, HEALTHCHECKS, 0,
             alert(WARNING, "healthchecks/certbot-renewal", "Recovered: certbot-renewal", null,
-                labels(), RESOLVED, null, null)),
+                labels(), RESOLVED, null, "healthchecks:healthchecks/certbot-renewal")),
         fixture("kumaDownHeartbeatIsCriticalFiringWithTheHostnameKept",
             "sample-kuma-down.json", JSON, KUMA, 0,
             kumaImap("[cabal-imap] [\uD83D\uDD34 Down] connect ECONNREFUSED 203.0.113.25:993",
@@ -197,19 +197,20 @@ class FixtureDecodingTest {
     return alert(severity, "alertmanager/" + alertname + "/" + instance, summary, null,
         labels("alertname", alertname, "capture", "resolved", "instance", instance,
             "service", service, "severity", severity.name().toLowerCase(Locale.ROOT)),
-        status, startsAt, fingerprint);
+        status, startsAt, "alertmanager:" + fingerprint);
   }
 
   private static Alert queueDepth(String instance, String startsAt, String fingerprint) {
     return alert(CRITICAL, "alertmanager/QueueDepth/" + instance, "Queue " + instance, null,
         labels("alertname", "QueueDepth", "capture", "truncated", "instance", instance,
             "service", "queue", "severity", "critical", "truncated_alerts", "1"),
-        FIRING, startsAt, fingerprint);
+        FIRING, startsAt, "alertmanager:" + fingerprint);
   }
 
   private static Alert kumaImap(String summary, AlertStatus status) {
     return alert(CRITICAL, "kuma/cabal-imap", summary, null,
-        labels("hostname", "imap.cabal.example"), status, "2026-08-21T09:31:04.221Z", null);
+        labels("hostname", "imap.cabal.example"), status, "2026-08-21T09:31:04.221Z",
+        "kuma:7");
   }
 
   private static Alert[] sampleGroup(AlertStatus status) {

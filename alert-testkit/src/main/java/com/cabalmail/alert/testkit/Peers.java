@@ -18,15 +18,61 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Real peer programs for end-to-end tests (Alertmanager, moto, node): found on the PATH, started
- * on a free loopback port, waited for, stopped. A missing peer fails the test under CI
- * ({@code CI=true}) and skips it elsewhere with a message saying what to install.
+ * Real peer programs for end-to-end tests (Alertmanager, moto, node, dynalite): found on the
+ * PATH or in the repository's {@code peers/} folder, started on a free loopback port, waited for,
+ * stopped. A missing peer fails the test under CI ({@code CI=true}) and skips it elsewhere with a
+ * message saying what to install.
  */
 public final class Peers {
 
   private static final Duration POLL = Duration.ofMillis(50);
 
+  /** The repository folder of the npm-installed peers ({@code npm ci} in each of its folders). */
+  public static final String NPM_PEERS = "peers";
+
   private Peers() {}
+
+  /**
+   * dynalite, the DynamoDB stand-in that locks each item around a conditional write: the
+   * {@code node_modules/.bin/dynalite} that {@code npm ci} in the repository's
+   * {@code peers/dynalite} installs ({@code .ci/run} does), or a skip (a failure under CI) saying
+   * so. Run it as {@code dynalite --host 127.0.0.1 --port PORT}: in memory, nothing to clean.
+   *
+   * @return the program's path
+   */
+  public static Path dynalite() {
+    return npmProgram("dynalite", "dynalite");
+  }
+
+  /**
+   * A program that {@code npm ci} installs in {@code peers/<folder>} of the repository (found
+   * from the module's {@code basedir}, upwards), checked with {@code node} on the PATH; or a
+   * skip (a failure under CI) saying what to run.
+   *
+   * @param folder the folder under {@code peers/}, holding a package.json and its lock file
+   * @param program the program's name in {@code node_modules/.bin}
+   * @return the program's path
+   */
+  public static Path npmProgram(String folder, String program) {
+    Path start = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    Path packageDir = null;
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(NPM_PEERS).resolve(folder).resolve("package.json"))) {
+        packageDir = dir.resolve(NPM_PEERS).resolve(folder);
+        break;
+      }
+    }
+    if (packageDir == null) {
+      missing("no " + NPM_PEERS + "/" + folder + "/package.json in " + start
+          + " or above: run the test from the repository");
+    }
+    require("node", "install Node.js 18 or later (Debian: apt-get install nodejs npm)");
+    Path bin = packageDir.resolve("node_modules/.bin").resolve(program);
+    if (!Files.isExecutable(bin)) {
+      missing(program + " is not installed: run `npm ci` in " + packageDir + " (.ci/run does)");
+    }
+    return bin;
+  }
 
   /**
    * The program's path on the PATH, or a skip (a failure under CI) naming what to install.

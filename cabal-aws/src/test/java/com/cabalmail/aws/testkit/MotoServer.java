@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.cabalmail.alert.testkit.Peers;
 import com.cabalmail.http.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +19,11 @@ import java.util.concurrent.TimeUnit;
  * free loopback port. Where moto is missing, the test is skipped with a message saying what to
  * install, and fails under CI ({@code CI=true}), where end-to-end tests may not be skipped.
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer implements DynamoDbTables.Peer {
 
   /** The region parameters are stored in: moto keeps one store per region, so read there. */
   public static final String REGION = "us-east-1";
 
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private final Process process;
   private final Path log;
   private final String endpoint;
@@ -56,6 +52,7 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL_DYNAMODB}. */
+  @Override
   public String endpoint() {
     return endpoint;
   }
@@ -95,38 +92,12 @@ public final class MotoServer implements AutoCloseable {
   /** Creates a DynamoDB table in {@link #REGION} keyed by the string {@code partitionKey}. */
   public void createTable(String table, String partitionKey)
       throws IOException, InterruptedException {
-    send("1.0", "DynamoDB_20120810.CreateTable", "dynamodb", "CreateTable " + table,
-        Json.write(g -> {
-          g.writeStartObject();
-          g.writeStringField("TableName", table);
-          g.writeArrayFieldStart("AttributeDefinitions");
-          g.writeStartObject();
-          g.writeStringField("AttributeName", partitionKey);
-          g.writeStringField("AttributeType", "S");
-          g.writeEndObject();
-          g.writeEndArray();
-          g.writeArrayFieldStart("KeySchema");
-          g.writeStartObject();
-          g.writeStringField("AttributeName", partitionKey);
-          g.writeStringField("KeyType", "HASH");
-          g.writeEndObject();
-          g.writeEndArray();
-          g.writeStringField("BillingMode", "PAY_PER_REQUEST");
-          g.writeEndObject();
-        }));
+    DynamoDbTables.createTable(endpoint, table, partitionKey, null);
   }
 
   private void send(String jsonVersion, String target, String service, String what, byte[] body)
       throws IOException, InterruptedException {
-    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
-        .header("Content-Type", "application/x-amz-json-" + jsonVersion)
-        .header("X-Amz-Target", target)
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260821/" + REGION + "/"
-            + service + "/aws4_request, SignedHeaders=host, Signature=0")
-        // moto imports a service's code on its first request: slow on a loaded machine
-        .timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = PeerCalls.send(endpoint, jsonVersion, target, service, body);
     if (answer.statusCode() != 200) {
       fail("moto refused " + what + ": " + answer.statusCode() + " " + answer.body());
     }
@@ -140,16 +111,7 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private boolean answers() {
-    try {
-      CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-      return true;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return PeerCalls.answers(endpoint + "/moto-api/");
   }
 
   private static void requireMoto() {

@@ -11,12 +11,16 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ledger test kit against a real DynamoDB peer: moto's server, a fresh table per test,
- * reached over HTTP with signed JSON 1.0 requests as in production.
+ * reached over HTTP with signed JSON 1.0 requests as in production. moto is the wire format's
+ * peer: it is not atomic under concurrency (two concurrent conditional claims of one key can
+ * both win there), so the kit's concurrency test runs on dynalite instead, in
+ * {@link DynamoDbLedgerConcurrencyIT}.
  */
 class DynamoDbLedgerIT extends LedgerTestKit {
 
@@ -33,6 +37,13 @@ class DynamoDbLedgerIT extends LedgerTestKit {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Not on moto, which races: {@link DynamoDbLedgerConcurrencyIT} proves it on dynalite. */
+  @Test
+  @Disabled("moto is not atomic under concurrency; DynamoDbLedgerConcurrencyIT proves this on"
+      + " dynalite")
+  @Override
+  public void concurrentClaimsOfOneKeyGrantExactlyOne() {}
 
   @Test
   void anEntrySurvivesTheRoundTripThroughTheTable() {

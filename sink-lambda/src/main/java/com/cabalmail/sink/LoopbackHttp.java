@@ -47,7 +47,7 @@ final class LoopbackHttp {
   /** The longest drain after an error answer. */
   static final Duration DRAIN_TIME = Duration.ofSeconds(3);
   /** A drain ends when the client has sent nothing for this long. */
-  static final Duration DRAIN_IDLE = Duration.ofMillis(500);
+  static final Duration DRAIN_IDLE = Duration.ofSeconds(1);
   /** The most bytes a drain reads: more than a Function URL's 6 MB request limit. */
   static final long DRAIN_BYTES = 8L * 1024 * 1024;
   static final int MAX_HEAD_BYTES = 32 * 1024;

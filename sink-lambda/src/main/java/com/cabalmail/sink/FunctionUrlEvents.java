@@ -74,8 +74,8 @@ final class FunctionUrlEvents {
 
   /**
    * What the sink needs to turn away a caller without the secret, and nothing more: method,
-   * path, request id and the two authentication headers ({@code x-alert-secret},
-   * {@code authorization}), read by streaming. Every other value, the body first of all, is
+   * path, request id and the authentication headers ({@code x-alert-secret},
+   * {@code authorization}, Grafana's signature header), read by streaming. Every other value, the body first of all, is
    * skipped by the parser without being copied, decoded or turned into a {@link String}; the
    * request has an empty body. {@link #read} reads the whole event once the secret is accepted.
    */
@@ -166,7 +166,8 @@ final class FunctionUrlEvents {
   }
 
   private static boolean isAuthHeader(String name) {
-    return name.equalsIgnoreCase("x-alert-secret") || name.equalsIgnoreCase("authorization");
+    return name.equalsIgnoreCase("x-alert-secret") || name.equalsIgnoreCase("authorization")
+        || name.equalsIgnoreCase(GrafanaSignature.HEADER);
   }
 
   /** The response in the Function URL / API Gateway shape. */

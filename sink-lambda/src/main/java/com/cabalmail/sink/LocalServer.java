@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@code console} transport); with no secret
  * configured it generates one for the run and prints it with a ready-to-run {@code curl}.
  *
- * <p>Each connection carries one request and gets its own read deadlines (the head within 5 s
- * of connecting, the whole request within 15 s), on one of {@value #WORKERS} workers: a few
- * clients that trickle their requests a byte at a time never hold up another caller.
+ * <p>Each connection carries one request and gets its own deadlines (the head within 5 s of
+ * its first byte, the whole request within 15 s, each write within 5 s), on one of
+ * {@value #WORKERS} workers: a few clients that trickle their requests a byte at a time never
+ * hold up another caller, and a request that waited for a worker is still read. An error
+ * answered before the request was read whole (413, 400, 503) is followed by a bounded drain
+ * of what the client still sends, so the answer arrives instead of a connection reset.
  */
 public final class LocalServer implements AutoCloseable {
 
@@ -48,18 +52,25 @@ public final class LocalServer implements AutoCloseable {
   static final int WORKERS = 32;
   /** Connections waiting for a worker; beyond this a connection is answered 503 at once. */
   static final int QUEUED = 256;
+  /** Threads that answer 503 to connections past the queue, then drain them. */
+  private static final int REFUSERS = 2;
   private static final int BACKLOG = 128;
   private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
 
   private final ServerSocket server;
   private final ExecutorService workers;
+  private final ExecutorService refusers;
   private final Sink sink;
+  private final LoopbackHttp.Limits limits;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private LocalServer(ServerSocket server, ExecutorService workers, Sink sink) {
+  private LocalServer(ServerSocket server, ExecutorService workers, ExecutorService refusers,
+      Sink sink, LoopbackHttp.Limits limits) {
     this.server = server;
     this.workers = workers;
+    this.refusers = refusers;
     this.sink = sink;
+    this.limits = limits;
   }
 
   /**
@@ -168,16 +179,31 @@ public final class LocalServer implements AutoCloseable {
 
   /** As {@link #start(Sink, int)}, with {@code workers} connection workers (tests). */
   static LocalServer start(Sink sink, int port, int workers) throws IOException {
+    return start(sink, port, workers, QUEUED, LoopbackHttp.Limits.DEFAULT);
+  }
+
+  /**
+   * As {@link #start(Sink, int)}, with {@code workers} connection workers, {@code queued}
+   * connections waiting for one, and the connections' {@code limits} (tests).
+   */
+  static LocalServer start(Sink sink, int port, int workers, int queued,
+      LoopbackHttp.Limits limits) throws IOException {
     ServerSocket socket = new ServerSocket();
     socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUED), task -> {
+        new ArrayBlockingQueue<>(queued), task -> {
           Thread thread = new Thread(task, "cabal-sink-http");
           thread.setDaemon(true);
           return thread;
         });
     pool.allowCoreThreadTimeOut(true);
-    LocalServer local = new LocalServer(socket, pool, sink);
+    ThreadPoolExecutor refusers = new ThreadPoolExecutor(0, REFUSERS, 5, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), task -> {
+          Thread thread = new Thread(task, "cabal-sink-refuse");
+          thread.setDaemon(true);
+          return thread;
+        });
+    LocalServer local = new LocalServer(socket, pool, refusers, sink, limits);
     Thread acceptor = new Thread(local::accept, "cabal-sink-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -201,40 +227,67 @@ public final class LocalServer implements AutoCloseable {
         log.warn("local server: accept failed: {}", e.toString());
         continue;
       }
-      long acceptedAt = System.nanoTime();
       try {
-        workers.execute(() -> serve(connection, acceptedAt));
+        workers.execute(() -> serve(connection));
       } catch (RejectedExecutionException e) {
-        // Every worker busy and the queue full: say so at once rather than hang the caller.
-        try (connection) {
-          connection.setSoTimeout(100);
-          LoopbackHttp.write(connection, 503, Map.of("retry-after", "1"), new byte[0], true);
-        } catch (IOException ignored) {
-          // the client is gone
+        // Every worker busy and the queue full: say so at once rather than hang the caller,
+        // off the accepting thread (the answer is followed by a drain).
+        try {
+          refusers.execute(() -> refuse(connection));
+        } catch (RejectedExecutionException overloaded) {
+          closeQuietly(connection);
         }
       }
     }
   }
 
-  private void serve(Socket connection, long acceptedAt) {
+  private void refuse(Socket connection) {
+    try (connection) {
+      SinkResponse busy = SinkResponse.error(503, UUID.randomUUID().toString(),
+          "every worker is busy and the queue is full; retry shortly")
+          .withHeader("retry-after", "1");
+      LoopbackHttp.write(connection, busy.status(), busy.headers(), busy.body(), false,
+          limits.write());
+      LoopbackHttp.drain(connection, limits);
+    } catch (IOException e) {
+      log.debug("local server: refused connection ended early: {}", e.toString());
+    }
+  }
+
+  private void serve(Socket connection) {
+    long servedAt = System.nanoTime();
     try (connection) {
       connection.setTcpNoDelay(true);
       String id = UUID.randomUUID().toString();
       SinkResponse response;
       boolean head = false;
+      boolean unread = false;
       try {
         LoopbackHttp.Request request = LoopbackHttp.read(connection, sink.maxBodyBytes(),
-            System::nanoTime, acceptedAt);
+            System::nanoTime, servedAt, limits);
         head = request.method().equals("HEAD");
         response = sink.handle(SinkRequest.withRepeatedHeaders(request.method(), request.path(),
             request.headers(), request.body(), id));
       } catch (LoopbackHttp.Unreadable e) {
         response = SinkResponse.error(e.status(), id, e.getMessage());
+        // A client past its deadline is too slow to wait for; any other may still be sending.
+        unread = e.status() != 408;
       }
       LoopbackHttp.write(connection, response.status(), response.headers(), response.body(),
-          head);
+          head, limits.write());
+      if (unread) {
+        LoopbackHttp.drain(connection, limits);
+      }
     } catch (IOException e) {
       log.debug("local server: connection ended early: {}", e.toString());
+    }
+  }
+
+  private static void closeQuietly(Socket connection) {
+    try {
+      connection.close();
+    } catch (IOException ignored) {
+      // nothing more to do
     }
   }
 
@@ -252,6 +305,7 @@ public final class LocalServer implements AutoCloseable {
       log.debug("local server: close: {}", e.toString());
     }
     workers.shutdownNow();
+    refusers.shutdownNow();
     try {
       workers.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -14,28 +14,61 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * A small HTTP/1.1 reader and writer for one connection of the local server: one request per
  * connection ({@code Connection: close}), a request head of at most {@value #MAX_HEAD_BYTES}
  * bytes, a body by {@code Content-Length} or {@code chunked}, {@code Expect: 100-continue}
- * honoured. Every read is bounded by the connection's own deadlines: the head must arrive
- * within {@link #HEAD_DEADLINE} of the accept, the whole request within
- * {@link #REQUEST_DEADLINE}; a client that trickles (one byte a second) is answered 408 and
- * dropped when its deadline passes, holding nothing but its own worker until then.
+ * honoured. Every read is bounded by the connection's own deadlines, counted from the first
+ * byte read (so time spent waiting for a worker never counts against a request that has
+ * arrived): the head must arrive within {@link Limits#head()} of it, the whole request within
+ * {@link Limits#request()}, and the first byte itself within {@link Limits#head()} of the
+ * worker taking the connection. A client that trickles (one byte a second) is answered 408
+ * and dropped when its deadline passes, holding nothing but its own worker until then. Every
+ * write is bounded by {@link Limits#write()}: a client that does not read cannot hold a worker.
+ * After an error answer, what the client is still sending is read and dropped
+ * ({@link #drain}, bounded in bytes and time), so the answer reaches it instead of a reset.
  *
  * <p>The JDK's {@code HttpServer} has no per-connection read deadline (only process-wide
  * system properties, which a library must not set), hence this reader.
  */
 final class LoopbackHttp {
 
-  /** The request line and headers must arrive within this of the accept. */
+  /** The request line and headers must arrive within this of the first byte. */
   static final Duration HEAD_DEADLINE = Duration.ofSeconds(5);
-  /** The whole request must arrive within this of the accept. */
+  /** The whole request must arrive within this of the first byte. */
   static final Duration REQUEST_DEADLINE = Duration.ofSeconds(15);
+  /** An answer must be written within this. */
+  static final Duration WRITE_DEADLINE = Duration.ofSeconds(5);
+  /** The longest drain after an error answer. */
+  static final Duration DRAIN_TIME = Duration.ofSeconds(3);
+  /** A drain ends when the client has sent nothing for this long. */
+  static final Duration DRAIN_IDLE = Duration.ofSeconds(1);
+  /** The most bytes a drain reads: more than a Function URL's 6 MB request limit. */
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
   static final int MAX_HEAD_BYTES = 32 * 1024;
   private static final int MAX_HEADERS = 100;
+
+  /**
+   * The time and byte bounds of one connection.
+   *
+   * @param head the request head's deadline, from the first byte (and the first byte's, from
+   *     the worker taking the connection)
+   * @param request the whole request's deadline, from the first byte
+   * @param write the deadline of each answer's write
+   * @param drainTime the longest drain after an error answer
+   * @param drainIdle a drain ends after this long without a byte
+   * @param drainBytes the most bytes a drain reads
+   */
+  record Limits(Duration head, Duration request, Duration write, Duration drainTime,
+      Duration drainIdle, long drainBytes) {
+    static final Limits DEFAULT = new Limits(HEAD_DEADLINE, REQUEST_DEADLINE, WRITE_DEADLINE,
+        DRAIN_TIME, DRAIN_IDLE, DRAIN_BYTES);
+  }
 
   private LoopbackHttp() {}
 
@@ -62,11 +95,12 @@ final class LoopbackHttp {
    *
    * @param maxBody the largest body read; a larger declared or sent body is a 413
    * @param nanoTime the clock of the deadlines
-   * @param acceptedAt when the connection was accepted, on {@code nanoTime}
+   * @param servedAt when a worker took the connection, on {@code nanoTime}: the first byte
+   *     must arrive within {@link Limits#head()} of it
    */
-  static Request read(Socket socket, int maxBody, LongSupplier nanoTime, long acceptedAt)
-      throws IOException, Unreadable {
-    Reader in = new Reader(socket, nanoTime, acceptedAt);
+  static Request read(Socket socket, int maxBody, LongSupplier nanoTime, long servedAt,
+      Limits limits) throws IOException, Unreadable {
+    Reader in = new Reader(socket, nanoTime, servedAt, limits);
     byte[] head = in.head();
     String text = new String(head, StandardCharsets.ISO_8859_1);
     String[] lines = text.split("\r?\n");
@@ -93,7 +127,7 @@ final class LoopbackHttp {
     }
     String target = requestLine[1];
     String path = pathOf(target);
-    byte[] body = body(in, socket, headers, maxBody);
+    byte[] body = body(in, socket, headers, maxBody, limits);
     return new Request(requestLine[0].toUpperCase(Locale.ROOT), path, headers, body);
   }
 
@@ -109,7 +143,7 @@ final class LoopbackHttp {
   }
 
   private static byte[] body(Reader in, Socket socket, Map<String, List<String>> headers,
-      int maxBody) throws IOException, Unreadable {
+      int maxBody, Limits limits) throws IOException, Unreadable {
     List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());
     List<String> length = headers.getOrDefault("content-length", List.of());
     boolean expectContinue = headers.getOrDefault("expect", List.of()).stream()
@@ -122,7 +156,7 @@ final class LoopbackHttp {
       if (!length.isEmpty()) {
         throw new Unreadable(400, "both Transfer-Encoding and Content-Length");
       }
-      continueIfAsked(expectContinue, socket);
+      continueIfAsked(expectContinue, socket, limits);
       return in.chunked(maxBody);
     }
     if (length.isEmpty()) {
@@ -146,21 +180,24 @@ final class LoopbackHttp {
       throw new Unreadable(413, "body of " + declared + " bytes is over the limit of " + maxBody
           + " bytes");
     }
-    continueIfAsked(expectContinue, socket);
+    continueIfAsked(expectContinue, socket, limits);
     return in.exactly((int) declared);
   }
 
-  private static void continueIfAsked(boolean expectContinue, Socket socket) throws IOException {
+  private static void continueIfAsked(boolean expectContinue, Socket socket, Limits limits)
+      throws IOException {
     if (expectContinue) {
-      OutputStream out = socket.getOutputStream();
-      out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      writeBy(socket, limits.write(),
+          "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII), null);
     }
   }
 
-  /** Writes the answer and ends the exchange; nothing is written for HEAD but the head. */
+  /**
+   * Writes the answer within {@code deadline}, else closes the socket and throws; nothing is
+   * written for HEAD but the head.
+   */
   static void write(Socket socket, int status, Map<String, String> headers, byte[] body,
-      boolean head) throws IOException {
+      boolean head, Duration deadline) throws IOException {
     StringBuilder out = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
         .append(reason(status)).append("\r\n");
     Map<String, String> all = new LinkedHashMap<>(headers);
@@ -169,12 +206,94 @@ final class LoopbackHttp {
     all.forEach((name, value) -> out.append(name).append(": ")
         .append(value.replaceAll("[\\r\\n]", " ")).append("\r\n"));
     out.append("\r\n");
-    OutputStream stream = socket.getOutputStream();
-    stream.write(out.toString().getBytes(StandardCharsets.UTF_8));
-    if (!head && status != 204 && status != 304) {
-      stream.write(body);
+    writeBy(socket, deadline, out.toString().getBytes(StandardCharsets.UTF_8),
+        head || status == 204 || status == 304 ? null : body);
+  }
+
+  /**
+   * Writes {@code first} then {@code second} (if not null), closing the socket when
+   * {@code deadline} passes first: a blocking socket write has no timeout of its own.
+   */
+  private static void writeBy(Socket socket, Duration deadline, byte[] first, byte[] second)
+      throws IOException {
+    boolean[] cut = {false};
+    ScheduledFuture<?> guard = Cutter.EXECUTOR.schedule(() -> {
+      synchronized (cut) {
+        cut[0] = true;
+      }
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing is all that is wanted
+      }
+    }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      OutputStream stream = socket.getOutputStream();
+      stream.write(first);
+      if (second != null) {
+        stream.write(second);
+      }
+      stream.flush();
+    } catch (IOException e) {
+      synchronized (cut) {
+        if (cut[0]) {
+          throw new SocketTimeoutException("the answer was not written within "
+              + deadline.toMillis() + " ms: the client does not read");
+        }
+      }
+      throw e;
+    } finally {
+      guard.cancel(false);
     }
-    stream.flush();
+  }
+
+  /** The one daemon thread that closes sockets whose writes overran their deadline. */
+  private static final class Cutter {
+    static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "cabal-sink-write-deadline");
+        thread.setDaemon(true);
+        return thread;
+      });
+      executor.setRemoveOnCancelPolicy(true);
+      executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+      executor.allowCoreThreadTimeOut(true);
+      return executor;
+    }
+  }
+
+  /**
+   * Ends the exchange gracefully after an answer written before the request was read whole:
+   * says the server is done sending, then reads and drops what the client still sends until
+   * it closes, pauses for {@link Limits#drainIdle()}, has sent {@link Limits#drainBytes()} or
+   * {@link Limits#drainTime()} has passed. Without this, closing a socket with unread bytes
+   * resets the connection and the client loses the answer. Never throws.
+   */
+  static void drain(Socket socket, Limits limits) {
+    long until = System.nanoTime() + limits.drainTime().toNanos();
+    long read = 0;
+    byte[] sink = new byte[16 * 1024];
+    try {
+      socket.shutdownOutput();
+      InputStream in = socket.getInputStream();
+      while (read < limits.drainBytes()) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        socket.setSoTimeout((int) Math.max(1,
+            Math.min(limits.drainIdle().toMillis(), left / 1_000_000)));
+        int n = in.read(sink);
+        if (n < 0) {
+          return;
+        }
+        read += n;
+      }
+    } catch (IOException e) {
+      // the client stopped sending, reset or went silent: the drain is over
+    }
   }
 
   private static String reason(int status) {
@@ -203,18 +322,23 @@ final class LoopbackHttp {
     private final Socket socket;
     private final InputStream in;
     private final LongSupplier nanoTime;
-    private final long headBy;
-    private final long requestBy;
+    private final Limits limits;
+    private boolean started;
+    private long headBy;
+    private long requestBy;
     private final byte[] buffer = new byte[8192];
     private int start;
     private int end;
 
-    Reader(Socket socket, LongSupplier nanoTime, long acceptedAt) throws IOException {
+    Reader(Socket socket, LongSupplier nanoTime, long servedAt, Limits limits)
+        throws IOException {
       this.socket = socket;
       this.in = socket.getInputStream();
       this.nanoTime = nanoTime;
-      this.headBy = acceptedAt + HEAD_DEADLINE.toNanos();
-      this.requestBy = acceptedAt + REQUEST_DEADLINE.toNanos();
+      this.limits = limits;
+      // Until the first byte: it must come within the head deadline of the worker taking it.
+      this.headBy = servedAt + limits.head().toNanos();
+      this.requestBy = headBy;
     }
 
     /** The head, up to and without the blank line; the rest stays buffered. */
@@ -331,6 +455,14 @@ final class LoopbackHttp {
         if (n < 0) {
           return false;
         }
+        if (!started) {
+          // The deadlines count from the first byte: a request that waited for a worker has
+          // arrived, and is read in full.
+          started = true;
+          long first = nanoTime.getAsLong();
+          headBy = first + limits.head().toNanos();
+          requestBy = first + limits.request().toNanos();
+        }
         start = 0;
         end = n;
         return true;
@@ -340,9 +472,13 @@ final class LoopbackHttp {
     }
 
     private Unreadable timeout(String what) {
-      Duration limit = what.equals("request head") ? HEAD_DEADLINE : REQUEST_DEADLINE;
-      return new Unreadable(408, "the " + what + " did not arrive within " + limit.toSeconds()
-          + " s of connecting");
+      if (!started) {
+        return new Unreadable(408, "no request arrived within " + limits.head().toMillis()
+            + " ms");
+      }
+      Duration limit = what.equals("request head") ? limits.head() : limits.request();
+      return new Unreadable(408, "the " + what + " did not arrive within " + limit.toMillis()
+          + " ms of its first byte");
     }
   }
 }

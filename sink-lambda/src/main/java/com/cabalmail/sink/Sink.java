@@ -70,6 +70,11 @@ final class Sink {
     return secrets.accepts(request);
   }
 
+  /** Whether {@code request} is signed by Grafana: its body is needed to authenticate it. */
+  boolean signed(SinkRequest request) {
+    return secrets.signed(request);
+  }
+
   /** The routing table followed. */
   RoutingTable routes() {
     return router.routes();
@@ -135,9 +140,10 @@ final class Sink {
     if (format == null && !selfTest) {
       return SinkResponse.error(404, id, "no such path; alerts are POSTed to one of " + PATHS);
     }
-    if (!secrets.accepts(request)) {
-      return SinkResponse.error(401, id, SecretCheck.ACCEPTED_HEADERS)
-          .withHeader("www-authenticate", "Bearer");
+    SecretCheck.Verdict verdict = secrets.check(request);
+    if (!verdict.accepted()) {
+      SinkResponse refused = SinkResponse.error(verdict.status(), id, verdict.message());
+      return verdict.status() == 401 ? refused.withHeader("www-authenticate", "Bearer") : refused;
     }
     if (selfTest) {
       tally.kind(SinkMetrics.Kind.TEST);

@@ -170,6 +170,8 @@ final class SinkSetup {
     checkStrength(settings, settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET), current, local);
     checkStrength(settings, previousKey, previous, local);
     WebhookDecoder decoder = WebhookDecoder.fromSettings(settings);
+    Optional<GrafanaSignature> grafana =
+        GrafanaSignature.fromSettings(settings, decoder.maxBodyBytes(), local == null);
     Watchdog.Spec watchdog = Watchdog.spec(settings);
     Optional<String> metrics = EmfMetrics.namespace(settings);
     AlertConfig config = AlertConfig.from(
@@ -198,7 +200,7 @@ final class SinkSetup {
           + " to deliver them.");
     }
     SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
-        settings.redaction().and(awsRedaction(environment)));
+        settings.redaction().and(awsRedaction(environment))).withGrafana(grafana);
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
     return new Sink(check, decoder::decode, router, decoder.maxBodyBytes(), watch);
   }

@@ -311,10 +311,24 @@ public final class Heartbeat {
     }
     String suffix = failure == null ? "" : "/fail";
     String name = failure == null ? "success" : "fail";
-    String text = failure == null ? null : pinger.failureBody(failure);
+    long sendBy = System.nanoTime() + left.toNanos();
+    // The failure's text is read and scrubbed on the daemon thread, inside the same budget:
+    // it is the job's text, of any length, and the job's thread waits no longer than left.
     CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> pinger.send(name, suffix, runId, text, left), Lambdas.DAEMON_THREADS);
+        () -> sendFinal(name, suffix, failure, sendBy), Lambdas.DAEMON_THREADS);
     awaitAtMost(sent, left);
+  }
+
+  /** The final ping, on a daemon thread: the failure scrubbed, then sent by {@code sendBy}. */
+  private PingOutcome sendFinal(String name, String suffix, Throwable failure, long sendBy) {
+    String text = failure == null ? null : pinger.failureBody(failure);
+    long left = sendBy - System.nanoTime();
+    if (left <= 0) {
+      String detail = "not sent: the failure took the whole budget to scrub";
+      log.warn("heartbeat {} for {} {}", name, pinger.label(), detail);
+      return new PingOutcome(PingOutcome.Kind.FAILED, 0, detail, 0);
+    }
+    return pinger.send(name, suffix, runId, text, Duration.ofNanos(left));
   }
 
   /** Waits for {@code outcome} at most {@code limit}; never throws, keeps an interrupt. */

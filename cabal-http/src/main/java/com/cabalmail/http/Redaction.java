@@ -4,8 +4,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,6 +50,10 @@ public final class Redaction {
 
   private static final Redaction NONE = new Redaction(List.of(), false);
 
+  /** What each source taught the process at run time ({@link #learned}); guarded by the class. */
+  private static final Map<String, Redaction> LEARNED = new HashMap<>();
+  private static volatile Redaction process = NONE;
+
   /** Longest first, so that a secret containing another is blanked whole. */
   private final List<String> values;
   private final boolean patterns;
@@ -60,6 +66,33 @@ public final class Redaction {
   /** Scrubs nothing. */
   public static Redaction none() {
     return NONE;
+  }
+
+  /**
+   * The secrets this process learned at run time, from every source ({@link #learned}): for
+   * example AWS credentials fetched, and fetched again, after start-up. Whatever writes out of
+   * the process (a log backend) scrubs with this as well as with the redaction it was given.
+   */
+  public static Redaction process() {
+    return process;
+  }
+
+  /**
+   * Makes {@code secrets} part of {@link #process()} in place of what {@code source} gave
+   * before, so rotating credentials do not pile up: pass the previous ones too while they may
+   * still appear in text.
+   */
+  public static void learned(String source, Collection<Secret> secrets) {
+    Objects.requireNonNull(source, "source");
+    Redaction taught = of(secrets);
+    synchronized (Redaction.class) {
+      LEARNED.put(source, taught);
+      Redaction all = NONE;
+      for (Redaction each : LEARNED.values()) {
+        all = all.and(each);
+      }
+      process = all;
+    }
   }
 
   /** Scrubs {@code secrets}. */

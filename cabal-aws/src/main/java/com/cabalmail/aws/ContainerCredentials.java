@@ -172,17 +172,27 @@ final class ContainerCredentials implements CredentialsProvider {
         secrets.addAll(before.scrubbed()); // still in messages of calls signed with them
       }
       Redaction.learned(PEER + " " + where(), secrets);
-      result.complete(fetched);
+      done(result).complete(fetched);
     } catch (AwsException | RuntimeException e) {
       AwsCredentials current = cached.get();
       if (current != null && !expiredAt(current)) {
         log.warn("{}: refresh failed, keeping credentials valid until {}: {}",
             PEER, current.expiration().get(), e.getMessage());
       }
-      result.completeExceptionally(e);
+      done(result).completeExceptionally(e);
     } finally {
-      inFlight.compareAndSet(result, null);
+      done(result);
     }
+  }
+
+  /**
+   * {@code fetch}, no longer the one in flight: cleared before it completes, so that no caller
+   * who comes later is handed a finished fetch (and with it credentials that may since have
+   * expired) instead of starting a new one.
+   */
+  private CompletableFuture<AwsCredentials> done(CompletableFuture<AwsCredentials> fetch) {
+    inFlight.compareAndSet(fetch, null);
+    return fetch;
   }
 
   /** The fetch's credentials, waiting no longer than {@code deadline}. */

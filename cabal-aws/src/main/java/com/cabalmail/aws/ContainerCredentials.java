@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -67,6 +68,7 @@ final class ContainerCredentials implements CredentialsProvider {
   static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
 
   private static final String PEER = "container credentials";
+  private static final AtomicLong INSTANCES = new AtomicLong();
   private static final Set<String> HTTP_HOSTS = Set.of(
       "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
@@ -78,6 +80,8 @@ final class ContainerCredentials implements CredentialsProvider {
   private final Optional<Path> tokenFile;
   private final HttpDelivery delivery;
   private final Clock clock;
+  /** This provider's own name in {@link Redaction#learned}: others may share its URI. */
+  private final String redactionSource = PEER + " #" + INSTANCES.incrementAndGet();
   private final AtomicReference<AwsCredentials> cached = new AtomicReference<>();
   /** The one fetch running, if any: callers and background refreshes share it. */
   private final AtomicReference<CompletableFuture<AwsCredentials>> inFlight =
@@ -171,7 +175,7 @@ final class ContainerCredentials implements CredentialsProvider {
       if (before != null) {
         secrets.addAll(before.scrubbed()); // still in messages of calls signed with them
       }
-      Redaction.learned(PEER + " " + where(), secrets);
+      Redaction.learned(redactionSource, secrets);
       done(result).complete(fetched);
     } catch (AwsException | RuntimeException e) {
       AwsCredentials current = cached.get();

@@ -69,7 +69,8 @@ resource "aws_iam_role_policy" "read_secrets" {
   policy = data.aws_iam_policy_document.read_secrets.json
 }
 
-# The delivery ledger (ledger.tf): item reads and writes on that one table. No Scan, no Query,
+# The delivery ledger (ledger.tf): item reads and writes on that one table, exactly the
+# operations the ledger calls (LedgerPolicyTest derives them from its code). No Scan, no Query,
 # no table management, no other table.
 data "aws_iam_policy_document" "use_ledger" {
   statement {
@@ -77,7 +78,6 @@ data "aws_iam_policy_document" "use_ledger" {
     actions = [
       "dynamodb:PutItem",
       "dynamodb:GetItem",
-      "dynamodb:UpdateItem",
       "dynamodb:DeleteItem",
     ]
     resources = [aws_dynamodb_table.alert_ledger.arn]

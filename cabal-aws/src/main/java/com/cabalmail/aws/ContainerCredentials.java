@@ -5,6 +5,7 @@ import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Secret;
 import com.fasterxml.jackson.core.JsonParser;
@@ -19,12 +20,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * Container credentials (ECS, EKS Pod Identity, Lambda with SnapStart): {@code GET} the
  * credentials URI with the authorization token, answer
  * {@code {AccessKeyId, SecretAccessKey, Token, Expiration}}. Cached and fetched again
- * {@link #REFRESH_BEFORE} before {@code Expiration}, or at once after AWS called them expired;
- * one fetch at a time, other callers wait for it. If a refresh fails while the cached
- * credentials have not yet expired, they are kept and the failure is logged.
+ * {@link #REFRESH_BEFORE} before {@code Expiration}, or at once after AWS called them expired.
+ * One fetch at a time, on a daemon thread: while the cached credentials are valid, calls get
+ * them at once and the refresh runs in the background; a call with no valid credentials waits
+ * for the fetch no longer than its own deadline. If a refresh fails while the cached
+ * credentials have not yet expired, they are kept and the failure is logged. Every fetched
+ * credential joins the process's redaction ({@link Redaction#learned}).
  *
  * <p>Like the AWS SDKs, plain {@code http} is allowed only to loopback addresses and to the
  * ECS ({@code 169.254.170.2}) and EKS ({@code 169.254.170.23}, {@code fd00:ec2::23}) agents,
@@ -54,8 +64,11 @@ final class ContainerCredentials implements CredentialsProvider {
   static final URI ECS_BASE = URI.create("http://169.254.170.2");
   /** How long before {@code Expiration} cached credentials are fetched again. */
   static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
+  /** The budget of one fetch, which runs apart from the calls that wait for it. */
+  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
 
   private static final String PEER = "container credentials";
+  private static final AtomicLong INSTANCES = new AtomicLong();
   private static final Set<String> HTTP_HOSTS = Set.of(
       "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
@@ -67,8 +80,12 @@ final class ContainerCredentials implements CredentialsProvider {
   private final Optional<Path> tokenFile;
   private final HttpDelivery delivery;
   private final Clock clock;
-  private final ReentrantLock fetching = new ReentrantLock();
-  private volatile AwsCredentials cached;
+  /** This provider's own name in {@link Redaction#learned}: others may share its URI. */
+  private final String redactionSource = PEER + " #" + INSTANCES.incrementAndGet();
+  private final AtomicReference<AwsCredentials> cached = new AtomicReference<>();
+  /** The one fetch running, if any: callers and background refreshes share it. */
+  private final AtomicReference<CompletableFuture<AwsCredentials>> inFlight =
+      new AtomicReference<>();
 
   private ContainerCredentials(URI uri, Optional<Secret> token, Optional<Path> tokenFile,
       HttpDelivery delivery, Clock clock) {
@@ -114,47 +131,102 @@ final class ContainerCredentials implements CredentialsProvider {
 
   @Override
   public AwsCredentials credentials(Deadline deadline) throws AwsException {
-    AwsCredentials current = cached;
-    if (fresh(current)) {
+    AwsCredentials current = cached.get();
+    if (current != null && !expiredAt(current)) {
+      if (!fresh(current)) {
+        refresh(); // in the background: valid credentials never wait for their successor
+      }
       return current;
     }
-    fetching.lock();
-    try {
-      current = cached;
-      if (fresh(current)) {
-        return current; // another caller fetched while this one waited
-      }
-      try {
-        cached = fetch(deadline);
-        return cached;
-      } catch (AwsException e) {
-        if (current != null && clock.instant().isBefore(current.expiration().orElseThrow())) {
-          log.warn("{}: refresh failed, keeping credentials valid until {}: {}",
-              PEER, current.expiration().get(), e.getMessage());
-          return current;
-        }
-        throw e;
-      }
-    } finally {
-      fetching.unlock();
-    }
+    return await(refresh(), deadline);
   }
 
   @Override
   public void expired(AwsCredentials rejected) {
-    fetching.lock();
-    try {
-      if (rejected.equals(cached)) {
-        cached = null;
+    AwsCredentials current = cached.get();
+    if (rejected.equals(current)) {
+      cached.compareAndSet(current, null);
+    }
+  }
+
+  /** The fetch in flight, or a new one on a daemon thread of its own. */
+  private CompletableFuture<AwsCredentials> refresh() {
+    while (true) {
+      CompletableFuture<AwsCredentials> running = inFlight.get();
+      if (running != null) {
+        return running;
       }
+      CompletableFuture<AwsCredentials> mine = new CompletableFuture<>();
+      if (inFlight.compareAndSet(null, mine)) {
+        Thread thread = new Thread(() -> fetchInto(mine), "cabal-aws-credentials");
+        thread.setDaemon(true);
+        thread.start();
+        return mine;
+      }
+    }
+  }
+
+  /** One fetch, within {@link #FETCH_TIMEOUT}: cached and learned, or the failure logged. */
+  private void fetchInto(CompletableFuture<AwsCredentials> result) {
+    try {
+      AwsCredentials fetched = fetch(Deadline.after(FETCH_TIMEOUT, delivery.ticker()));
+      AwsCredentials before = cached.getAndSet(fetched);
+      List<Secret> secrets = new ArrayList<>(fetched.scrubbed());
+      if (before != null) {
+        secrets.addAll(before.scrubbed()); // still in messages of calls signed with them
+      }
+      Redaction.learned(redactionSource, secrets);
+      done(result).complete(fetched);
+    } catch (AwsException | RuntimeException e) {
+      AwsCredentials current = cached.get();
+      if (current != null && !expiredAt(current)) {
+        log.warn("{}: refresh failed, keeping credentials valid until {}: {}",
+            PEER, current.expiration().get(), e.getMessage());
+      }
+      done(result).completeExceptionally(e);
     } finally {
-      fetching.unlock();
+      done(result);
+    }
+  }
+
+  /**
+   * {@code fetch}, no longer the one in flight: cleared before it completes, so that no caller
+   * who comes later is handed a finished fetch (and with it credentials that may since have
+   * expired) instead of starting a new one.
+   */
+  private CompletableFuture<AwsCredentials> done(CompletableFuture<AwsCredentials> fetch) {
+    inFlight.compareAndSet(fetch, null);
+    return fetch;
+  }
+
+  /** The fetch's credentials, waiting no longer than {@code deadline}. */
+  private AwsCredentials await(CompletableFuture<AwsCredentials> fetch, Deadline deadline)
+      throws AwsException {
+    Duration left = deadline.remaining();
+    try {
+      return fetch.get(left.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new AwsException(PEER + " from " + where() + " not fetched within the call's"
+          + " deadline (" + left.toMillis() + " ms); the fetch goes on in the background");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AwsException(PEER + " from " + where() + " not fetched: interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof AwsException) {
+        throw (AwsException) cause;
+      }
+      throw new AwsException(PEER + " from " + where() + " not fetched: " + cause);
     }
   }
 
   private boolean fresh(AwsCredentials credentials) {
-    return credentials != null && clock.instant()
+    return clock.instant()
         .isBefore(credentials.expiration().orElseThrow().minus(REFRESH_BEFORE));
+  }
+
+  private boolean expiredAt(AwsCredentials credentials) {
+    return !clock.instant().isBefore(credentials.expiration().orElseThrow());
   }
 
   private AwsCredentials fetch(Deadline deadline) throws AwsException {

@@ -80,6 +80,18 @@ class CredentialsProviderTest {
     return Deadline.after(Duration.ofSeconds(10), ticker);
   }
 
+  /** The credentials {@code provider} gives once its background refresh has landed. */
+  static AwsCredentials afterRefresh(CredentialsProvider provider, String keyId,
+      Deadline deadline) throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    AwsCredentials got = provider.credentials(deadline);
+    while (!got.accessKeyId().equals(keyId) && System.nanoTime() - until < 0) {
+      Thread.sleep(10);
+      got = provider.credentials(deadline);
+    }
+    return got;
+  }
+
   @Test
   void containerCredentialsAreCachedAndFetchedAgainFiveMinutesBeforeExpiration()
       throws Exception {
@@ -90,9 +102,12 @@ class CredentialsProviderTest {
     answerCredentials(credentials("ASIASECOND", NOW.plus(Duration.ofHours(2))));
     clock.advance(Duration.ofMinutes(54));
     AwsCredentials stillFirst = provider.credentials(deadline());
+    server.verify(exactly(1), getRequestedFor(urlEqualTo("/creds")));
     clock.advance(Duration.ofMinutes(1).plusSeconds(1));
-    AwsCredentials second = provider.credentials(deadline());
+    AwsCredentials firstWhileRefreshing = provider.credentials(deadline());
+    AwsCredentials second = afterRefresh(provider, "ASIASECOND", deadline());
 
+    assertEquals("ASIAFIRST", firstWhileRefreshing.accessKeyId(), "valid: returned at once");
     assertEquals("ASIAFIRST", first.accessKeyId());
     assertEquals("secret-of-ASIAFIRST", first.secretAccessKey().reveal());
     assertEquals("session-of-ASIAFIRST", first.sessionToken().orElseThrow().reveal());
@@ -115,7 +130,7 @@ class CredentialsProviderTest {
     Files.writeString(tokenFile, "file-token-2");
     answerCredentials(credentials("ASIASECOND", NOW.plus(Duration.ofHours(1))));
     clock.advance(Duration.ofMinutes(6));
-    AwsCredentials second = provider.credentials(deadline());
+    AwsCredentials second = afterRefresh(provider, "ASIASECOND", deadline());
 
     List<LoggedRequest> fetches = server.findAll(getRequestedFor(urlEqualTo("/creds")));
     assertEquals("file-token-1", fetches.get(0).getHeader("Authorization"));

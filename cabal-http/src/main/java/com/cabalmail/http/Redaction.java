@@ -4,8 +4,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,7 +28,9 @@ import java.util.regex.Pattern;
  * names: AWS access key ids ({@code AKIA…}, {@code ASIA…}), the value after {@code Bearer} or
  * {@code Basic}, {@code user:password@} in URLs, and the value of {@code password=},
  * {@code token=}, {@code secret=} and {@code key=} pairs. For text that is not ours at all,
- * such as a job's exception going to Healthchecks.
+ * such as a job's exception going to Healthchecks. Scrubbing takes time linear in the text's
+ * length whatever the text (possessive patterns and a hand-written scanner, no backtracking),
+ * so hostile text costs no more than any other.
  *
  * <p>Lives next to {@link Secret} in {@code cabal-http} because every module that meets
  * outside text (the transports, {@code cabal-aws}, the heartbeat client, the sink) depends on
@@ -46,6 +50,10 @@ public final class Redaction {
 
   private static final Redaction NONE = new Redaction(List.of(), false);
 
+  /** What each source taught the process at run time ({@link #learned}); guarded by the class. */
+  private static final Map<String, Redaction> LEARNED = new HashMap<>();
+  private static volatile Redaction process = NONE;
+
   /** Longest first, so that a secret containing another is blanked whole. */
   private final List<String> values;
   private final boolean patterns;
@@ -58,6 +66,33 @@ public final class Redaction {
   /** Scrubs nothing. */
   public static Redaction none() {
     return NONE;
+  }
+
+  /**
+   * The secrets this process learned at run time, from every source ({@link #learned}): for
+   * example AWS credentials fetched, and fetched again, after start-up. Whatever writes out of
+   * the process (a log backend) scrubs with this as well as with the redaction it was given.
+   */
+  public static Redaction process() {
+    return process;
+  }
+
+  /**
+   * Makes {@code secrets} part of {@link #process()} in place of what {@code source} gave
+   * before, so rotating credentials do not pile up: pass the previous ones too while they may
+   * still appear in text.
+   */
+  public static void learned(String source, Collection<Secret> secrets) {
+    Objects.requireNonNull(source, "source");
+    Redaction taught = of(secrets);
+    synchronized (Redaction.class) {
+      LEARNED.put(source, taught);
+      Redaction all = NONE;
+      for (Redaction each : LEARNED.values()) {
+        all = all.and(each);
+      }
+      process = all;
+    }
   }
 
   /** Scrubs {@code secrets}. */
@@ -138,7 +173,7 @@ public final class Redaction {
       out = Patterns.AWS_KEY_ID.matcher(out).replaceAll(MARK);
       out = Patterns.AUTH_SCHEME.matcher(out).replaceAll("$1 " + MARK);
       out = Patterns.URL_USER_INFO.matcher(out).replaceAll("$1" + MARK + "@");
-      out = Patterns.KEY_VALUE.matcher(out).replaceAll("$1" + MARK);
+      out = KeyValues.scrub(out);
     }
     return out;
   }
@@ -168,15 +203,113 @@ public final class Redaction {
     return "Redaction[" + values.size() + " value(s)" + (patterns ? ", patterns" : "") + "]";
   }
 
-  /** The credential patterns, compiled on first use: most processes never scrub by pattern. */
+  /**
+   * The credential patterns, compiled on first use: most processes never scrub by pattern.
+   * Each runs in time linear in the text: every repetition is possessive, and a scheme or
+   * user-info run is tried only from its first character, so no run is scanned twice.
+   */
   private static final class Patterns {
-    static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{12,}\\b");
+    static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{12,}+\\b");
     static final Pattern AUTH_SCHEME =
-        Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{4,}");
+        Pattern.compile("(?i)\\b(bearer|basic)\\s++[A-Za-z0-9._~+/=-]{4,}+");
+    /** {@code scheme://user:password@}; the scheme run is taken whole, from where it starts. */
     static final Pattern URL_USER_INFO =
-        Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]+@");
-    static final Pattern KEY_VALUE = Pattern.compile(
-        "(?i)\\b([a-z_-]*(?:password|passwd|token|secret|api[_-]?key|access[_-]?key)[a-z_-]*"
-            + "\\s*[=:]\\s*)[^\\s&,;\"']{4,}");
+        Pattern.compile("((?<![A-Za-z0-9+.-])[A-Za-z0-9+.-]*+://)[^/\\s@]++@");
+  }
+
+  /**
+   * {@code name=value} and {@code name: value} pairs whose name holds a credential word: a
+   * hand-written scanner, since a regular expression for "a run of {@code [a-z_-]} holding one
+   * of these words" backtracks cubically on text such as {@code token-token-token-…}. Each
+   * name is a maximal run of ASCII letters, {@code _} and {@code -}, examined once; the value
+   * after {@code \s*[=:]\s*} is a run of four or more characters other than whitespace and
+   * {@code &,;"'}, and becomes {@value Redaction#MARK}.
+   */
+  static final class KeyValues {
+    private static final String[] WORDS = {"password", "passwd", "token", "secret", "apikey",
+        "api_key", "api-key", "accesskey", "access_key", "access-key"};
+    private static final int MIN_VALUE = 4;
+
+    private KeyValues() {}
+
+    static String scrub(String text) {
+      StringBuilder out = null;
+      int copied = 0;
+      int length = text.length();
+      int at = 0;
+      while (at < length) {
+        if (!isNameChar(text.charAt(at))) {
+          at++;
+          continue;
+        }
+        int nameEnd = at + 1;
+        while (nameEnd < length && isNameChar(text.charAt(nameEnd))) {
+          nameEnd++;
+        }
+        if (holdsWord(text, at, nameEnd)) {
+          int value = afterSeparator(text, nameEnd);
+          int valueEnd = value;
+          while (valueEnd < length && isValueChar(text.charAt(valueEnd))) {
+            valueEnd++;
+          }
+          if (value > nameEnd && valueEnd - value >= MIN_VALUE) {
+            if (out == null) {
+              out = new StringBuilder(length);
+            }
+            out.append(text, copied, value).append(MARK);
+            copied = valueEnd;
+            at = valueEnd;
+            continue;
+          }
+        }
+        at = nameEnd;
+      }
+      return out == null ? text : out.append(text, copied, length).toString();
+    }
+
+    /** Where the value starts after {@code \s*[=:]\s*} at {@code from}; {@code from} if none. */
+    private static int afterSeparator(String text, int from) {
+      int at = skipSpace(text, from);
+      if (at == text.length() || (text.charAt(at) != '=' && text.charAt(at) != ':')) {
+        return from;
+      }
+      return skipSpace(text, at + 1);
+    }
+
+    private static int skipSpace(String text, int from) {
+      int at = from;
+      while (at < text.length() && isSpace(text.charAt(at))) {
+        at++;
+      }
+      return at;
+    }
+
+    private static boolean holdsWord(String text, int start, int end) {
+      for (int at = start; at < end; at++) {
+        char c = (char) (text.charAt(at) | 0x20); // ASCII lower case: names are ASCII
+        if (c != 'p' && c != 't' && c != 's' && c != 'a') {
+          continue; // no word starts here
+        }
+        for (String word : WORDS) {
+          if (end - at >= word.length() && text.regionMatches(true, at, word, 0, word.length())) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    private static boolean isNameChar(char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+    }
+
+    /** What {@code \\s} matches. */
+    private static boolean isSpace(char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static boolean isValueChar(char c) {
+      return !isSpace(c) && c != '&' && c != ',' && c != ';' && c != '"' && c != '\'';
+    }
   }
 }

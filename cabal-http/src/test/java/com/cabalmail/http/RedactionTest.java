@@ -67,4 +67,20 @@ class RedactionTest {
     assertEquals("<redacted> <redacted> <redacted>", r.scrub("first-secret second-one third-one"));
     assertFalse(r.toString().contains("secret"));
   }
+
+  @Test
+  void whatTheProcessLearnsReplacesWhatTheSameSourceTaughtBefore() {
+    try {
+      Redaction.learned("test source a", List.of(Secret.of("old-credential-1")));
+      Redaction.learned("test source b", List.of(Secret.of("other-credential-2")));
+      Redaction.learned("test source a", List.of(Secret.of("new-credential-3")));
+
+      assertEquals("old-credential-1 <redacted> <redacted>",
+          Redaction.process().scrub("old-credential-1 other-credential-2 new-credential-3"));
+    } finally {
+      Redaction.learned("test source a", List.of());
+      Redaction.learned("test source b", List.of());
+    }
+    assertEquals("new-credential-3", Redaction.process().scrub("new-credential-3"));
+  }
 }

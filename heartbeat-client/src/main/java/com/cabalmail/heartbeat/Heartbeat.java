@@ -1,11 +1,13 @@
 package com.cabalmail.heartbeat;
 
+import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Secret;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A ping URL that is blank or not http(s) (production parks a check with the value
  * {@code paused}) makes a quiet heartbeat that sends nothing, logged once at construction; a
- * malformed http(s) URL does the same with a warning. Answers: {@code OK} is delivered; 404 or
+ * malformed http(s) URL does the same with a warning, and so does one the transports would
+ * refuse as a base URL: {@code user:password@}, or plain {@code http} to a host that is not
+ * loopback unless {@code ALERT_ALLOW_PLAIN_HTTP=true} (the warning names where the URL came
+ * from, never the URL). Answers: {@code OK} is delivered; 404 or
  * {@code OK (not found)} is a warning naming the check; 429 and 5xx are retried, then logged.
  * Each signal returns its {@link PingOutcome}. Immutable and thread-safe.
  */
@@ -311,10 +316,24 @@ public final class Heartbeat {
     }
     String suffix = failure == null ? "" : "/fail";
     String name = failure == null ? "success" : "fail";
-    String text = failure == null ? null : pinger.failureBody(failure);
+    long sendBy = System.nanoTime() + left.toNanos();
+    // The failure's text is read and scrubbed on the daemon thread, inside the same budget:
+    // it is the job's text, of any length, and the job's thread waits no longer than left.
     CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> pinger.send(name, suffix, runId, text, left), Lambdas.DAEMON_THREADS);
+        () -> sendFinal(name, suffix, failure, sendBy), Lambdas.DAEMON_THREADS);
     awaitAtMost(sent, left);
+  }
+
+  /** The final ping, on a daemon thread: the failure scrubbed, then sent by {@code sendBy}. */
+  private PingOutcome sendFinal(String name, String suffix, Throwable failure, long sendBy) {
+    String text = failure == null ? null : pinger.failureBody(failure);
+    long left = sendBy - System.nanoTime();
+    if (left <= 0) {
+      String detail = "not sent: the failure took the whole budget to scrub";
+      log.warn("heartbeat {} for {} {}", name, pinger.label(), detail);
+      return new PingOutcome(PingOutcome.Kind.FAILED, 0, detail, 0);
+    }
+    return pinger.send(name, suffix, runId, text, Duration.ofNanos(left));
   }
 
   /** Waits for {@code outcome} at most {@code limit}; never throws, keeps an interrupt. */
@@ -504,9 +523,32 @@ public final class Heartbeat {
       if (parsed.target() == null) {
         return off(source + " " + parsed.problem(), true);
       }
+      Optional<String> refused = transportUrlProblem(value, source);
+      if (refused.isPresent()) {
+        return off(refused.get(), true);
+      }
       return new Heartbeat(new Pinger(parsed.target(), delivery(), timeout, bodyLimit,
           failureDetails), null,
           Optional.empty(), false);
+    }
+
+    /**
+     * Why the transports would refuse {@code url} as a base URL, in their own words: the rule
+     * of {@link Settings#httpUrl} (no {@code user:password@}) and {@link Settings#credentialUrl}
+     * ({@code https}, unless the host is loopback or {@value Settings#ALLOW_PLAIN_HTTP} is
+     * {@code true} in the environment): a ping URL is a credential too. Never quotes the URL.
+     */
+    private Optional<String> transportUrlProblem(String url, String source) {
+      Map<String, String> values = new HashMap<>();
+      String allow = environment().get(Settings.ALLOW_PLAIN_HTTP);
+      if (allow != null) {
+        values.put(Settings.ALLOW_PLAIN_HTTP, allow);
+      }
+      // Held as a secret: whatever a problem says, the URL itself is scrubbed from it.
+      Settings settings = Settings.of(values, Map.of(source, Secret.of(url)));
+      settings.credentialUrl(source, settings.httpUrl(source, null));
+      List<String> problems = settings.problems();
+      return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     private static Heartbeat off(String reason, boolean warn) {

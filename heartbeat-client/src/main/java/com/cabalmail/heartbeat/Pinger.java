@@ -26,6 +26,11 @@ final class Pinger {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
   private static final String PEER = "healthchecks";
   private static final int MAX_ECHOED_CHARS = 200;
+  /**
+   * How many characters before the body limit a failure message keeps for scrubbing: a
+   * credential cut at the start of the kept text is that far from anything sent.
+   */
+  static final int SCRUB_MARGIN_CHARS = 64 * 1024;
 
   private final PingTarget target;
   private final HttpDelivery delivery;
@@ -168,9 +173,18 @@ final class Pinger {
    */
   String failureBody(Throwable failure) {
     String kind = failure.getClass().getName();
-    String message = failure.getMessage();
-    if (!failureDetails || message == null) {
+    if (!failureDetails) {
       return kind;
+    }
+    String message = failure.getMessage();
+    if (message == null) {
+      return kind;
+    }
+    int scrubbed = bodyLimit.get() + SCRUB_MARGIN_CHARS;
+    if (message.length() > scrubbed) {
+      // Only the end is sent (PingBody): scrubbing megabytes to send 10 KB would waste the
+      // budget. The margin keeps the cut far before what is sent; an ellipsis shows it.
+      message = "\u2026" + message.substring(message.length() - scrubbed);
     }
     return redaction.scrub(kind + ": " + message);
   }

@@ -25,7 +25,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * comes from {@code LOG_LEVEL} ({@code error}, {@code warn}, {@code info} (default),
  * {@code debug}, {@code trace}). Found by SLF4J through {@code META-INF/services}; tests select
  * their own provider with {@code slf4j.provider}. Once the sink knows its secrets, every line is
- * scrubbed of them ({@link #redact}) before it is written, stack traces included.
+ * scrubbed of them ({@link #redact}) before it is written, stack traces included, and of the
+ * secrets the process learned at run time ({@link Redaction#process()}, e.g. AWS credentials
+ * fetched from a container credentials endpoint).
  */
 public final class StdoutLogging implements SLF4JServiceProvider {
 
@@ -102,7 +104,8 @@ public final class StdoutLogging implements SLF4JServiceProvider {
     }
 
     void write(Level level, String logger, String message, Throwable thrown) {
-      out.println(redaction.scrub(line(Instant.now(), level, logger, message, thrown)));
+      String line = redaction.scrub(line(Instant.now(), level, logger, message, thrown));
+      out.println(Redaction.process().scrub(line)); // and what the process learned since
     }
   }
 

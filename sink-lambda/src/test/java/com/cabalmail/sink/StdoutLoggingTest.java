@@ -52,4 +52,21 @@ class StdoutLoggingTest {
     assertTrue(out.contains("IllegalStateException: key <redacted>"), out);
     assertFalse(out.contains("tk_AgQdq7") || out.contains("aws-secret"), out);
   }
+
+  @Test
+  void secretsTheProcessLearnsLaterAreScrubbedToo() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StdoutLogging.LineLoggers loggers = new StdoutLogging.LineLoggers(
+        Level.INFO, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    StdoutLogging.redact(loggers, Redaction.of(Secret.of("configured-secret-1")));
+    String source = "StdoutLoggingTest";
+    try {
+      Redaction.learned(source, java.util.List.of(Secret.of("fetched-later-secret-2")));
+      loggers.getLogger("com.cabalmail.Test").warn("configured-secret-1 and fetched-later-secret-2");
+    } finally {
+      Redaction.learned(source, java.util.List.of());
+    }
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("<redacted> and <redacted>"),
+        bytes.toString(StandardCharsets.UTF_8));
+  }
 }

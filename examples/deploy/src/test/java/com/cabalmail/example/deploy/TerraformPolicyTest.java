@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The sink's Terraform (examples/deploy/terraform), parsed by an HCL parser and checked: the
  * shipped files pass every check, and each way of breaking them that the deploy notes warn
- * about is caught by the check named for it (so no check passes vacuously).
+ * about is caught by the check named for it (so no check passes vacuously). The DynamoDB
+ * actions the role holds are checked against the ledger's code by {@link LedgerPolicyTest}.
  */
 class TerraformPolicyTest {
 

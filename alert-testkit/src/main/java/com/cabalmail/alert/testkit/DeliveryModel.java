@@ -57,6 +57,8 @@ import java.util.function.Supplier;
 public final class DeliveryModel {
 
   private static final Duration WINDOW = Duration.ofHours(4);
+  /** Sequences run at once. */
+  private static final int PARALLEL = 8;
   private static final String[] IDENTIFIED = {"kuma:1", "kuma:2", "alertmanager:3f2a9c1d"};
   private static final String[] IDENTIFIED_SOURCES = {"kuma/IMAP", "kuma/SMTP",
       "alertmanager/HighLoad/mail-1"};
@@ -112,11 +114,35 @@ public final class DeliveryModel {
    */
   public static int check(int sequences, int steps, long firstSeed,
       Supplier<DeliveryLedger> ledgers, Duration callTimeout) {
-    int routed = 0;
-    for (int i = 0; i < sequences; i++) {
-      routed += sequence(firstSeed + i, steps, ledgers.get(), callTimeout);
+    // Sequences are independent (each its own router, ledger, clock and transports): they run
+    // side by side, since most of their time is spent waiting on hangs and slow answers.
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(PARALLEL);
+    try {
+      List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+      for (int i = 0; i < sequences; i++) {
+        long seed = firstSeed + i;
+        DeliveryLedger store = ledgers.get();
+        runs.add(pool.submit(() -> sequence(seed, steps, store, callTimeout)));
+      }
+      int routed = 0;
+      for (java.util.concurrent.Future<Integer> run : runs) {
+        try {
+          routed += run.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof AssertionError) {
+            throw (AssertionError) e.getCause();
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+      return routed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
     }
-    return routed;
   }
 
   /** Runs one sequence; returns how many requests it routed. */
@@ -156,7 +182,9 @@ public final class DeliveryModel {
         last = List.of(Alert.firing(Severity.INFO, "kuma", "Uptime Kuma Testing")
             .withLabel(Labels.TEST, "true").withFingerprint("kuma:test"));
       } else if (pick < 82) {
-        (random.nextBoolean() ? pushover : ntfy).mode = Mode.values()[random.nextInt(4)];
+        int mode = random.nextInt(20);
+        (random.nextBoolean() ? pushover : ntfy).mode = mode < 8 ? Mode.UP
+            : mode < 13 ? Mode.FAILING : mode < 18 ? Mode.REJECTING : Mode.HANGING;
         continue;
       } else if (pick < 88) {
         int mode = random.nextInt(20);
@@ -592,6 +620,7 @@ public final class DeliveryModel {
           operation.get();
           throw new LedgerException("model: answer lost after the write");
         default:
+          mode = LedgerMode.HEALTHY; // one late answer, then the store answers in time again
           try {
             Thread.sleep(callTimeout.toMillis() + 10); // answers after the router gave up
           } catch (InterruptedException e) {
@@ -606,9 +635,10 @@ public final class DeliveryModel {
       return "model(" + store.name() + ")";
     }
 
+    /** At once but when slow: then the router must bound each call on its ledger lane. */
     @Override
     public boolean answersAtOnce() {
-      return false;
+      return mode != LedgerMode.SLOW && store.answersAtOnce();
     }
 
     @Override

@@ -98,6 +98,20 @@ public record DeliveryReport(List<Delivery> deliveries) {
     return unprotected;
   }
 
+  /**
+   * Deliveries the ledger held back as repeats of what was already delivered (each outcome's
+   * detail names the earlier delivery): nothing was sent for them.
+   */
+  public List<Delivery> suppressed() {
+    List<Delivery> held = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      if (d.outcome().kind() == Outcome.Kind.ALREADY_DELIVERED) {
+        held.add(d);
+      }
+    }
+    return held;
+  }
+
   /** Deliveries that went out as lines of a storm summary page rather than alone. */
   public List<Delivery> folded() {
     List<Delivery> folded = new ArrayList<>();

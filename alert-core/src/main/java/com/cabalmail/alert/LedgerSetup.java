@@ -25,6 +25,9 @@ final class LedgerSetup {
   private static final Logger log = LoggerFactory.getLogger(LedgerSetup.class);
   static final String MEMORY = "memory";
   static final String NONE = "none";
+  /** The DynamoDB ledger plugin's name and table setting, checked against the choice made. */
+  static final String DYNAMODB = "dynamodb";
+  static final String DYNAMODB_TABLE = "ALERT_LEDGER_TABLE";
   private static final int MAX_BROKEN = 16;
 
   final DeliveryLedger ledger;
@@ -49,6 +52,12 @@ final class LedgerSetup {
     Duration timeout = settings.duration(AlertConfig.LEDGER_TIMEOUT, defaults.callTimeout(),
         Duration.ofMillis(10), Duration.ofSeconds(5));
     String name = settings.string(AlertConfig.LEDGER, MEMORY).toLowerCase(Locale.ROOT);
+    if (!name.equals(DYNAMODB) && settings.isSet(DYNAMODB_TABLE)) {
+      // The quiet trap: a table configured, and the process forgetting everything on exit.
+      problems.add(DYNAMODB_TABLE + " is set, but " + AlertConfig.LEDGER + " is '" + name + "'"
+          + (settings.isSet(AlertConfig.LEDGER) ? "" : " (the default)") + ": set "
+          + AlertConfig.LEDGER + "=dynamodb to use the table, or remove " + DYNAMODB_TABLE);
+    }
     if (!name.equals(NONE) && lease.compareTo(transportTimeout) <= 0) {
       problems.add(AlertConfig.LEDGER_LEASE + " (" + lease.toMillis() + " ms) must be longer"
           + " than " + AlertConfig.TRANSPORT_TIMEOUT + " (" + transportTimeout.toMillis()

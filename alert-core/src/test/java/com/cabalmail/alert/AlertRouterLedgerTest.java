@@ -13,6 +13,7 @@ import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.testkit.TestClock;
+import com.cabalmail.alert.testkit.UnreachableLedger;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import java.time.Duration;
@@ -453,53 +454,27 @@ class AlertRouterLedgerTest {
             + " alert-ledger-dynamodb artifact); available: memory, none"), e.problems());
   }
 
-  /** A ledger whose every call fails with {@code failure}. */
-  static class FailingLedger implements DeliveryLedger {
-    final LedgerException failure;
+  @Test
+  void aTableConfiguredForAnotherLedgerThanDynamoDbIsAStartupProblemNamingBoth() {
+    for (String chosen : new String[] {null, "memory", "none"}) {
+      Map<String, String> trap = new java.util.HashMap<>(Map.of("ALERT_ROUTES",
+          "critical:feed=5", "ALERT_LEDGER_TABLE", "cabal-alert-ledger"));
+      if (chosen != null) {
+        trap.put("ALERT_LEDGER", chosen);
+      }
+      ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+          () -> AlertConfig.from(trap));
+      assertEquals(List.of("ALERT_LEDGER_TABLE is set, but ALERT_LEDGER is '"
+          + (chosen == null ? "memory' (the default)" : chosen + "'")
+          + ": set ALERT_LEDGER=dynamodb to use the table, or remove ALERT_LEDGER_TABLE"),
+          e.problems());
+    }
+  }
 
+  /** A ledger whose every call fails with {@code failure} ("down" when null). */
+  static class FailingLedger extends UnreachableLedger {
     FailingLedger(LedgerException failure) {
-      this.failure = failure;
-    }
-
-    @Override
-    public String name() {
-      return "failing";
-    }
-
-    @Override
-    public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
-      throw failure;
-    }
-
-    @Override
-    public boolean settle(LedgerEntry entry, Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
-    }
-
-    @Override
-    public void release(LedgerKey key, String claimId, Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
-    }
-
-    @Override
-    public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
-    }
-
-    @Override
-    public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
-    }
-
-    @Override
-    public String generation(String scope, Instant now, Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
-    }
-
-    @Override
-    public void advance(String scope, String generation, Instant since, Instant expires,
-        Deadline deadline) {
-      throw failure == null ? new LedgerException("down") : failure;
+      super(failure == null ? "down" : failure.getMessage());
     }
   }
 }

@@ -31,7 +31,9 @@ import java.util.Set;
  *
  * With a delivery ledger, the body also says {@code "retry": true|false} (whether a retry of
  * this request would help), {@code "ledger": "recorded"|"unavailable"}, and lists in
- * {@code "folded"} the fingerprints whose page went out inside one storm page; each delivery
+ * {@code "folded"} the fingerprints whose page went out inside one storm page, and in
+ * {@code "suppressed"} each delivery held back as a repeat, with the earlier delivery it
+ * repeats ({@code "earlier"}: when, as which message, under which ledger key); each delivery
  * carries its own {@code "ledger"} and, when folded, {@code "folded": true}. An outcome
  * {@code already_delivered} is a repeat the ledger held back.
  *
@@ -75,6 +77,15 @@ final class ReportBody {
         g.writeArrayFieldStart("folded");
         for (Delivery d : report.folded()) {
           g.writeString(d.alert().fingerprint());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("suppressed");
+        for (Delivery d : report.suppressed()) {
+          g.writeStartObject();
+          g.writeStringField("fingerprint", d.alert().fingerprint());
+          g.writeStringField("transport", d.transport());
+          g.writeStringField("earlier", secrets.scrub(d.outcome().detail()));
+          g.writeEndObject();
         }
         g.writeEndArray();
       }

@@ -200,7 +200,8 @@ final class Sink {
    * some failed, 502 none sent. With one, a retry is invited exactly when it helps: 503 when a
    * delivery failed in a way a retry can fix (the retry sends only what is missing); 200 with
    * the report when everything that could be delivered was, but something was rejected for
-   * good, folded into a storm page, or delivered while the ledger was unavailable; else 204.
+   * good, folded into a storm page, held back as a repeat of an earlier delivery (which the
+   * report names), or delivered while the ledger was unavailable; else 204.
    */
   static int status(DeliveryReport report) {
     if (!report.ledgerUsed()) {
@@ -210,7 +211,7 @@ final class Sink {
       return 503;
     }
     boolean worthTelling = !report.failures().isEmpty() || !report.folded().isEmpty()
-        || !report.ledgerUnavailable().isEmpty();
+        || !report.ledgerUnavailable().isEmpty() || !report.suppressed().isEmpty();
     return worthTelling ? 200 : 204;
   }
 

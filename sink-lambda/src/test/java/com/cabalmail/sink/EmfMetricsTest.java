@@ -155,7 +155,7 @@ class EmfMetricsTest {
     send(sink, critical);
     stdout.reset();
     SinkResponse response = send(sink, critical);
-    assertEquals(204, response.status(), new String(response.body(), StandardCharsets.UTF_8));
+    assertEquals(200, response.status(), new String(response.body(), StandardCharsets.UTF_8));
 
     List<Map<String, Object>> lines = lines();
     assertEquals(2, lines.size(), lines.toString());

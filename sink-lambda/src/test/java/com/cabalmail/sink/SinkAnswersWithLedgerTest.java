@@ -18,6 +18,7 @@ import com.cabalmail.alert.ledger.LedgerException;
 import com.cabalmail.alert.ledger.LedgerKey;
 import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.spi.Transport;
+import com.cabalmail.alert.testkit.UnreachableLedger;
 import com.cabalmail.alert.testkit.TestClock;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.Secret;
@@ -75,13 +76,18 @@ class SinkAnswersWithLedgerTest {
   }
 
   @Test
-  void everythingDeliveredIs204AndTheDuplicateIs204WithoutSending() {
+  void everythingDeliveredIs204AndTheDuplicateIs200NamingTheEarlierDeliveryWithoutSending() {
     Sink sink = ledgered();
     SinkResponse first = post(sink);
     assertEquals(204, first.status(), SinkTest.body(first));
     clock.advance(Duration.ofSeconds(30));
 
-    assertEquals(204, post(sink).status(), "a duplicate POST is answered as delivered");
+    SinkResponse duplicate = post(sink);
+    assertEquals(200, duplicate.status(), "a duplicate POST is answered as delivered");
+    String json = SinkTest.body(duplicate);
+    assertTrue(json.contains("\"suppressed\":[{\"fingerprint\":"), json);
+    assertTrue(json.contains("\"transport\":\"pushover\",\"earlier\":\"not sent again: already"
+        + " delivered at "), json);
     assertEquals(1, pushoverCalls.size(), "a duplicate POST pages once");
     assertEquals(1, ntfyCalls.size());
   }
@@ -102,7 +108,7 @@ class SinkAnswersWithLedgerTest {
 
     ntfyAnswer.set(sent("n-2"));
     clock.advance(Duration.ofSeconds(1));
-    assertEquals(204, post(sink).status());
+    assertEquals(200, post(sink).status(), "sent, and the page held back as a repeat");
     assertEquals(1, pushoverCalls.size(), "the page is not sent again on the retry");
     assertEquals(2, ntfyCalls.size());
   }
@@ -136,7 +142,8 @@ class SinkAnswersWithLedgerTest {
   @Test
   void aClaimHeldByAConcurrentRequestIs503UntilItsLeaseLapses() {
     DeliveryLedger ledger = DeliveryLedger.inMemory();
-    Alert alert = alerts.get().get(0);
+    Alert alert = alerts.get().get(0).withFingerprint("kuma:7");
+    alerts.set(List.of(alert));
     Instant now = clock.instant();
     ledger.claim(LedgerEntry.claim(LedgerKey.of(alert, "pushover"), "other", now,
         now.plus(LedgerPolicy.DEFAULT_LEASE)), now, Deadline.after(Duration.ofSeconds(1)));
@@ -145,43 +152,13 @@ class SinkAnswersWithLedgerTest {
     assertEquals(503, post(sink).status());
     assertEquals(0, pushoverCalls.size());
     clock.advance(LedgerPolicy.DEFAULT_LEASE);
-    assertEquals(204, post(sink).status());
+    assertEquals(200, post(sink).status(), "the page sent; ntfy held back as a repeat");
     assertEquals(1, pushoverCalls.size());
   }
 
   @Test
   void anUnavailableLedgerStillDeliversAndIs200SayingSo() {
-    DeliveryLedger down = new DeliveryLedger() {
-      @Override
-      public String name() {
-        return "down";
-      }
-
-      @Override
-      public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
-        throw new LedgerException("dynamodb: connection refused");
-      }
-
-      @Override
-      public void settle(LedgerEntry entry, Deadline deadline) {
-        throw new LedgerException("dynamodb: connection refused");
-      }
-
-      @Override
-      public void release(LedgerKey key, String claimId, Deadline deadline) {
-        throw new LedgerException("dynamodb: connection refused");
-      }
-
-      @Override
-      public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
-        throw new LedgerException("dynamodb: connection refused");
-      }
-
-      @Override
-      public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
-        throw new LedgerException("dynamodb: connection refused");
-      }
-    };
+    DeliveryLedger down = new UnreachableLedger("dynamodb: connection refused");
     SinkResponse response = post(sink(down, PageStormGuard.off()));
 
     assertEquals(200, response.status());

@@ -46,7 +46,7 @@ public final class DynamoDbLedgerProvider implements LedgerProvider {
   static final Duration WARM_UP = Duration.ofSeconds(3);
   /** The key of the warm-up read: no alert's (fingerprints never contain 'warmup' + '0'). */
   static final LedgerKey WARM_UP_KEY = LedgerKey.parse(
-      "ledgerwarmup0/firing/dynamodb");
+      "ledgerwarmup0/resolved/dynamodb");
 
   /** Public, no-arg, cheap: the work happens in {@link #create}. */
   public DynamoDbLedgerProvider() {}

@@ -93,10 +93,11 @@ class DynamoDbLedgerTest {
     assertInstanceOf(Claim.Granted.class, claim);
     String body = only("PutItem");
     assertTrue(body.contains("\"TableName\":\"cabal-alert-ledger\""), body);
-    assertTrue(body.contains("\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/pushover\"}"), body);
+    assertTrue(body.contains("\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/critical/pushover\"}"), body);
     assertTrue(body.contains("\"expires\":{\"N\":\"" + (T0.getEpochSecond() + 16) + "\"}"), body);
-    assertTrue(body.contains("\"ConditionExpression\":\"attribute_not_exists(pk) OR #e <= :now\""),
-        body);
+    assertTrue(body.contains("\"ConditionExpression\":\"attribute_not_exists(pk) OR #e <= :now"
+        + " OR (#s = :claimed AND #c = :mine)\""), body);
+    assertTrue(body.contains("\":mine\":{\"S\":\"c1\"}"), body);
     assertTrue(body.contains("\":now\":{\"N\":\"" + T0.getEpochSecond() + "\"}"), body);
     assertTrue(body.contains("\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\""), body);
   }
@@ -105,7 +106,7 @@ class DynamoDbLedgerTest {
   void aFailedConditionReturnsTheHolderFromTheOldItem() throws Exception {
     answer("PutItem", 400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
         + "ConditionalCheckFailedException\",\"message\":\"The conditional request failed\","
-        + "\"Item\":{\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/pushover\"},"
+        + "\"Item\":{\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/critical/pushover\"},"
         + "\"state\":{\"S\":\"DELIVERED\"},\"claim\":{\"S\":\"c0\"},"
         + "\"recorded\":{\"N\":\"1787306400000\"},\"expires\":{\"N\":\"1787320800\"},"
         + "\"messageId\":{\"S\":\"5042853c\"},\"handle\":{\"S\":\"rLqVuqTRh62UzxtmqiaLzQmVcPgiCy\"}}}");
@@ -118,6 +119,59 @@ class DynamoDbLedgerTest {
     assertEquals(KEY, holder.key());
     assertEquals(Instant.ofEpochSecond(1787320800L), holder.expires());
     assertEquals("rLqVuqTRh62UzxtmqiaLzQmVcPgiCy", holder.handle().orElseThrow());
+  }
+
+  /**
+   * A claim DynamoDB applied but answered 500: the client retries the same write, whose
+   * condition now fails against the caller's own claim, which is recognised by its claim id.
+   */
+  @Test
+  void aClaimAppliedButAnswered5xxIsTheCallersOwnOnRetry() throws Exception {
+    String scenario = "applied, answer lost";
+    dynamo.stubFor(post(urlEqualTo("/")).inScenario(scenario)
+        .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.PutItem"))
+        .willReturn(aResponse().withStatus(500)
+            .withHeader("Content-Type", "application/x-amz-json-1.0")
+            .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                + "\"message\":\"Internal server error\"}"))
+        .willSetStateTo("applied"));
+    dynamo.stubFor(post(urlEqualTo("/")).inScenario(scenario).whenScenarioStateIs("applied")
+        .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.PutItem"))
+        .willReturn(aResponse().withStatus(400)
+            .withHeader("Content-Type", "application/x-amz-json-1.0")
+            .withBody(conditionFailedHolding("CLAIMED", "c1"))));
+
+    Claim claim = ledger().claim(LedgerEntry.claim(KEY, "c1", T0, T0.plusSeconds(15)), T0,
+        soon());
+
+    assertEquals("c1", assertInstanceOf(Claim.Granted.class, claim).entry().claimId());
+  }
+
+  /** A store that returns no old item on a failed condition (dynalite): the holder is read. */
+  @Test
+  void aFailedConditionWithoutTheOldItemIsReadWithAConsistentGet() throws Exception {
+    answer("PutItem", 400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+        + "ConditionalCheckFailedException\",\"message\":\"The conditional request failed\"}");
+    answer("GetItem", 200, "{\"Item\":" + holderItem("DELIVERED", "c0") + "}");
+
+    Claim claim = ledger().claim(LedgerEntry.claim(KEY, "c1", T0, T0.plusSeconds(15)), T0,
+        soon());
+
+    assertEquals("c0", assertInstanceOf(Claim.Held.class, claim).holder().claimId());
+    assertTrue(only("GetItem").contains("\"ConsistentRead\":true"));
+  }
+
+  static String holderItem(String state, String claimId) {
+    return "{\"pk\":{\"S\":\"" + KEY.id() + "\"},\"state\":{\"S\":\"" + state + "\"},"
+        + "\"claim\":{\"S\":\"" + claimId + "\"},\"recorded\":{\"N\":\""
+        + T0.toEpochMilli() + "\"},\"expires\":{\"N\":\"" + (T0.getEpochSecond() + 15) + "\"}}";
+  }
+
+  static String conditionFailedHolding(String state, String claimId) {
+    return "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+        + "\"message\":\"The conditional request failed\",\"Item\":"
+        + holderItem(state, claimId) + "}";
   }
 
   @Test
@@ -136,7 +190,7 @@ class DynamoDbLedgerTest {
 
   @Test
   void anItemThatIsNoLedgerEntryIsALedgerExceptionNamingTheAttribute() throws Exception {
-    answer("GetItem", 200, "{\"Item\":{\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/pushover\"},"
+    answer("GetItem", 200, "{\"Item\":{\"pk\":{\"S\":\"3f2a9c1d7b4e6a05/firing/critical/pushover\"},"
         + "\"state\":{\"S\":\"DELIVERED\"},\"claim\":{\"S\":\"c0\"}}}");
 
     LedgerException e = assertThrows(LedgerException.class, () -> ledger().find(KEY, soon()));
@@ -159,7 +213,8 @@ class DynamoDbLedgerTest {
     dynamo.resetRequests();
     ledger.forget(KEY, T0, soon());
     String forget = only("DeleteItem");
-    assertTrue(forget.contains("attribute_exists(pk) AND #s <> :claimed"), forget);
+    assertTrue(forget.contains("\"ConditionExpression\":\"#r <= :by\""), forget);
+    assertTrue(forget.contains("\":by\":{\"N\":\"" + T0.toEpochMilli() + "\"}"), forget);
   }
 
   @Test

@@ -103,19 +103,7 @@ final class LedgerSession {
     Deadline by = callDeadline();
     List<Future<Boolean>> replays = new ArrayList<>();
     for (Unfinished clear : new ArrayList<>(unfinished.values())) {
-      run(new Callable<Boolean>() {
-        @Override
-        public Boolean call() {
-          try {
-            apply(clear, by);
-            unfinished.remove(clear.id(), clear);
-          } catch (RuntimeException e) {
-            log.warn("ledger '{}' still cannot clear {}: {}", ledger.name(), clear.id(),
-                describe(e));
-          }
-          return Boolean.TRUE;
-        }
-      }, replays);
+      run(clearTask(clear, by), replays);
     }
     awaitClears(replays, by);
     Set<String> doubtful = new java.util.HashSet<>();
@@ -428,7 +416,12 @@ final class LedgerSession {
    */
   private void attempt(Unfinished clear, Deadline by, List<Future<Boolean>> clears) {
     unfinished.put(clear.id(), clear); // removed once done: a clear abandoned stays here
-    run(new Callable<Boolean>() {
+    run(clearTask(clear, by), clears);
+  }
+
+  /** Applies {@code clear}: done, it is no longer unfinished; failed, it stays to retry. */
+  private Callable<Boolean> clearTask(Unfinished clear, Deadline by) {
+    return new Callable<Boolean>() {
       @Override
       public Boolean call() {
         try {
@@ -441,7 +434,7 @@ final class LedgerSession {
         }
         return Boolean.TRUE;
       }
-    }, clears);
+    };
   }
 
   private void run(Callable<Boolean> task, List<Future<Boolean>> clears) {

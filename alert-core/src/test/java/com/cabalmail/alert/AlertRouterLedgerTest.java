@@ -75,6 +75,12 @@ class AlertRouterLedgerTest {
   }
 
   AlertRouter.Builder router() {
+    return router(pushover, ntfy, ledger, clock);
+  }
+
+  /** The default table, Pushover and ntfy as given, the ledger, on the test clock. */
+  static AlertRouter.Builder router(Transport pushover, Transport ntfy, DeliveryLedger ledger,
+      TestClock clock) {
     return AlertRouter.builder()
         .routes(RoutingTable.defaults())
         .transport("pushover", pushover)

@@ -9,7 +9,6 @@ import com.cabalmail.alert.testkit.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,12 +26,7 @@ class NeverLoseAPageTest {
   final Scripted ntfy = new Scripted("ntfy");
 
   AlertRouter.Builder router() {
-    return AlertRouter.builder()
-        .routes(RoutingTable.defaults())
-        .transport("pushover", pushover)
-        .transport("ntfy", ntfy)
-        .ledger(ledger)
-        .clock(clock);
+    return AlertRouterLedgerTest.router(pushover, ntfy, ledger, clock);
   }
 
   static Alert direct(Severity severity, String source, String summary) {
@@ -236,9 +230,5 @@ class NeverLoseAPageTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  static Map<String, String> none() {
-    return Map.of();
   }
 }

@@ -137,12 +137,7 @@ class AnswersThatArriveTest {
   @Test
   void aSixMegabyteBodyOverTheLimitGetsA413TheClientReads() throws Exception {
     try (LocalServer server = LocalServer.start(sink(SinkTest.sending("p")), 0)) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .header("X-Alert-Secret", SinkTest.SECRET)
-          .timeout(Duration.ofSeconds(20))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[SIX_MB])).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = postSixMegabytes(server);
       assertEquals(413, response.statusCode());
       assertTrue(response.body().contains("over the limit of 1024 bytes"), response.body());
     }
@@ -152,12 +147,7 @@ class AnswersThatArriveTest {
   void aSixMegabyteBodyWithConflictingFramingGetsA400TheClientReads() throws Exception {
     try (LocalServer server = LocalServer.start(sink(SinkTest.sending("p")), 0)) {
       // The client frames the body by Content-Length; the extra header makes it ambiguous.
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .header("X-Alert-Secret", SinkTest.SECRET).header("Transfer-Encoding", "chunked")
-          .timeout(Duration.ofSeconds(20))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[SIX_MB])).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = postSixMegabytes(server, "Transfer-Encoding", "chunked");
       assertEquals(400, response.statusCode());
       assertTrue(response.body().contains("both Transfer-Encoding and Content-Length"),
           response.body());
@@ -167,15 +157,23 @@ class AnswersThatArriveTest {
   @Test
   void aSixMegabyteRequestHeadOverItsLimitGetsA431TheClientReads() throws Exception {
     try (LocalServer server = LocalServer.start(sink(SinkTest.sending("p")), 0)) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .header("X-Alert-Secret", SinkTest.SECRET)
-          .header("X-Padding", "p".repeat(2 * LoopbackHttp.MAX_HEAD_BYTES))
-          .timeout(Duration.ofSeconds(20))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[SIX_MB])).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = postSixMegabytes(server, "X-Padding",
+          "p".repeat(2 * LoopbackHttp.MAX_HEAD_BYTES));
       assertEquals(431, response.statusCode());
     }
+  }
+
+  /** Six megabytes POSTed by the JDK's client, with the secret and {@code headers}. */
+  private HttpResponse<String> postSixMegabytes(LocalServer server, String... headers)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .header("X-Alert-Secret", SinkTest.SECRET).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[SIX_MB]))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.testkit.CapturedLogs;
-import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import com.cabalmail.alert.testkit.WebhookSamples;
 import com.cabalmail.http.Json;
@@ -315,9 +314,5 @@ class NeverLoseAPageOverHttpTest {
       g.writeEndArray();
       g.writeEndObject();
     }), StandardCharsets.UTF_8);
-  }
-
-  static String ntfy() {
-    return NtfyStandIn.TOKEN;
   }
 }

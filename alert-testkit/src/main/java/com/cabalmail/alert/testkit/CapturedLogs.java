@@ -33,8 +33,23 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class CapturedLogs {
 
   private static final List<String> LINES = new CopyOnWriteArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicInteger MUTED =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private CapturedLogs() {}
+
+  /**
+   * Runs {@code work} with the capture and its echo off, on every thread: for a test that logs
+   * by the hundred thousand (a model run), whose lines nobody reads.
+   */
+  public static <T> T quietly(java.util.function.Supplier<T> work) {
+    MUTED.incrementAndGet();
+    try {
+      return work.get();
+    } finally {
+      MUTED.decrementAndGet();
+    }
+  }
 
   /** Forgets what was captured so far. */
   public static void clear() {
@@ -125,6 +140,9 @@ public final class CapturedLogs {
     @Override
     protected void handleNormalizedLoggingCall(
         Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
+      if (MUTED.get() > 0) {
+        return;
+      }
       String message = MessageFormatter.basicArrayFormat(pattern, arguments);
       StringBuilder line = new StringBuilder()
           .append(level).append(' ').append(name).append(" - ").append(message);

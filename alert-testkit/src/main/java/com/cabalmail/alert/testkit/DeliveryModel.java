@@ -114,6 +114,14 @@ public final class DeliveryModel {
    */
   public static int check(int sequences, int steps, long firstSeed,
       Supplier<DeliveryLedger> ledgers, Duration callTimeout) {
+    // Every delivery logs a line: muted, or the build's output would hold hundreds of
+    // thousands of them. A failure carries its own trace of the last requests.
+    return CapturedLogs.quietly(() -> checkAll(sequences, steps, firstSeed, ledgers,
+        callTimeout));
+  }
+
+  private static int checkAll(int sequences, int steps, long firstSeed,
+      Supplier<DeliveryLedger> ledgers, Duration callTimeout) {
     // Sequences are independent (each its own router, ledger, clock and transports): they run
     // side by side, since most of their time is spent waiting on hangs and slow answers.
     java.util.concurrent.ExecutorService pool =
@@ -630,6 +638,13 @@ public final class DeliveryModel {
       }
     }
 
+    private void run(Runnable operation) {
+      call(() -> {
+        operation.run();
+        return null;
+      });
+    }
+
     @Override
     public String name() {
       return "model(" + store.name() + ")";
@@ -653,10 +668,7 @@ public final class DeliveryModel {
 
     @Override
     public void release(LedgerKey key, String claimId, Deadline deadline) {
-      call(() -> {
-        store.release(key, claimId, deadline);
-        return null;
-      });
+      run(() -> store.release(key, claimId, deadline));
     }
 
     @Override
@@ -666,10 +678,7 @@ public final class DeliveryModel {
 
     @Override
     public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
-      call(() -> {
-        store.forget(key, recordedBy, deadline);
-        return null;
-      });
+      run(() -> store.forget(key, recordedBy, deadline));
     }
 
     @Override
@@ -680,10 +689,7 @@ public final class DeliveryModel {
     @Override
     public void advance(String scope, String generation, Instant since, Instant expires,
         Deadline deadline) {
-      call(() -> {
-        store.advance(scope, generation, since, expires, deadline);
-        return null;
-      });
+      run(() -> store.advance(scope, generation, since, expires, deadline));
     }
 
     @Override

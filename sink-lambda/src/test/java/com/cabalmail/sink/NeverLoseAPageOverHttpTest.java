@@ -145,6 +145,12 @@ class NeverLoseAPageOverHttpTest {
       assertEquals(204, g.status(), g.body());
     }
     assertEquals(6, stubs.ntfyMessages().size(), "each press of each tool delivers");
+    for (int press = 0; press < 2; press++) {
+      Answer selfTest = post(form, "/test", "");
+      assertEquals(200, selfTest.status(), selfTest.body());
+    }
+    assertEquals(8, stubs.ntfyMessages().size(), "and each press of POST /test");
+    assertEquals(2, stubs.pushoverMessages().size(), stubs.pushoverMessages().toString());
   }
 
   @ParameterizedTest

@@ -57,6 +57,8 @@ import java.util.function.Supplier;
 public final class DeliveryModel {
 
   private static final Duration WINDOW = Duration.ofHours(4);
+  /** The coarsest expiry a store keeps: whole seconds. */
+  private static final Duration EXPIRY_GRANULARITY = Duration.ofSeconds(1);
   /** Sequences run at once. */
   private static final int PARALLEL = 8;
   private static final String[] IDENTIFIED = {"kuma:1", "kuma:2", "alertmanager:3f2a9c1d"};
@@ -500,9 +502,12 @@ public final class DeliveryModel {
     }
     synchronized (receipts) {
       for (Receipt r : receipts) {
+        // A store may keep expiries in whole seconds, rounded up (DynamoDB's TTL attribute):
+        // a repeat is then held back up to a second past the window, never more.
         if (r.status == AlertStatus.FIRING && r.identity.equals(incident.identity)
             && r.incident == incident.number && r.severity == severity
-            && r.transport.equals(transport) && r.at.plus(WINDOW).isAfter(now)) {
+            && r.transport.equals(transport)
+            && r.at.plus(WINDOW).plus(EXPIRY_GRANULARITY).isAfter(now)) {
           return true;
         }
       }

@@ -10,7 +10,7 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.ntfy.NtfyProvider;
 import com.cabalmail.alert.pushover.PushoverProvider;
 import com.cabalmail.alert.spi.Settings;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.cabalmail.http.Deadline;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

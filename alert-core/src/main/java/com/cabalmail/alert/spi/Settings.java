@@ -3,6 +3,7 @@ package com.cabalmail.alert.spi;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.Text;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

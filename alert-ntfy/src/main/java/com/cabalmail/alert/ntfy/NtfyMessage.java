@@ -2,7 +2,7 @@ package com.cabalmail.alert.ntfy;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.cabalmail.http.Json;
 import java.net.URI;
 import java.util.ArrayList;

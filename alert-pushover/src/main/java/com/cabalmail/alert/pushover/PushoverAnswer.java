@@ -1,6 +1,6 @@
 package com.cabalmail.alert.pushover;
 
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
 import com.fasterxml.jackson.core.JsonParser;

@@ -4,7 +4,7 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.spi.PriorDelivery;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;

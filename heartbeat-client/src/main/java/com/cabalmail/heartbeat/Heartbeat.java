@@ -1,13 +1,15 @@
 package com.cabalmail.heartbeat;
 
-import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.UrlRule;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
+import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -533,22 +535,30 @@ public final class Heartbeat {
     }
 
     /**
-     * Why the transports would refuse {@code url} as a base URL, in their own words: the rule
-     * of {@link Settings#httpUrl} (no {@code user:password@}) and {@link Settings#credentialUrl}
-     * ({@code https}, unless the host is loopback or {@value Settings#ALLOW_PLAIN_HTTP} is
-     * {@code true} in the environment): a ping URL is a credential too. Never quotes the URL.
+     * Why the transports would refuse {@code url} as a base URL, in their own words: the one
+     * rule of {@link UrlRule} (cabal-http) that alert-core's {@code Settings} applies too: no
+     * {@code user:password@}, and {@code https} unless the host is loopback or
+     * {@value UrlRule#ALLOW_PLAIN_HTTP} is {@code true} in the environment; a ping URL is a
+     * credential too. Never quotes the URL.
      */
     private Optional<String> transportUrlProblem(String url, String source) {
-      Map<String, String> values = new HashMap<>();
-      String allow = environment().get(Settings.ALLOW_PLAIN_HTTP);
-      if (allow != null) {
-        values.put(Settings.ALLOW_PLAIN_HTTP, allow);
+      List<String> problems = new ArrayList<>(2);
+      UrlRule.httpUrlProblem(source, url).ifPresent(problems::add);
+      URI uri = problems.isEmpty() ? URI.create(url) : null;
+      if (UrlRule.needsPlainHttpPermission(uri)) {
+        // ALERT_ALLOW_PLAIN_HTTP read as Settings.flag reads it: true or false, any case.
+        String allow = environment().get(UrlRule.ALLOW_PLAIN_HTTP);
+        String value = allow == null ? "" : allow.strip();
+        boolean allowed = value.equalsIgnoreCase("true");
+        if (!value.isEmpty() && !allowed && !value.equalsIgnoreCase("false")) {
+          problems.add(UrlRule.ALLOW_PLAIN_HTTP + "='" + value + "' must be true or false");
+        }
+        UrlRule.plainHttpProblem(source, uri, allowed).ifPresent(problems::add);
       }
-      // Held as a secret: whatever a problem says, the URL itself is scrubbed from it.
-      Settings settings = Settings.of(values, Map.of(source, Secret.of(url)));
-      settings.credentialUrl(source, settings.httpUrl(source, null));
-      List<String> problems = settings.problems();
-      return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+      // Whatever a problem says, the URL itself is scrubbed from it.
+      Redaction redaction = Redaction.of(Secret.of(url));
+      return problems.isEmpty() ? Optional.empty()
+          : Optional.of(redaction.scrub(String.join("; ", problems)));
     }
 
     private static Heartbeat off(String reason, boolean warn) {

@@ -35,7 +35,6 @@ JARS=(
   "$ROOT/heartbeat-client/target/heartbeat-client-$project.jar"
   "$ROOT/cabal-http/target/cabal-http-$project.jar"
   "$ROOT/cabal-aws/target/cabal-aws-$project.jar"
-  "$ROOT/alert-core/target/alert-core-$project.jar"
   "$REPO/com/fasterxml/jackson/core/jackson-core/$(version jackson-core.version)/jackson-core-$(version jackson-core.version).jar"
   "$REPO/org/slf4j/slf4j-api/$(version slf4j.version)/slf4j-api-$(version slf4j.version).jar"
 )

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * names: AWS access key ids ({@code AKIA…}, {@code ASIA…}), the value after {@code Bearer} or
  * {@code Basic}, {@code user:password@} in URLs, and the value of {@code password=},
  * {@code token=}, {@code secret=} and {@code key=} pairs. For text that is not ours at all,
- * such as a job's exception going to Healthchecks. Scrubbing takes time linear in the text's
+ * such as a job's exception going to Healthchecks (the heartbeat client adds its ping URL to
+ * them), and a refused URL quoted by {@link UrlRule}. Scrubbing takes time linear in the text's
  * length whatever the text (possessive patterns and a hand-written scanner, no backtracking),
  * so hostile text costs no more than any other.
  *

@@ -1,29 +1,16 @@
 package com.cabalmail.heartbeat;
 
-import com.cabalmail.alert.spi.Settings;
-import com.cabalmail.http.Deadline;
 import com.cabalmail.http.HttpDelivery;
-import com.cabalmail.http.Secret;
-import com.cabalmail.aws.SsmException;
-import com.cabalmail.aws.SsmParameters;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,27 +52,6 @@ public final class Heartbeat {
    * the final ping never waits into it.
    */
   public static final Duration INVOCATION_RESERVE = Duration.ofMillis(500);
-
-  /** How long past its deadline a caller may wait for a signal's outcome to be handed over. */
-  private static final Duration HANDOVER_GRACE = Duration.ofMillis(250);
-
-  /**
-   * Lambdas held in a class of their own, initialised on first use: in Heartbeat's own static
-   * fields they would be spun whenever a constant such as {@link #DEFAULT_TIMEOUT} is first
-   * read, which the Lambda sink does on every cold start.
-   */
-  private static final class Lambdas {
-    static final LongSupplier NO_INVOCATION_DEADLINE = () -> Long.MAX_VALUE;
-
-    /** Every signal runs on a new daemon thread of its own: nothing is left to shut down. */
-    static final Executor DAEMON_THREADS = task -> {
-      Thread thread = new Thread(task, "cabal-heartbeat");
-      thread.setDaemon(true);
-      thread.start();
-    };
-  }
-
-  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
   private final Pinger pinger;
   private final String offReason;
@@ -215,7 +181,7 @@ public final class Heartbeat {
         log.warn("heartbeat signal for {} threw {}", pinger.label(), e.toString());
         return new PingOutcome(PingOutcome.Kind.FAILED, 0, e.getClass().getSimpleName(), 0);
       }
-    }, Lambdas.DAEMON_THREADS);
+    }, RunTiming.DAEMON_THREADS);
   }
 
   /**
@@ -227,7 +193,7 @@ public final class Heartbeat {
    * default), reached only when Healthchecks accepts connections and never answers.
    */
   public void run(Runnable job) {
-    run(job, Lambdas.NO_INVOCATION_DEADLINE);
+    run(job, RunTiming.NO_INVOCATION_DEADLINE);
   }
 
   /**
@@ -238,15 +204,14 @@ public final class Heartbeat {
   public void run(Runnable job, LongSupplier remainingMillis) {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(remainingMillis, "remainingMillis");
-    Heartbeat run = newRun();
-    CompletableFuture<PingOutcome> started = run.startInBackground();
+    RunTiming run = begin();
     try {
       job.run();
     } catch (RuntimeException | Error e) {
-      run.finish(started, e, remainingMillis);
+      run.finish(e, remainingMillis);
       throw e;
     }
-    run.finish(started, null, remainingMillis);
+    run.finish(null, remainingMillis);
   }
 
   /**
@@ -255,7 +220,7 @@ public final class Heartbeat {
    * @throws Exception exactly what {@code job} threw
    */
   public <T> T run(Callable<T> job) throws Exception {
-    return run(job, Lambdas.NO_INVOCATION_DEADLINE);
+    return run(job, RunTiming.NO_INVOCATION_DEADLINE);
   }
 
   /**
@@ -266,85 +231,22 @@ public final class Heartbeat {
   public <T> T run(Callable<T> job, LongSupplier remainingMillis) throws Exception {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(remainingMillis, "remainingMillis");
-    Heartbeat run = newRun();
-    CompletableFuture<PingOutcome> started = run.startInBackground();
+    RunTiming run = begin();
     T result;
     try {
       result = job.call();
     } catch (Exception | Error e) {
-      run.finish(started, e, remainingMillis);
+      run.finish(e, remainingMillis);
       throw e;
     }
-    run.finish(started, null, remainingMillis);
+    run.finish(null, remainingMillis);
     return result;
   }
 
-  private CompletableFuture<PingOutcome> startInBackground() {
-    return async(Heartbeat::start);
-  }
-
-  /**
-   * The end of a run, within one budget: the timeout, cut to what is left of the invocation
-   * less {@link #INVOCATION_RESERVE}. The start ping (in flight since the job began) gets at
-   * most half of it to finish, so Healthchecks sees start before end; the final ping gets the
-   * rest. The worst case added to the job is that budget.
-   */
-  private void finish(CompletableFuture<PingOutcome> started, Throwable failure,
-      LongSupplier remainingMillis) {
-    if (pinger == null) {
-      return;
-    }
-    long began = System.nanoTime();
-    Duration budget = pinger.timeout();
-    long remaining = remainingMillis.getAsLong();
-    if (remaining != Long.MAX_VALUE) {
-      Duration invocation = Duration.ofMillis(remaining).minus(INVOCATION_RESERVE);
-      if (invocation.compareTo(budget) < 0) {
-        budget = invocation;
-      }
-    }
-    if (budget.isNegative() || budget.isZero()) {
-      log.warn("heartbeat {} for {} not sent: {} ms of the invocation left, under the {} ms"
-          + " kept for the handler", failure == null ? "success" : "fail", pinger.label(),
-          remaining, INVOCATION_RESERVE.toMillis());
-      return;
-    }
-    awaitAtMost(started, budget.dividedBy(2));
-    Duration left = budget.minusNanos(System.nanoTime() - began);
-    if (left.isNegative() || left.isZero()) {
-      return;
-    }
-    String suffix = failure == null ? "" : "/fail";
-    String name = failure == null ? "success" : "fail";
-    long sendBy = System.nanoTime() + left.toNanos();
-    // The failure's text is read and scrubbed on the daemon thread, inside the same budget:
-    // it is the job's text, of any length, and the job's thread waits no longer than left.
-    CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> sendFinal(name, suffix, failure, sendBy), Lambdas.DAEMON_THREADS);
-    awaitAtMost(sent, left);
-  }
-
-  /** The final ping, on a daemon thread: the failure scrubbed, then sent by {@code sendBy}. */
-  private PingOutcome sendFinal(String name, String suffix, Throwable failure, long sendBy) {
-    String text = failure == null ? null : pinger.failureBody(failure);
-    long left = sendBy - System.nanoTime();
-    if (left <= 0) {
-      String detail = "not sent: the failure took the whole budget to scrub";
-      log.warn("heartbeat {} for {} {}", name, pinger.label(), detail);
-      return new PingOutcome(PingOutcome.Kind.FAILED, 0, detail, 0);
-    }
-    return pinger.send(name, suffix, runId, text, Duration.ofNanos(left));
-  }
-
-  /** Waits for {@code outcome} at most {@code limit}; never throws, keeps an interrupt. */
-  private static void awaitAtMost(CompletableFuture<PingOutcome> outcome, Duration limit) {
-    try {
-      outcome.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // left to finish in the background; its outcome is logged by the pinger
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** A fresh run: its start ping goes out in the background, its end is timed by RunTiming. */
+  private RunTiming begin() {
+    Heartbeat run = newRun();
+    return RunTiming.begun(run.pinger, run.runId, run.async(Heartbeat::start));
   }
 
   private PingOutcome signal(String name, String suffix, String body) {
@@ -354,25 +256,9 @@ public final class Heartbeat {
     if (onCallerThread) {
       return pinger.send(name, suffix, runId, body);
     }
-    CompletableFuture<PingOutcome> sent = CompletableFuture.supplyAsync(
-        () -> pinger.send(name, suffix, runId, body), Lambdas.DAEMON_THREADS);
-    return await(sent, pinger.timeout());
-  }
-
-  /** The outcome, waiting at most {@code timeout} and a grace; never throws, never interrupts. */
-  private static PingOutcome await(CompletableFuture<PingOutcome> outcome, Duration timeout) {
-    try {
-      return outcome.get(timeout.plus(HANDOVER_GRACE).toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return new PingOutcome(PingOutcome.Kind.FAILED, 0,
-          "no outcome within " + timeout.toMillis() + " ms; left to finish in the background", 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the caller's own interrupt, kept for the caller
-      return new PingOutcome(PingOutcome.Kind.FAILED, 0,
-          "the calling thread was interrupted; left to finish in the background", 0);
-    } catch (ExecutionException e) {
-      return new PingOutcome(PingOutcome.Kind.FAILED, 0, String.valueOf(e.getCause()), 0);
-    }
+    CompletableFuture<PingOutcome> sent =
+        RunTiming.onDaemonThread(() -> pinger.send(name, suffix, runId, body));
+    return RunTiming.await(sent, pinger.timeout());
   }
 
   private PingOutcome skipped() {
@@ -480,75 +366,19 @@ public final class Heartbeat {
     /** A heartbeat pinging the URL in SSM parameter {@code parameterName}, read now, once. */
     public Heartbeat fromSsmParameter(String parameterName) {
       String source = "SSM parameter " + parameterName;
-      HttpDelivery http = delivery();
-      Map<String, String> variables = environment();
-      CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
-        try {
-          SsmParameters ssm = SsmParameters.fromEnvironment(variables, http);
-          Secret value = ssm.get(List.of(parameterName), Deadline.after(timeout, http.ticker()))
-              .get(parameterName);
-          return value.reveal();
-        } catch (SsmException e) {
-          throw new IllegalStateException(e.getMessage());
-        }
-      }, Lambdas.DAEMON_THREADS);
-      try {
-        return create(read.get(timeout.plus(HANDOVER_GRACE).toNanos(), TimeUnit.NANOSECONDS),
-            source);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        String why = cause instanceof IllegalStateException ? cause.getMessage()
-            : String.valueOf(cause);
-        return off(source + " could not be read: " + why, true);
-      } catch (TimeoutException e) {
-        return off(source + " could not be read within " + timeout.toMillis() + " ms", true);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return off(source + " was not read: the calling thread was interrupted", true);
-      }
+      SsmPingUrl.Read read =
+          SsmPingUrl.read(parameterName, environment(), delivery(), timeout);
+      return read.url() != null ? create(read.url(), source)
+          : off(source + " " + read.problem(), true);
     }
 
     private Heartbeat create(String url, String source) {
-      if (url == null || url.isBlank()) {
-        return off(source + " is blank", false);
+      PingUrlCheck.Checked checked = PingUrlCheck.check(url, source, environment());
+      if (checked.target() == null) {
+        return off(checked.offReason(), checked.warn());
       }
-      String value = url.strip();
-      String lower = value.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-        String shown = PLAIN_WORD.matcher(value).matches() ? "'" + value + "'"
-            : "not an http(s) URL";
-        return off(source + " is " + shown, false);
-      }
-      PingTarget.Parsed parsed = PingTarget.parse(value);
-      if (parsed.target() == null) {
-        return off(source + " " + parsed.problem(), true);
-      }
-      Optional<String> refused = transportUrlProblem(value, source);
-      if (refused.isPresent()) {
-        return off(refused.get(), true);
-      }
-      return new Heartbeat(new Pinger(parsed.target(), delivery(), timeout, bodyLimit,
-          failureDetails), null,
-          Optional.empty(), false);
-    }
-
-    /**
-     * Why the transports would refuse {@code url} as a base URL, in their own words: the rule
-     * of {@link Settings#httpUrl} (no {@code user:password@}) and {@link Settings#credentialUrl}
-     * ({@code https}, unless the host is loopback or {@value Settings#ALLOW_PLAIN_HTTP} is
-     * {@code true} in the environment): a ping URL is a credential too. Never quotes the URL.
-     */
-    private Optional<String> transportUrlProblem(String url, String source) {
-      Map<String, String> values = new HashMap<>();
-      String allow = environment().get(Settings.ALLOW_PLAIN_HTTP);
-      if (allow != null) {
-        values.put(Settings.ALLOW_PLAIN_HTTP, allow);
-      }
-      // Held as a secret: whatever a problem says, the URL itself is scrubbed from it.
-      Settings settings = Settings.of(values, Map.of(source, Secret.of(url)));
-      settings.credentialUrl(source, settings.httpUrl(source, null));
-      List<String> problems = settings.problems();
-      return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+      return new Heartbeat(new Pinger(checked.target(), delivery(), timeout, bodyLimit,
+          failureDetails), null, Optional.empty(), false);
     }
 
     private static Heartbeat off(String reason, boolean warn) {

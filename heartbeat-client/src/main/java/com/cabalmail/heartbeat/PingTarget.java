@@ -1,6 +1,6 @@
 package com.cabalmail.heartbeat;
 
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;

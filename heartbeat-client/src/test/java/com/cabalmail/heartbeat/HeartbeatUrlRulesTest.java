@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Ping URLs follow the transports' base-URL rules (alert-core's Settings), quoting no secret. */
+/** Ping URLs follow the transports' base-URL rule (cabal-http's UrlRule), quoting no secret. */
 class HeartbeatUrlRulesTest {
 
   static final String CHECK = "5f1c2b3a-8d4e-4f60-9a7b-0c1d2e3f4a5b";

@@ -3,7 +3,7 @@ package com.cabalmail.alert.decode;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.AlertStatus;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import static com.cabalmail.alert.decode.WebhookFormat.GRAFANA;
 import static com.cabalmail.alert.decode.WebhookFormat.HEALTHCHECKS;
 import static com.cabalmail.alert.decode.WebhookFormat.KUMA;
 
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

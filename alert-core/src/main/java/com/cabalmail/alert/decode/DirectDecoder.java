@@ -3,7 +3,7 @@ package com.cabalmail.alert.decode;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Severity;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package com.cabalmail.alert.decode;
 
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Severity;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

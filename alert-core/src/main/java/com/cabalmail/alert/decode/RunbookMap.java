@@ -1,7 +1,7 @@
 package com.cabalmail.alert.decode;
 
-import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

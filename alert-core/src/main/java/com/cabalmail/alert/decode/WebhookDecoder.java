@@ -2,8 +2,8 @@ package com.cabalmail.alert.decode;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.spi.Settings;
-import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -3,8 +3,8 @@ package com.cabalmail.alert.spi;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
+import com.cabalmail.http.UrlRule;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class Settings {
    * Set to {@code true} to let a transport send its token over plain {@code http://} to a host
    * that is not loopback (a private network the operator trusts); refused otherwise.
    */
-  public static final String ALLOW_PLAIN_HTTP = "ALERT_ALLOW_PLAIN_HTTP";
+  public static final String ALLOW_PLAIN_HTTP = UrlRule.ALLOW_PLAIN_HTTP;
 
   private final Map<String, String> values;
   private final Map<String, Secret> secrets;
@@ -156,63 +156,36 @@ public final class Settings {
 
   /**
    * An absolute http(s) URL without credentials, or {@code defaultValue}. A URL carrying
-   * {@code user:password@} is refused, and no problem ever repeats a URL's credentials.
+   * {@code user:password@} is refused, and no problem ever repeats a URL's credentials: the
+   * rule of {@link UrlRule#httpUrlProblem} (cabal-http), shared with the heartbeat client.
    */
   public URI httpUrl(String key, String defaultValue) {
     String text = string(key, defaultValue);
-    if (text == null) {
-      problem(key + " is required: an http(s) URL");
+    Optional<String> refused = UrlRule.httpUrlProblem(key, text);
+    if (refused.isPresent()) {
+      problem(refused.get());
       return null;
     }
-    URI uri = null;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      // reported below
-    }
-    if (uri != null && uri.getRawUserInfo() != null || uri == null && text.contains("@")) {
-      // Never echo the value: it may hold a password.
-      problem(key + " must not contain credentials (user:password@, not repeated here): give"
-          + " them in the transport's own credential settings");
-      return null;
-    }
-    if (uri != null) {
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return uri;
-      }
-    }
-    problem(key + "=" + Text.quote(Redaction.none().withPatterns().scrub(text))
-        + " must be an absolute http(s) URL");
-    return null;
+    return URI.create(text);
   }
 
   /**
    * {@code url} (read from {@code key}) if a credential may be sent to it: {@code https}, or
    * {@code http} to a loopback host ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}), or
    * any {@code http} when {@value #ALLOW_PLAIN_HTTP} is {@code true}; otherwise null and a
-   * problem naming the key. For transports that send a token; null {@code url} stays null.
+   * problem naming the key ({@link UrlRule#plainHttpProblem}). For transports that send a
+   * token; null {@code url} stays null.
    */
   public URI credentialUrl(String key, URI url) {
-    if (url == null || !"http".equalsIgnoreCase(url.getScheme()) || isLoopback(url.getHost())) {
+    if (!UrlRule.needsPlainHttpPermission(url)) {
       return url;
     }
-    if (flag(ALLOW_PLAIN_HTTP, false)) {
-      return url;
+    Optional<String> refused = UrlRule.plainHttpProblem(key, url, flag(ALLOW_PLAIN_HTTP, false));
+    if (refused.isPresent()) {
+      problem(refused.get());
+      return null;
     }
-    problem(key + " is plain http:// to " + url.getHost() + ", and a token would travel"
-        + " unencrypted: use https://, or set " + ALLOW_PLAIN_HTTP + "=true to allow it");
-    return null;
-  }
-
-  /** Whether {@code host} is a loopback name or address (no lookup is made). */
-  static boolean isLoopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]")
-        || h.equals("::1") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    return url;
   }
 
   /** {@code true} or {@code false} (any case), or {@code defaultValue}. */

@@ -1,8 +1,8 @@
 package com.cabalmail.alert.ntfy;
 
-import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
+import com.cabalmail.http.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package com.cabalmail.alert.ntfy;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
-import com.cabalmail.alert.spi.Text;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.cabalmail.alert.pushover;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
-import com.cabalmail.alert.spi.Text;
+import com.cabalmail.http.Text;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;

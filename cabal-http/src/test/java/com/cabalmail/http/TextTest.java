@@ -1,4 +1,4 @@
-package com.cabalmail.alert.spi;
+package com.cabalmail.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,6 +1,5 @@
-package com.cabalmail.alert.spi;
+package com.cabalmail.http;
 
-import com.cabalmail.http.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -91,14 +91,29 @@ public final class AlertConfig {
 
   /**
    * Reads and validates {@code settings}; throws one {@link ConfigException} listing every
-   * problem, those the caller recorded in {@code settings} before included.
+   * problem, those the caller recorded in {@code settings} before included:
+   * {@code read(settings, defaultRoutes, loader).orElseThrow()}.
    *
    * @param defaultRoutes the table used when {@value #ROUTES} is not set
-   * @param loader where transport providers are looked for
+   * @param loader where transport and ledger providers are looked for
    */
   public static AlertConfig from(Settings settings, String defaultRoutes, ClassLoader loader) {
+    return read(settings, defaultRoutes, loader).orElseThrow();
+  }
+
+  /**
+   * Reads {@code settings} as a value: the configuration, or every problem found (those the
+   * caller recorded in {@code settings} before included), each naming its key once, from the
+   * routes, the transports and the ledger alike. Nothing is thrown for a bad setting; a ledger
+   * built before a problem was found is closed.
+   *
+   * @param defaultRoutes the table used when {@value #ROUTES} is not set
+   * @param loader where transport and ledger providers are looked for
+   */
+  public static Validated<AlertConfig> read(Settings settings, String defaultRoutes,
+      ClassLoader loader) {
     List<String> problems = new ArrayList<>();
-    Map<String, TransportProvider> providers = Providers.discover(loader, problems);
+    Map<String, TransportProvider> providers = Plugins.transports(loader, problems);
     Duration transportTimeout = settings.duration(TRANSPORT_TIMEOUT, DEFAULT_TRANSPORT_TIMEOUT,
         Duration.ofMillis(100), Duration.ofMinutes(15));
     Duration deadline = settings.duration(DEADLINE, DEFAULT_DEADLINE,
@@ -117,7 +132,7 @@ public final class AlertConfig {
       try {
         transports.put(name, provider.create(settings));
       } catch (ConfigException e) {
-        // A provider may throw what the shared settings hold: report each problem once.
+        // A provider throws what it recorded in the shared settings: each is reported once.
         List<String> known = settings.problems();
         for (String problem : e.problems()) {
           if (!known.contains(problem) && !problems.contains(problem)) {
@@ -132,11 +147,15 @@ public final class AlertConfig {
     for (String problem : problems) {
       settings.problem(problem);
     }
-    if (!settings.problems().isEmpty() && ledger.ledger != null) {
-      ledger.ledger.close();
+    Validated<AlertConfig> checked = settings.validate(null);
+    if (!checked.isValid()) {
+      if (ledger.ledger != null) {
+        ledger.ledger.close();
+      }
+      return checked;
     }
-    settings.requireValid();
-    return new AlertConfig(routes, transports, transportTimeout, deadline, ledger);
+    return Validated.valid(
+        new AlertConfig(routes, transports, transportTimeout, deadline, ledger));
   }
 
   /**
@@ -147,11 +166,11 @@ public final class AlertConfig {
    */
   public static Set<String> transportKeys(ClassLoader loader) {
     Set<String> keys = new TreeSet<>();
-    for (TransportProvider provider : Providers.discover(loader, new ArrayList<>()).values()) {
+    for (TransportProvider provider : Plugins.transports(loader, new ArrayList<>()).values()) {
       try {
         keys.addAll(provider.settingKeys());
       } catch (RuntimeException e) {
-        Providers.skip(provider, "settingKeys()", e);
+        Plugins.skip(Plugins.TRANSPORT, provider, "settingKeys()", e);
       }
     }
     return keys;

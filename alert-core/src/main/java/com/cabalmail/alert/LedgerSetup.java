@@ -5,30 +5,22 @@ import com.cabalmail.alert.ledger.LedgerPolicy;
 import com.cabalmail.alert.ledger.LedgerProvider;
 import com.cabalmail.alert.spi.Settings;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the delivery ledger's and the page storm guard's settings: which ledger
- * ({@code memory}, {@code none}, or a plugin's name, found like transports), its policy, and
- * the guard. Problems are added to the caller's list, each naming its key.
+ * ({@code memory}, {@code none}, or a plugin's name, found by the same {@link Plugins}
+ * discovery as transports), its policy, and the guard. Problems are added to the caller's list, each naming its key.
  */
 final class LedgerSetup {
 
-  private static final Logger log = LoggerFactory.getLogger(LedgerSetup.class);
   static final String MEMORY = "memory";
   static final String NONE = "none";
   /** The DynamoDB ledger plugin's name and table setting, checked against the choice made. */
   static final String DYNAMODB = "dynamodb";
   static final String DYNAMODB_TABLE = "ALERT_LEDGER_TABLE";
-  private static final int MAX_BROKEN = 16;
 
   final DeliveryLedger ledger;
   final LedgerPolicy policy;
@@ -79,7 +71,7 @@ final class LedgerSetup {
 
   private static DeliveryLedger plugin(String name, Settings settings, ClassLoader loader,
       List<String> problems) {
-    Map<String, LedgerProvider> found = discover(loader);
+    Map<String, LedgerProvider> found = Plugins.ledgers(loader, problems);
     LedgerProvider provider = found.get(name);
     if (provider == null) {
       problems.add(AlertConfig.LEDGER + ": ledger '" + name + "' is not on the class path (add"
@@ -100,24 +92,5 @@ final class LedgerSetup {
     all.add(MEMORY);
     all.add(NONE);
     return all;
-  }
-
-  private static Map<String, LedgerProvider> discover(ClassLoader loader) {
-    Map<String, LedgerProvider> byName = new TreeMap<>();
-    Iterator<LedgerProvider> found = ServiceLoader.load(LedgerProvider.class, loader).iterator();
-    int broken = 0;
-    while (broken < MAX_BROKEN) {
-      try {
-        if (!found.hasNext()) {
-          break;
-        }
-        LedgerProvider provider = found.next();
-        byName.putIfAbsent(provider.name(), provider);
-      } catch (ServiceConfigurationError e) {
-        broken++;
-        log.warn("skipping a ledger provider that failed to load: {}", e.toString());
-      }
-    }
-    return byName;
   }
 }

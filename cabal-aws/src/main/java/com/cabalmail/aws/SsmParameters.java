@@ -87,6 +87,28 @@ public final class SsmParameters {
   }
 
   /**
+   * What one {@link #read} found: the decrypted values by name, in the order asked for, and
+   * the names SSM does not have (listed under {@code InvalidParameters}, or not returned), in
+   * the order asked for. A missing name is a result, not an error.
+   *
+   * @param found the values read, by name
+   * @param missing the names asked for and not read
+   */
+  public record Lookup(Map<String, Secret> found, List<String> missing) {
+
+    /** Copies both. */
+    public Lookup {
+      found = Collections.unmodifiableMap(new LinkedHashMap<>(found));
+      missing = List.copyOf(missing);
+    }
+
+    /** Whether every name asked for was read. */
+    public boolean complete() {
+      return missing.isEmpty();
+    }
+  }
+
+  /**
    * The decrypted values of {@code names}, by name, in the order asked for. Duplicates are read
    * once; an empty list makes no call.
    *
@@ -95,6 +117,23 @@ public final class SsmParameters {
    * @throws IllegalArgumentException if a name is blank
    */
   public Map<String, Secret> get(List<String> names, Deadline deadline) throws SsmException {
+    Lookup lookup = read(names, deadline);
+    List<String> missing = lookup.missing();
+    if (!missing.isEmpty()) {
+      throw new SsmException((missing.size() == 1 ? "SSM parameter not found: "
+          : "SSM parameters not found: ") + String.join(", ", missing));
+    }
+    return lookup.found();
+  }
+
+  /**
+   * Reads {@code names} (duplicates once; an empty list makes no call) and says which were
+   * found and which SSM does not have, typed: nothing is parsed from a message.
+   *
+   * @throws SsmException when SSM could not be reached or refused the call (never a value)
+   * @throws IllegalArgumentException if a name is blank
+   */
+  public Lookup read(List<String> names, Deadline deadline) throws SsmException {
     Objects.requireNonNull(deadline, "deadline");
     Set<String> wanted = new LinkedHashSet<>();
     for (int i = 0; i < names.size(); i++) {
@@ -112,15 +151,14 @@ public final class SsmParameters {
           ordered.subList(from, Math.min(ordered.size(), from + MAX_NAMES_PER_CALL));
       readBatch(batch, deadline, found, missing);
     }
-    if (!missing.isEmpty()) {
-      throw new SsmException((missing.size() == 1 ? "SSM parameter not found: "
-          : "SSM parameters not found: ") + String.join(", ", missing));
-    }
     Map<String, Secret> result = new LinkedHashMap<>();
     for (String name : ordered) {
-      result.put(name, found.get(name));
+      Secret value = found.get(name);
+      if (value != null) {
+        result.put(name, value);
+      }
     }
-    return Collections.unmodifiableMap(result);
+    return new Lookup(result, missing);
   }
 
   private void readBatch(List<String> batch, Deadline deadline, Map<String, Secret> found,

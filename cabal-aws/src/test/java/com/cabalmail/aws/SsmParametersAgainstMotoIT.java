@@ -75,6 +75,20 @@ class SsmParametersAgainstMotoIT {
   }
 
   @Test
+  void missingParameterIsATypedResult() throws Exception {
+    putSecureString("/cabal/healthcheck_ping_dmarc-ingest", "paused");
+
+    SsmParameters.Lookup lookup = ssm.read(
+        List.of("/cabal/healthcheck_ping_nope", "/cabal/healthcheck_ping_dmarc-ingest"),
+        deadline());
+
+    assertEquals(List.of("/cabal/healthcheck_ping_nope"), lookup.missing());
+    assertEquals(List.of("/cabal/healthcheck_ping_dmarc-ingest"),
+        List.copyOf(lookup.found().keySet()));
+    assertTrue(ssm.read(List.of("/cabal/healthcheck_ping_dmarc-ingest"), deadline()).complete());
+  }
+
+  @Test
   void missingParameterIsNamed() throws Exception {
     putSecureString("/cabal/healthcheck_ping_dmarc-ingest", "paused");
 

@@ -189,6 +189,23 @@ class SsmParametersTest {
   }
 
   @Test
+  void readReturnsTheMissingNamesAsATypedResult() throws Exception {
+    server.stubFor(post(urlEqualTo("/")).willReturn(ok("{\"Parameters\":["
+        + parameter(PUSHOVER, "azGDORePK8gMaC0QOYAMyEEuzJnyUi")
+        + "],\"InvalidParameters\":[\"/cabal/pushover_user_key\",\"/cabal/ntfy_publisher_tokn\"]}")));
+
+    SsmParameters.Lookup lookup = ssm.read(
+        List.of(PUSHOVER, "/cabal/pushover_user_key", "/cabal/ntfy_publisher_tokn"), deadline());
+
+    assertFalse(lookup.complete());
+    assertEquals(List.of("/cabal/pushover_user_key", "/cabal/ntfy_publisher_tokn"),
+        lookup.missing());
+    assertEquals(List.of(PUSHOVER), List.copyOf(lookup.found().keySet()));
+    assertEquals("azGDORePK8gMaC0QOYAMyEEuzJnyUi", lookup.found().get(PUSHOVER).reveal());
+    server.verify(exactly(1), postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
   void parameterNotFoundErrorIsFinalAndNamesTheParameters() {
     server.stubFor(post(urlEqualTo("/")).willReturn(
         error(400, "ParameterNotFound", "Parameter /cabal/alert_sink_secret not found.")));

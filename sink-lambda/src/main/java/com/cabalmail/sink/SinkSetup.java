@@ -4,6 +4,7 @@ import com.cabalmail.alert.AlertConfig;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.RoutingTable;
+import com.cabalmail.alert.Validated;
 import com.cabalmail.alert.decode.WebhookDecoder;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.alert.spi.TransportProvider;
@@ -89,7 +90,8 @@ final class SinkSetup {
   /** Where secrets named by parameters come from: SSM Parameter Store in production. */
   @FunctionalInterface
   interface ParameterStore {
-    Map<String, Secret> get(List<String> names, Deadline deadline) throws SsmException;
+    /** The values found and, typed, the names the store does not have. */
+    SsmParameters.Lookup get(List<String> names, Deadline deadline) throws SsmException;
   }
 
   /** Opens the parameter store for an environment. */
@@ -118,7 +120,7 @@ final class SinkSetup {
         ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
             HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
         : SsmParameters.fromEnvironment(environment);
-    return client::get;
+    return client::read;
   };
 
   private SinkSetup() {}
@@ -153,13 +155,9 @@ final class SinkSetup {
     }
 
     Map<String, Secret> secrets = new HashMap<>();
-    List<String> problems = new ArrayList<>();
-    int fetched = fetchSecrets(environment, parameters, stores, secrets, problems);
+    // Without the secrets, every transport would add a misleading "missing" problem: stop here.
+    int fetched = fetchSecrets(environment, parameters, stores, secrets).orElseThrow();
     long secretsRead = System.nanoTime();
-    if (!problems.isEmpty()) {
-      // Without the secrets, every transport would add a misleading "missing" problem.
-      throw new ConfigException(problems);
-    }
     boolean console = local != null && !anyTransportConfigured(environment, loader);
     Settings settings = Settings.of(environment, secrets);
     Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
@@ -174,8 +172,9 @@ final class SinkSetup {
         GrafanaSignature.fromSettings(settings, decoder.maxBodyBytes(), local == null);
     Watchdog.Spec watchdog = Watchdog.spec(settings);
     Optional<String> metrics = EmfMetrics.namespace(settings);
-    AlertConfig config = AlertConfig.from(
-        settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader);
+    // Every problem of the sink's own settings, the routes, the transports and the ledger: one throw.
+    AlertConfig config = AlertConfig.read(
+        settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader).orElseThrow();
     AlertRouter router = AlertRouter.create(config);
     SelfWatch watch = SelfWatch.create(watchdog, metrics, settings, config, loader);
     warnUnread(parameters, settings);
@@ -286,35 +285,21 @@ final class SinkSetup {
     }
   }
 
-  /** The parameters an SSM "not found" failure names, or none for any other failure. */
-  static List<String> missingParameters(String message) {
-    String text = String.valueOf(message);
-    for (String prefix : List.of("SSM parameter not found: ", "SSM parameters not found: ")) {
-      if (text.startsWith(prefix)) {
-        List<String> names = new ArrayList<>();
-        for (String name : text.substring(prefix.length()).split(", ")) {
-          names.add(name.trim());
-        }
-        return names;
-      }
-    }
-    return List.of();
-  }
-
   /**
    * Reads every SSM parameter named by {@code parameters} (variable to setting) in one call
    * and puts each secret under its setting in {@code secrets}. Returns how many parameters
-   * were read; adds problems naming the variable and parameter (never a value).
+   * were read, or a failure per variable naming it and its parameter (never a value).
    */
-  static int fetchSecrets(Map<String, String> environment, Map<String, String> parameters,
-      ParameterStores stores, Map<String, Secret> secrets, List<String> problems) {
+  static Validated<Integer> fetchSecrets(Map<String, String> environment,
+      Map<String, String> parameters, ParameterStores stores, Map<String, Secret> secrets) {
+    List<Validated.Failure> failures = new ArrayList<>();
     Map<String, List<String>> variablesByParameter = new LinkedHashMap<>();
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       String variable = parameter.getKey();
       String key = parameter.getValue();
       if (!isBlank(environment.get(key))) {
-        problems.add(key + " and " + variable + " are both set: set the value itself or the"
-            + " name of the SSM parameter holding it, not both");
+        failures.add(new Validated.Failure(variable, key + " and " + variable + " are both set:"
+            + " set the value itself or the name of the SSM parameter holding it, not both"));
         continue;
       }
       String name = environment.get(variable).trim();
@@ -325,43 +310,44 @@ final class SinkSetup {
       }
       variables.add(variable);
     }
-    if (variablesByParameter.isEmpty() || !problems.isEmpty()) {
-      return 0;
+    if (variablesByParameter.isEmpty() || !failures.isEmpty()) {
+      return Validated.of(0, failures);
     }
-    Map<String, Secret> found;
+    SsmParameters.Lookup lookup;
     try {
-      found = stores.open(environment)
+      lookup = stores.open(environment)
           .get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
     } catch (SsmException e) {
-      List<String> missing = missingParameters(e.getMessage());
-      if (missing.isEmpty()) {
-        problems.add("secrets could not be read from SSM Parameter Store: " + e.getMessage());
-        return 0;
-      }
+      return Validated.invalid("", "secrets could not be read from SSM Parameter Store: "
+          + e.getMessage());
+    }
+    if (!lookup.complete()) {
       // Name the variable that asked for each missing parameter: that is what the operator edits.
-      variablesByParameter.forEach((parameter, variables) -> {
-        if (missing.contains(parameter)) {
-          for (String variable : variables) {
-            problems.add(variable + " names SSM parameter '" + parameter + "', which does not"
-                + " exist in this account and region (create it, or correct " + variable + ")");
+      for (Map.Entry<String, List<String>> entry : variablesByParameter.entrySet()) {
+        if (lookup.missing().contains(entry.getKey())) {
+          for (String variable : entry.getValue()) {
+            failures.add(new Validated.Failure(variable, variable + " names SSM parameter '"
+                + entry.getKey() + "', which does not exist in this account and region (create"
+                + " it, or correct " + variable + ")"));
           }
         }
-      });
-      return 0;
+      }
+      return Validated.of(0, failures);
     }
     int count = 0;
     for (Map.Entry<String, List<String>> entry : variablesByParameter.entrySet()) {
-      Secret secret = found.get(entry.getKey());
+      Secret secret = lookup.found().get(entry.getKey());
       for (String variable : entry.getValue()) {
         if (secret == null) {
-          problems.add(variable + ": SSM parameter '" + entry.getKey() + "' was not returned");
+          failures.add(new Validated.Failure(variable, variable + ": SSM parameter '"
+              + entry.getKey() + "' was not returned"));
         } else {
           secrets.put(parameters.get(variable), secret);
         }
       }
       count += secret == null ? 0 : 1;
     }
-    return count;
+    return Validated.of(count, failures);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.aws.SsmParameters;
 import com.cabalmail.alert.AlertRouter;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.decode.AlertBatch;
@@ -305,7 +306,7 @@ class GrafanaSignatureTest {
           found.put(name, Secret.of(stored.get(name)));
         }
       }
-      return found;
+      return new SsmParameters.Lookup(found, List.of());
     };
   }
 

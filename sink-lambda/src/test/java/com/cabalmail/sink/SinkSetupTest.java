@@ -9,7 +9,9 @@ import com.cabalmail.alert.ConfigException;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.http.Secret;
 import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.alert.Validated;
 import com.cabalmail.aws.SsmException;
+import com.cabalmail.aws.SsmParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ class SinkSetupTest {
       Map<String, Secret> found = new HashMap<>();
       names.stream().filter(stored::containsKey)
           .forEach(name -> found.put(name, Secret.of(stored.get(name))));
-      return found;
+      return new SsmParameters.Lookup(found, List.of());
     };
   }
 
@@ -93,14 +95,34 @@ class SinkSetupTest {
     env.put("SHARED_SECRET_PARAM", "/cabal/alert_sink_secret");
     env.put("SCRIPTED_TOKEN_PARAM", "/cabal/typo");
     env.put("ALERT_ROUTES", "critical:scripted=5");
-    SinkSetup.ParameterStores likeSsm = environment -> (names, deadline) -> {
-      throw new SsmException("SSM parameter not found: /cabal/typo");
-    };
+    // SSM lists a name it does not have under InvalidParameters: a typed result, not an error.
+    SinkSetup.ParameterStores likeSsm = environment -> (names, deadline) ->
+        new SsmParameters.Lookup(Map.of("/cabal/alert_sink_secret",
+            Secret.of("0123456789abcdef-secret")), List.of("/cabal/typo"));
     ConfigException e = assertThrows(ConfigException.class,
         () -> SinkSetup.create(env, likeSsm, getClass().getClassLoader(), null));
     assertEquals(List.of("SCRIPTED_TOKEN_PARAM names SSM parameter '/cabal/typo', which does not"
         + " exist in this account and region (create it, or correct SCRIPTED_TOKEN_PARAM)"),
         e.problems());
+  }
+
+  @Test
+  void missingParametersAreOneFailurePerVariableNamingIt() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHARED_SECRET_PARAM", "/cabal/typo");
+    env.put("SCRIPTED_TOKEN_PARAM", "/cabal/typo");
+    env.put("NTFY_TOKEN_PARAM", "/cabal/ntfy");
+    SinkSetup.ParameterStores likeSsm = environment -> (names, deadline) ->
+        new SsmParameters.Lookup(Map.of("/cabal/ntfy", Secret.of("tk_ntfy")),
+            List.of("/cabal/typo"));
+    Map<String, Secret> secrets = new HashMap<>();
+
+    Validated<Integer> read = SinkSetup.fetchSecrets(env, SinkSetup.parameters(env), likeSsm,
+        secrets);
+
+    assertEquals(List.of("SCRIPTED_TOKEN_PARAM", "SHARED_SECRET_PARAM"),
+        read.failures().stream().map(Validated.Failure::property).toList());
+    assertEquals(Map.of(), secrets);
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.aws.SsmParameters;
 import com.cabalmail.alert.ConfigException;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
@@ -141,7 +142,8 @@ class WatchdogTest {
     List<List<String>> calls = new java.util.ArrayList<>();
     SinkSetup.ParameterStores store = environment -> (names, deadline) -> {
       calls.add(names);
-      return Map.of("/cabal/healthcheck_ping_alerting-watchdog", Secret.of(url));
+      return new SsmParameters.Lookup(
+          Map.of("/cabal/healthcheck_ping_alerting-watchdog", Secret.of(url)), List.of());
     };
     Sink sink = SinkSetup.create(env, store, getClass().getClassLoader(), null);
 

@@ -1,6 +1,7 @@
 package com.cabalmail.alert.spi;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.alert.Validated;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import com.cabalmail.http.UrlRule;
@@ -20,8 +21,9 @@ import java.util.function.Function;
 /**
  * A typed, validating view of configuration values (the environment, in production). Each
  * getter returns a usable value or a default, and records a problem naming the key when the
- * value is missing or bad; {@link #requireValid()} then throws one {@link ConfigException} with
- * all of them. Values are trimmed; blank counts as absent.
+ * value is missing or bad; {@link #validate} then returns them all as one {@link Validated}
+ * (whose {@code orElseThrow()} throws one {@link ConfigException} with all of them). Values are
+ * trimmed; blank counts as absent.
  *
  * <p><b>Secrets.</b> Plain values and secrets (e.g. read from a secret store) are held apart:
  * {@link #secret} and {@link #optionalSecret} hand a secret over as the same {@link Secret}.
@@ -264,28 +266,39 @@ public final class Settings {
     }
   }
 
+  /**
+   * {@code value} if no problem was recorded, else every problem recorded as a
+   * {@link Validated} failure naming its key. Composes with other outcomes
+   * ({@link Validated#and}) before anything is thrown.
+   */
+  public <T> Validated<T> validate(T value) {
+    return Validated.of(value, failures(problems()));
+  }
+
   /** Throws one exception for every problem recorded, if any. */
   public void requireValid() {
-    List<String> all = problems();
-    if (!all.isEmpty()) {
-      throw new ConfigException(all);
-    }
+    validate(null).orElseThrow();
   }
 
   /**
-   * Runs {@code reader} over these settings and returns what it built, or throws one
-   * {@link ConfigException} listing the problems {@code reader} recorded (only those: problems
-   * recorded before are left for {@link #requireValid()}). What a provider's
-   * {@link TransportProvider#create} uses so that it never returns a half-configured transport.
+   * Runs {@code reader} over these settings and returns what it built, valid, or invalid with
+   * the problems {@code reader} recorded (only those: problems recorded before are left for
+   * {@link #validate}). A provider's {@link TransportProvider#create} calls
+   * {@code read(reader).orElseThrow()}, so that it never returns a half-configured transport.
    */
-  public <T> T requireValid(Function<Settings, T> reader) {
+  public <T> Validated<T> read(Function<Settings, T> reader) {
     int before = problems().size();
     T built = reader.apply(this);
     List<String> all = problems();
-    if (all.size() > before) {
-      throw new ConfigException(all.subList(before, all.size()));
+    return Validated.of(built, failures(all.subList(before, all.size())));
+  }
+
+  private static List<Validated.Failure> failures(List<String> problems) {
+    List<Validated.Failure> failures = new ArrayList<>(problems.size());
+    for (String problem : problems) {
+      failures.add(Validated.Failure.of(problem));
     }
-    return built;
+    return failures;
   }
 
   static Duration parseDuration(String text) {

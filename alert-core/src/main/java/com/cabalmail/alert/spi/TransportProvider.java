@@ -20,8 +20,8 @@ public interface TransportProvider {
    * Builds the transport from its settings, or throws a
    * {@link com.cabalmail.alert.ConfigException}: never a transport with a missing or bad
    * setting. Read every setting through {@link Settings}, which records each problem naming its
-   * key, inside {@link Settings#requireValid(java.util.function.Function)}, which throws for
-   * the problems this provider found; the caller reports each problem once, with all others.
+   * key, inside {@link Settings#read}, whose {@code orElseThrow()} throws for the problems
+   * this provider found; the caller reports each problem once, with all others.
    */
   Transport create(Settings settings);
 

@@ -99,7 +99,7 @@ public final class NtfyConfig {
 
     /** Validates; throws one {@link ConfigException} naming each bad value by its key. */
     public NtfyConfig build() {
-      return new NtfyConfig(Settings.of(values, secrets).requireValid(NtfySettings::read));
+      return new NtfyConfig(Settings.of(values, secrets).read(NtfySettings::read).orElseThrow());
     }
   }
 }

@@ -92,7 +92,7 @@ public final class NtfyProvider implements TransportProvider {
    */
   @Override
   public Transport create(Settings settings) {
-    return transport(new NtfyConfig(settings.requireValid(NtfySettings::read)));
+    return transport(new NtfyConfig(settings.read(NtfySettings::read).orElseThrow()));
   }
 
   /** A transport for an embedder's {@link NtfyConfig}, with no settings map at all. */

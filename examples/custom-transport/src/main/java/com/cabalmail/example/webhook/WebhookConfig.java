@@ -30,7 +30,7 @@ public final class WebhookConfig {
     Map<String, Secret> secrets = new HashMap<>();
     token.ifPresent(t -> secrets.put(WebhookProvider.TOKEN, t));
     return Settings.of(Map.of(WebhookProvider.URL, Objects.requireNonNull(url, "url").toString()),
-        secrets).requireValid(WebhookConfig::read);
+        secrets).read(WebhookConfig::read).orElseThrow();
   }
 
   /** Reads the provider's settings, recording each problem in {@code settings}. */

@@ -51,7 +51,7 @@ public final class WebhookProvider implements TransportProvider {
   /** Reads the settings above; throws a {@code ConfigException} naming each bad one. */
   @Override
   public Transport create(Settings settings) {
-    return transport(settings.requireValid(WebhookConfig::read));
+    return transport(settings.read(WebhookConfig::read).orElseThrow());
   }
 
   /** A transport for an embedder's {@link WebhookConfig}, with no settings map at all. */

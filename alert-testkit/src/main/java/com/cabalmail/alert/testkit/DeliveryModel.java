@@ -260,25 +260,19 @@ public final class DeliveryModel {
   }
 
   private DeliveryReport route(List<Alert> batch) {
-    Instant now = clock.instant();
-    Map<String, Receipt> before = latestReceipts();
-    openAndClose(batch, now);
-    routing = batch;
-    int faults = ledger.faults;
-    int hangs = pushover.hangs + ntfy.hangs;
-    int from = receipts.size();
-    DeliveryReport report = router.route(batch);
-    note(batch, report);
-    noteDoubt(faults, hangs, report);
-    routing = List.of();
-    throwViolations();
-    checkRepeats(from);
-    checkHeldBack(report, before, now);
-    return report;
+    return request(batch, 1)[0];
   }
 
   /** The same request twice at once (a caller's duplicate POST): one claim wins each key. */
   private int concurrently(List<Alert> batch) {
+    return request(batch, 2).length;
+  }
+
+  /**
+   * Routes {@code batch} {@code copies} times at once (1 or 2), then checks what the transports
+   * received against the model.
+   */
+  private DeliveryReport[] request(List<Alert> batch, int copies) {
     Instant now = clock.instant();
     Map<String, Receipt> before = latestReceipts();
     openAndClose(batch, now);
@@ -286,29 +280,36 @@ public final class DeliveryModel {
     int faults = ledger.faults;
     int hangs = pushover.hangs + ntfy.hangs;
     int from = receipts.size();
+    DeliveryReport[] reports = new DeliveryReport[copies];
+    Thread other = null;
     CountDownLatch start = new CountDownLatch(1);
-    DeliveryReport[] reports = new DeliveryReport[2];
-    Thread other = new Thread(() -> {
-      await(start);
-      reports[1] = router.route(batch);
-    });
-    other.start();
+    if (copies == 2) {
+      other = new Thread(() -> {
+        await(start);
+        reports[1] = router.route(batch);
+      });
+      other.start();
+    }
     start.countDown();
     reports[0] = router.route(batch);
-    try {
-      other.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (other != null) {
+      try {
+        other.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    note(batch, reports[0]);
-    note(batch, reports[1]);
+    for (DeliveryReport report : reports) {
+      note(batch, report);
+    }
     noteDoubt(faults, hangs, reports);
     routing = List.of();
     throwViolations();
     checkRepeats(from);
-    checkHeldBack(reports[0], before, now);
-    checkHeldBack(reports[1], before, now);
-    return 2;
+    for (DeliveryReport report : reports) {
+      checkHeldBack(report, before, now);
+    }
+    return reports;
   }
 
   private int healAndSendAgain() {

@@ -176,17 +176,24 @@ class AnswersThatArriveTest {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A first request, sent now, that {@code held} keeps in the server's one worker. */
+  private CompletableFuture<HttpResponse<String>> holdTheWorker(LocalServer server,
+      FirstWaits held) throws InterruptedException {
+    CompletableFuture<HttpResponse<String>> first = client.sendAsync(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .header("X-Alert-Secret", SinkTest.SECRET).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(held.entered.await(20, TimeUnit.SECONDS), "the first request holds the worker");
+    return first;
+  }
+
   @Test
   void aConnectionPastTheQueueGetsA503TheClientReads() throws Exception {
     FirstWaits held = new FirstWaits();
     try (LocalServer server = LocalServer.start(sink(held), 0, 1, 1,
         LoopbackHttp.Limits.DEFAULT)) {
-      CompletableFuture<HttpResponse<String>> first = client.sendAsync(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .header("X-Alert-Secret", SinkTest.SECRET).timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertTrue(held.entered.await(20, TimeUnit.SECONDS), "the first request holds the worker");
+      CompletableFuture<HttpResponse<String>> first = holdTheWorker(server, held);
       try (Socket queued = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         // The worker is held and the one queue place taken: the next connection is refused.
         Seen seen = sendWholeThenRead(server.port(),
@@ -207,12 +214,7 @@ class AnswersThatArriveTest {
         Duration.ofMillis(600), LoopbackHttp.WRITE_DEADLINE, LoopbackHttp.DRAIN_TIME,
         LoopbackHttp.DRAIN_IDLE, LoopbackHttp.DRAIN_BYTES);
     try (LocalServer server = LocalServer.start(sink(held), 0, 1, LocalServer.QUEUED, quick)) {
-      CompletableFuture<HttpResponse<String>> first = client.sendAsync(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .header("X-Alert-Secret", SinkTest.SECRET).timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertTrue(held.entered.await(20, TimeUnit.SECONDS), "the first request holds the worker");
+      CompletableFuture<HttpResponse<String>> first = holdTheWorker(server, held);
       try (Socket waiting = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         OutputStream out = waiting.getOutputStream();
         out.write(head("Content-Length: 2\r\n"));

@@ -74,24 +74,24 @@ class OneCredentialTest {
 
   @Test
   void twoXAlertSecretHeadersAWrongThenTheRightOneAre401() throws Exception {
-    try (LocalServer server = LocalServer.start(sink(), 0)) {
-      assertAmbiguous(post(server.port(), "X-Alert-Secret: " + WRONG,
-          "X-Alert-Secret: " + SinkTest.SECRET));
-      assertAmbiguous(post(server.port(), "X-Alert-Secret: " + SinkTest.SECRET,
-          "x-alert-secret: " + WRONG));
-    }
+    assertEachAmbiguous("X-Alert-Secret: " + WRONG, "X-Alert-Secret: " + SinkTest.SECRET,
+        "X-Alert-Secret: " + SinkTest.SECRET, "x-alert-secret: " + WRONG);
   }
 
   @Test
   void xAlertSecretAndABearerThatDifferAre401EvenWhenBothAreAccepted() throws Exception {
+    // The current and the previous secret are both accepted, but not together.
+    assertEachAmbiguous("X-Alert-Secret: " + SinkTest.SECRET, "Authorization: Bearer " + WRONG,
+        "X-Alert-Secret: " + SinkTest.SECRET, "Authorization: Bearer " + SinkTest.PREVIOUS,
+        "Authorization: Bearer " + SinkTest.SECRET, "Authorization: Bearer " + WRONG);
+  }
+
+  /** Each pair of header lines, sent to the served sink in one request, is ambiguous. */
+  private void assertEachAmbiguous(String... headerPairs) throws Exception {
     try (LocalServer server = LocalServer.start(sink(), 0)) {
-      assertAmbiguous(post(server.port(), "X-Alert-Secret: " + SinkTest.SECRET,
-          "Authorization: Bearer " + WRONG));
-      // The current and the previous secret are both accepted, but not together.
-      assertAmbiguous(post(server.port(), "X-Alert-Secret: " + SinkTest.SECRET,
-          "Authorization: Bearer " + SinkTest.PREVIOUS));
-      assertAmbiguous(post(server.port(), "Authorization: Bearer " + SinkTest.SECRET,
-          "Authorization: Bearer " + WRONG));
+      for (int i = 0; i < headerPairs.length; i += 2) {
+        assertAmbiguous(post(server.port(), headerPairs[i], headerPairs[i + 1]));
+      }
     }
   }
 

@@ -6,8 +6,6 @@ import com.cabalmail.alert.testkit.Peers;
 import com.cabalmail.http.Json;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,31 +22,21 @@ public final class MotoServer implements DynamoDbTables.Peer {
   /** The region parameters are stored in: moto keeps one store per region, so read there. */
   public static final String REGION = "us-east-1";
 
-  private final Process process;
-  private final Path log;
+  private final PeerProcess peer;
   private final String endpoint;
 
-  private MotoServer(Process process, Path log, String endpoint) {
-    this.process = process;
-    this.log = log;
-    this.endpoint = endpoint;
+  private MotoServer(PeerProcess peer) {
+    this.peer = peer;
+    this.endpoint = peer.endpoint;
   }
 
   /** Starts moto and waits (up to 60 s) until it answers. */
   public static MotoServer start() throws IOException, InterruptedException {
     requireMoto();
     int port = Peers.freePort();
-    Path log = Files.createTempFile("moto", ".log");
-    Process process = Peers.start(List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
-        Integer.toString(port)), log);
-    MotoServer moto = new MotoServer(process, log, "http://127.0.0.1:" + port);
-    if (!Peers.within(Duration.ofSeconds(60), () -> !process.isAlive() || moto.answers())
-        || !process.isAlive()) {
-      String output = Files.readString(log);
-      moto.close();
-      fail("moto did not start within 60 s:\n" + output);
-    }
-    return moto;
+    return new MotoServer(PeerProcess.start("moto", List.of("python3", "-m", "moto.server",
+        "-H", "127.0.0.1", "-p", Integer.toString(port)), port, Duration.ofSeconds(60),
+        "/moto-api/"));
   }
 
   /** The endpoint to put in {@code AWS_ENDPOINT_URL_SSM} or {@code AWS_ENDPOINT_URL_DYNAMODB}. */
@@ -106,12 +94,7 @@ public final class MotoServer implements DynamoDbTables.Peer {
   /** Stops moto, politely then forcibly, and removes its log. */
   @Override
   public void close() throws IOException {
-    Peers.stop(process);
-    Files.deleteIfExists(log);
-  }
-
-  private boolean answers() {
-    return PeerCalls.answers(endpoint + "/moto-api/");
+    peer.close();
   }
 
   private static void requireMoto() {

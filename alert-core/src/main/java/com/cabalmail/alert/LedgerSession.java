@@ -52,8 +52,14 @@ import org.slf4j.LoggerFactory;
 final class LedgerSession {
 
   private static final Logger log = LoggerFactory.getLogger(AlertRouter.class);
-  /** A scope's generation outlives every entry keyed within the one before it. */
-  private static final int GENERATION_WINDOWS = 2;
+  /**
+   * How long a scope's generation is kept: at least two repeat windows, so that it outlives
+   * every entry keyed within the generation before it (a forgotten generation reads as "0"
+   * again), and at least 30 days, so that the alerts keyed within it while it lasts are not
+   * re-keyed early: when it ends, a source still firing gets its reminder before the window
+   * is over, once a month at most. Nothing is ever held back by it ending.
+   */
+  private static final java.time.Duration GENERATION_LIFE = java.time.Duration.ofDays(30);
   /** Most failed clears kept for replay; beyond it the oldest is dropped, and logged. */
   static final int MAX_UNFINISHED = 10_000;
 
@@ -385,8 +391,9 @@ final class LedgerSession {
     } else if (cleared.add("generation:" + concerns)) {
       String scope = alert.scopeToken();
       Instant now = clock.instant();
-      Instant until = now.plus(policy.repeatWindow().multipliedBy(GENERATION_WINDOWS))
-          .plus(policy.lease());
+      java.time.Duration twoWindows = policy.repeatWindow().multipliedBy(2);
+      Instant until = now.plus(twoWindows.compareTo(GENERATION_LIFE) > 0 ? twoWindows
+          : GENERATION_LIFE).plus(policy.lease());
       String next = Long.toString(now.toEpochMilli(), 36) + newClaimId().substring(0, 8);
       attempt(new Unfinished(scope, null, scope, next, now, until), by, clears);
     }

@@ -20,7 +20,8 @@ class DeliveryModelTest {
 
   @Test
   void neverLosesAPageNorRepeatsOneWithinItsWindow() {
-    int routed = DeliveryModel.check(SEQUENCES, STEPS, FIRST_SEED, DeliveryLedger::inMemory,
+    int routed = DeliveryModel.check(SEQUENCES, STEPS, Long.getLong("model.seed", FIRST_SEED),
+        DeliveryLedger::inMemory,
         Duration.ofMillis(100));
     assertTrue(routed > SEQUENCES * STEPS / 2, "routed only " + routed + " requests");
     System.out.println("delivery model: " + SEQUENCES + " sequences, " + routed

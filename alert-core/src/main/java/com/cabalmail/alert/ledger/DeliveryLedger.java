@@ -85,7 +85,8 @@ public interface DeliveryLedger extends AutoCloseable {
   /**
    * Starts generation {@code generation} (a new, unique token) of {@code scope}, begun by a
    * recovery at {@code since} and remembered until {@code expires} (at least twice the repeat
-   * window, so that no entry of the generation before the first is still live when it ends).
+   * window, so that no entry of the generation before the first is still live when it ends;
+   * the router keeps one 30 days).
    * A generation begun later than {@code since} is left alone, so that a replayed recovery
    * never brings back an older generation.
    *

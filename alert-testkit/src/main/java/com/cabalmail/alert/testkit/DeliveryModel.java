@@ -274,7 +274,6 @@ public final class DeliveryModel {
    */
   private DeliveryReport[] request(List<Alert> batch, int copies) {
     Instant now = clock.instant();
-    Map<String, Receipt> before = latestReceipts();
     openAndClose(batch, now);
     routing = batch;
     int faults = ledger.faults;
@@ -306,8 +305,11 @@ public final class DeliveryModel {
     routing = List.of();
     throwViolations();
     checkRepeats(from);
+    // What each channel showed by the end of the request: a duplicate sent at once may have
+    // delivered what its twin then held back.
+    Map<String, Receipt> shown = latestReceipts();
     for (DeliveryReport report : reports) {
-      checkHeldBack(report, before, now);
+      checkHeldBack(report, shown, now);
     }
     return reports;
   }
@@ -459,7 +461,7 @@ public final class DeliveryModel {
     }
   }
 
-  /** The latest receipt of each scope, state and transport before a request. */
+  /** The latest receipt of each scope, state and transport so far. */
   private Map<String, Receipt> latestReceipts() {
     Map<String, Receipt> latest = new HashMap<>();
     synchronized (receipts) {
@@ -471,7 +473,7 @@ public final class DeliveryModel {
   }
 
   /** Check 1: what was held back had been seen on that channel, in that incident. */
-  private void checkHeldBack(DeliveryReport report, Map<String, Receipt> before, Instant now) {
+  private void checkHeldBack(DeliveryReport report, Map<String, Receipt> shown, Instant now) {
     for (Delivery d : report.deliveries()) {
       if (d.outcome().kind() != Outcome.Kind.ALREADY_DELIVERED) {
         continue;
@@ -485,8 +487,8 @@ public final class DeliveryModel {
               + " operator never saw incident " + incident + " there within the window");
         }
       } else {
-        Receipt recovery = before.get(scope(alert) + "/resolved/" + transport);
-        Receipt page = before.get(scope(alert) + "/firing/" + transport);
+        Receipt recovery = shown.get(scope(alert) + "/resolved/" + transport);
+        Receipt page = shown.get(scope(alert) + "/firing/" + transport);
         if (recovery == null || (page != null && page.at.isAfter(recovery.at))
             || (page != null && page.step > recovery.step)) {
           fail(transport + " held back the recovery of " + scope(alert) + " as already"

@@ -125,7 +125,9 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
     Map<String, String> bearer = Map.of("authorization", "Bearer " + SECRET);
     return List.of(
         new Event("direct critical", resource("functionurl-event.json"), 204),
-        new Event("direct critical, base64", resource("functionurl-event-base64.json"), 204),
+        // The same alert again, base64-encoded: held back as a repeat, and said so (200).
+        new Event("direct critical again, base64", resource("functionurl-event-base64.json"),
+            200),
         new Event("alertmanager firing", event("POST", "/alertmanager", bearer,
             resource("alertmanager-firing.json")), 204),
         new Event("alertmanager resolved", event("POST", "/alertmanager", bearer,

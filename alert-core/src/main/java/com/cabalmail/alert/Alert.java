@@ -124,7 +124,10 @@ public record Alert(
    * one without ends every firing alert of its source ({@link #scopeToken()}).
    */
   public boolean isIdentified() {
-    return !fingerprint.equals(derivedFingerprint(severity, source, summary, labels));
+    // A derived fingerprint is 16 hex digits: anything else (every decoded tool identity has
+    // its "tool:" prefix) is an identity without hashing anything.
+    return fingerprint.length() != 16 || fingerprint.indexOf(':') >= 0
+        || !fingerprint.equals(derivedFingerprint(severity, source, summary, labels));
   }
 
   /**

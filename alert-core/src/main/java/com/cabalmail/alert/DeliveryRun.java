@@ -40,12 +40,15 @@ final class DeliveryRun {
     this.session = router.ledger == null ? null : new LedgerSession(router);
     this.overall = Deadline.after(router.deadline, router.ticker).atMost(atMost);
     for (Alert alert : alerts) {
+      // What identifies the alert is hashed once here, not once per use.
+      boolean identified = alert.isIdentified();
+      String scope = alert.scopeToken();
       List<Route> planned = router.routes.routesFor(alert);
       if (planned.isEmpty()) {
-        legs.add(new Leg(alert, null));
+        legs.add(new Leg(alert, null, identified, scope));
       }
       for (Route route : planned) {
-        legs.add(new Leg(alert, route));
+        legs.add(new Leg(alert, route, identified, scope));
       }
     }
   }

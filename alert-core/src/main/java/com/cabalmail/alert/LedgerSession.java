@@ -140,7 +140,7 @@ final class LedgerSession {
         continue;
       }
       leg.claimId = newClaimId();
-      if (doubtful.contains(leg.alert.scopeToken())) {
+      if (doubtful.contains(leg.scope)) {
         leg.unavailable("the ledger has not yet recorded the end of an earlier state of this"
             + " alert");
       } else if (ledger.answersAtOnce()) {
@@ -171,11 +171,12 @@ final class LedgerSession {
     Alert alert = leg.alert;
     String transport = leg.route.transport();
     try {
-      boolean generational = !alert.isResolved() && !alert.isIdentified();
+      boolean generational = !alert.isResolved() && !leg.identified;
       leg.key = generational
-          ? firingKey(alert, ledger.generation(alert.scopeToken(), now, deadline), transport)
-          : LedgerKey.of(alert, transport);
-      if (alert.isResolved() && alert.isIdentified()) {
+          ? firingKey(alert, ledger.generation(leg.scope, now, deadline), transport)
+          : alert.isResolved() ? LedgerKey.resolved(leg.scope, transport)
+          : LedgerKey.firing(alert.fingerprintToken(), alert.severity(), transport);
+      if (alert.isResolved() && leg.identified) {
         leg.prior = prior(ledger.find(
             LedgerKey.firing(alert.fingerprintToken(), alert.severity(), transport), deadline),
             now);
@@ -185,7 +186,7 @@ final class LedgerSession {
         // Read the generation again: a recovery of the source may have advanced it since the
         // first read, and then this is a new incident, not a repeat.
         LedgerKey current = firingKey(alert,
-            ledger.generation(alert.scopeToken(), now, deadline), transport);
+            ledger.generation(leg.scope, now, deadline), transport);
         if (!current.equals(leg.key)) {
           leg.key = current;
           answer = ledger.claim(claimOf(leg, now), now, deadline);
@@ -307,7 +308,7 @@ final class LedgerSession {
     Deadline by = callDeadline();
     for (Leg leg : legs) {
       if (leg.route != null && leg.isGranted()) {
-        clearOpposite(leg.alert, by, clears);
+        clearOpposite(leg, by, clears);
       }
     }
     return clears;
@@ -320,22 +321,19 @@ final class LedgerSession {
    */
   void clearAfterSending(List<Leg> legs) {
     Set<Alert> changed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Future<Boolean>> clears = new ArrayList<>();
+    Deadline by = callDeadline();
     for (Leg leg : legs) {
       // A recovery ends its incident whatever became of its notification (sent, held back as
       // a repeat, failed): the tool says the condition is over, so the next firing pages.
       if (!leg.alert.isTest() && (leg.route == null || leg.sentNow || leg.isGranted()
-          || leg.alert.isResolved())) {
-        changed.add(leg.alert);
+          || leg.alert.isResolved()) && changed.add(leg.alert)) {
+        clearOpposite(leg, by, clears);
       }
-    }
-    List<Future<Boolean>> clears = new ArrayList<>();
-    Deadline by = callDeadline();
-    for (Alert alert : changed) {
-      clearOpposite(alert, by, clears);
     }
     awaitClears(clears, by);
     for (Leg leg : legs) {
-      if (failedClears.contains(leg.alert.scopeToken()) && changed.contains(leg.alert)) {
+      if (failedClears.contains(leg.scope) && changed.contains(leg.alert)) {
         leg.failRecording("delivered, but the ledger could not record that this "
             + (leg.alert.isResolved() ? "recovery ended the incident" : "alert fired again")
             + "; a retry records it (meanwhile this alert is sent without the ledger)");
@@ -370,18 +368,14 @@ final class LedgerSession {
     }
   }
 
-  /** Whether a clear of {@code alert}'s opposite state failed in this call. */
-  boolean clearFailed(Alert alert) {
-    return failedClears.contains(alert.scopeToken());
-  }
-
-  private void clearOpposite(Alert alert, Deadline by, List<Future<Boolean>> clears) {
-    String concerns = alert.scopeToken();
+  private void clearOpposite(Leg leg, Deadline by, List<Future<Boolean>> clears) {
+    Alert alert = leg.alert;
+    String concerns = leg.scope;
     if (!alert.isResolved()) {
       for (String transport : recoveryTransports()) {
         forget(concerns, LedgerKey.resolved(concerns, transport), by, clears);
       }
-    } else if (alert.isIdentified()) {
+    } else if (leg.identified) {
       for (Severity severity : Severity.values()) {
         for (Route route : router.routes.firing(severity)) {
           forget(concerns, LedgerKey.firing(alert.fingerprintToken(), severity,
@@ -389,7 +383,7 @@ final class LedgerSession {
         }
       }
     } else if (cleared.add("generation:" + concerns)) {
-      String scope = alert.scopeToken();
+      String scope = leg.scope;
       Instant now = clock.instant();
       java.time.Duration twoWindows = policy.repeatWindow().multipliedBy(2);
       Instant until = now.plus(twoWindows.compareTo(GENERATION_LIFE) > 0 ? twoWindows

@@ -17,6 +17,9 @@ final class Leg {
 
   final Alert alert;
   final Route route;
+  /** {@link Alert#isIdentified()} and {@link Alert#scopeToken()}, computed once per alert. */
+  final boolean identified;
+  final String scope;
   LedgerKey key;
   String claimId;
   private State state;
@@ -30,8 +33,14 @@ final class Leg {
   private Delivery delivery;
 
   Leg(Alert alert, Route route) {
+    this(alert, route, alert.isIdentified(), alert.scopeToken());
+  }
+
+  Leg(Alert alert, Route route, boolean identified, String scope) {
     this.alert = alert;
     this.route = route;
+    this.identified = identified;
+    this.scope = scope;
   }
 
   /** The transport's name, or {@link Delivery#ROUTING} for an alert no route took. */

@@ -68,8 +68,50 @@ final class LedgerSession {
    * until {@code expires}, as of {@code at} (what was recorded later is left alone);
    * {@code concerns} is the scope token of the alerts it protects.
    */
-  record Unfinished(String concerns, LedgerKey key, String scope, String generation,
-      Instant at, Instant expires) {
+  static final class Unfinished {
+    // A class, not a record: the map removes it by identity, and a record's generated equals
+    // is linked by an invokedynamic bootstrap on first use, on every cold start's first clear.
+    private final String concerns;
+    private final LedgerKey key;
+    private final String scope;
+    private final String generation;
+    private final Instant at;
+    private final Instant expires;
+
+    Unfinished(String concerns, LedgerKey key, String scope, String generation, Instant at,
+        Instant expires) {
+      this.concerns = concerns;
+      this.key = key;
+      this.scope = scope;
+      this.generation = generation;
+      this.at = at;
+      this.expires = expires;
+    }
+
+    String concerns() {
+      return concerns;
+    }
+
+    LedgerKey key() {
+      return key;
+    }
+
+    String scope() {
+      return scope;
+    }
+
+    String generation() {
+      return generation;
+    }
+
+    Instant at() {
+      return at;
+    }
+
+    Instant expires() {
+      return expires;
+    }
+
     String id() {
       return key != null ? key.id() : "generation:" + scope;
     }

@@ -140,7 +140,18 @@ final class InMemoryLedger implements DeliveryLedger {
     }
   }
 
-  private record Generation(String name, Instant since, Instant expires) {}
+  /** A class, not a record: compared by identity, with no invokedynamic-linked equals. */
+  private static final class Generation {
+    final String name;
+    final Instant since;
+    final Instant expires;
+
+    Generation(String name, Instant since, Instant expires) {
+      this.name = name;
+      this.since = since;
+      this.expires = expires;
+    }
+  }
 
   @Override
   public String toString() {

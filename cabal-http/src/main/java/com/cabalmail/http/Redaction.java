@@ -267,13 +267,15 @@ public final class Redaction {
         while (nameEnd < length && isNameChar(text.charAt(nameEnd))) {
           nameEnd++;
         }
-        if (holdsWord(text, at, nameEnd)) {
-          int value = afterSeparator(text, nameEnd);
+        // The separator first, one character to look at: only a name followed by one can be
+        // redacted, so most names (the words of a log line) are never matched against WORDS.
+        int value = afterSeparator(text, nameEnd);
+        if (value > nameEnd && holdsWord(text, at, nameEnd)) {
           int valueEnd = value;
           while (valueEnd < length && isValueChar(text.charAt(valueEnd))) {
             valueEnd++;
           }
-          if (value > nameEnd && valueEnd - value >= MIN_VALUE) {
+          if (valueEnd - value >= MIN_VALUE) {
             if (out == null) {
               out = new StringBuilder(length);
             }

@@ -4,6 +4,7 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Timeline;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Redaction;
 import java.net.URI;
@@ -115,6 +116,7 @@ public final class AwsJsonClient {
   public Exchange call(String operation, byte[] body, Deadline deadline, String what)
       throws AwsException {
     AwsCredentials used = credentials.credentials(deadline);
+    Timeline.mark(service.signingName(), operation);
     Exchange answer = send(operation, body, used, deadline, what);
     if (answer.isSuccess()) {
       return answer;

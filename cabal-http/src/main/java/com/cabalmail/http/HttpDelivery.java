@@ -121,7 +121,11 @@ public final class HttpDelivery {
       Duration timeout = min(policy.attemptTimeout(), left);
       Duration wait;
       try {
+        Timeline.mark(peer, "request");
         Exchange answer = attempt(request, timeout, attempt);
+        if (Timeline.on()) {
+          Timeline.mark(peer, "answered " + answer.statusCode());
+        }
         if (!policy.retries(answer)) {
           return answer;
         }
@@ -135,6 +139,7 @@ public final class HttpDelivery {
         Thread.currentThread().interrupt();
         throw new DeliveryException(peer + ": interrupted during attempt " + attempt, attempt, e);
       } catch (IOException e) {
+        Timeline.mark(peer, "failed");
         if (!isTransient(e)) {
           throw new DeliveryException(peer + ": " + describe(e, host), attempt, e);
         }

@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Timeline;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class RuntimeLoop {
 
   /** Serves the Runtime API named by {@code AWS_LAMBDA_RUNTIME_API} until it stops answering. */
   public static void main(String[] args) {
+    Timeline.mark("main", "start");
     System.exit(run(System.getenv(), () -> new SinkHandler()::handle, Clock.systemUTC()));
   }
 
@@ -134,6 +136,7 @@ public final class RuntimeLoop {
       return;
     }
     int status = api.respond(id, response);
+    Timeline.print(System.out);
     if (status != 202) {
       log.warn("invocation {}: the Runtime API answered {} to the response", id, status);
     }

@@ -15,6 +15,7 @@ import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import com.cabalmail.http.Ticker;
+import com.cabalmail.http.Timeline;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import com.fasterxml.jackson.core.JsonParser;
@@ -140,14 +141,21 @@ final class SinkSetup {
   static Sink create(Map<String, String> environment, ParameterStores stores, ClassLoader loader,
       PrintStream local) {
     long started = System.nanoTime();
+    Timeline.mark("init", "start");
     Map<String, String> parameters = parameters(environment);
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
     Thread warmUp = null;
     String warmUpMode = System.getProperty(WARM_UP_PROPERTY, "true");
+    // The ledger's connection opens beside the SSM read too, but not under SnapStart: a
+    // connection opened before the snapshot is dead after a restore.
+    Map<String, String> ledgerEnvironment =
+        SNAP_START.equals(environment.get(INITIALIZATION_TYPE)) ? Map.of() : environment;
     if ("statics".equals(warmUpMode)) {
-      warmUp = new Thread(() -> initStatics(!parameters.isEmpty(), loader), "cabal-sink-statics");
+      warmUp = new Thread(() -> initStatics(!parameters.isEmpty(), ledgerEnvironment, loader),
+          "cabal-sink-statics");
     } else if (!"false".equals(warmUpMode)) {
-      warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
+      warmUp = new Thread(() -> warmUp(parameters.isEmpty(), ledgerEnvironment, loader),
+          "cabal-sink-warm-up");
     }
     if (warmUp != null) {
       warmUp.setDaemon(true);
@@ -158,6 +166,7 @@ final class SinkSetup {
     // Without the secrets, every transport would add a misleading "missing" problem: stop here.
     int fetched = fetchSecrets(environment, parameters, stores, secrets).orElseThrow();
     long secretsRead = System.nanoTime();
+    Timeline.mark("init", "secrets read");
     boolean console = local != null && !anyTransportConfigured(environment, loader);
     Settings settings = Settings.of(environment, secrets);
     Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
@@ -180,6 +189,7 @@ final class SinkSetup {
     warnUnread(parameters, settings);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
+    Timeline.mark("init", "config built");
     try {
       if (warmUp != null) {
         warmUp.join(SSM_BUDGET.toMillis());
@@ -188,6 +198,7 @@ final class SinkSetup {
       Thread.currentThread().interrupt();
     }
     long ready = System.nanoTime();
+    Timeline.mark("init", "ready");
     log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
         + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}",
         (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
@@ -353,12 +364,14 @@ final class SinkSetup {
   /**
    * Runs, while the SSM read runs, the initialisers that an AOT cache cannot hold and that the
    * rest of the init and the first request need: the signing crypto's provider and date format
-   * (when {@code signs}), the transport plugins' classes, and jackson's first parser, which
+   * (when {@code signs}), the ledger's connection ({@link AlertConfig#connectLedger}: no
+   * secrets needed), the transport plugins' classes, and jackson's first parser, which
    * initialises {@code BigDecimal}, whose JDK 25 static initialiser squares a 152,000-bit number
    * (about 25 ms of CPU). Beside the SSM round trip they cost no latency; after it, they would.
    * Nothing here is done twice: the real path finds it all initialised.
    */
-  static void initStatics(boolean signs, ClassLoader loader) {
+  static void initStatics(boolean signs, Map<String, String> environment, ClassLoader loader) {
+    Timeline.mark("statics", "start");
     try {
       if (signs) {
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -367,6 +380,8 @@ final class SinkSetup {
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC).format(Instant.now());
       }
+      // Signed too; the first claim then finds the connection open.
+      AlertConfig.connectLedger(environment, loader);
       Iterator<ServiceLoader.Provider<TransportProvider>> providers =
           ServiceLoader.load(TransportProvider.class, loader).stream().iterator();
       while (providers.hasNext()) {
@@ -378,6 +393,7 @@ final class SinkSetup {
     } catch (Exception | ServiceConfigurationError e) {
       log.debug("statics: {}", e.toString()); // an optimisation only; the real path reports
     }
+    Timeline.mark("statics", "end");
   }
 
   /**
@@ -386,12 +402,13 @@ final class SinkSetup {
    * and writing, the Function URL event), so that work overlaps the SSM round trip instead of
    * following it. Without an AOT cache, loading those classes is most of a cold start.
    */
-  static void warmUp(boolean buildHttpClient, ClassLoader loader) {
+  static void warmUp(boolean buildHttpClient, Map<String, String> environment,
+      ClassLoader loader) {
     try {
       if (buildHttpClient) {
         HttpDelivery.warmUp();
       }
-      initStatics(!buildHttpClient, loader);
+      initStatics(!buildHttpClient, environment, loader);
       byte[] alert = DirectAlertBody.of("info", "sink/warm-up", "warm-up");
       WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       // A fixed health-probe event (no value comes from outside).

@@ -135,7 +135,10 @@ final class DynamoDbLedger implements DeliveryLedger {
 
   @Override
   public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
-    Condition older = new Condition("#r <= :by", Map.of("#r", RECORDED),
+    // An absent item passes too: deleting it is a no-op, and a failed condition would cost an
+    // error answer (and an exception) on every first firing of an alert.
+    Condition older = new Condition("attribute_not_exists(" + PK + ") OR #r <= :by",
+        Map.of("#r", RECORDED),
         Map.of(":by", AttributeValue.n(recordedBy.toEpochMilli())));
     try {
       dynamo.deleteItem(table, key(key), older, deadline); // a later entry is left alone

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * The cold path's timeline, for benchmarks: when the process's milestones passed and when each
  * round trip (every {@link HttpDelivery#send}, the Runtime API's exchanges) started and ended,
- * in milliseconds since the JVM's first use of this class. Off, and free, unless the system
+ * in milliseconds since the JVM's first use of this class, each with the CPU time its thread
+ * had used by then. Off, and free, unless the system
  * property {@value #PROPERTY} is {@code true}; then the first {@value #CAPACITY} marks are kept
  * and {@link #print} writes them once, e.g. after the first response (the custom runtime does).
  */
@@ -22,6 +23,7 @@ public final class Timeline {
   private static final long[] AT = new long[ON ? CAPACITY : 0];
   private static final String[] WHAT = new String[ON ? CAPACITY : 0];
   private static final String[] THREAD = new String[ON ? CAPACITY : 0];
+  private static final long[] CPU = new long[ON ? CAPACITY : 0];
   private static int count;
   private static boolean printed;
 
@@ -39,13 +41,26 @@ public final class Timeline {
     }
     long now = System.nanoTime();
     String thread = Thread.currentThread().getName();
+    long cpu = threadCpuNanos();
     synchronized (Timeline.class) {
       if (count < CAPACITY) {
         AT[count] = now;
+        CPU[count] = cpu;
         WHAT[count] = subject + " " + event;
         THREAD[count] = thread;
         count++;
       }
+    }
+  }
+
+  /** The calling thread's time on a CPU so far (Linux: {@code /proc/thread-self/schedstat}). */
+  private static long threadCpuNanos() {
+    try {
+      String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+          "/proc/thread-self/schedstat")), java.nio.charset.StandardCharsets.US_ASCII);
+      return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
   }
 
@@ -69,8 +84,8 @@ public final class Timeline {
       text.append(String.format(Locale.ROOT, "timeline (the process was launched about %d ms"
           + " before this line; +0 is the JVM's first mark)%n", sinceLaunch));
       for (int i = 0; i < count; i++) {
-        text.append(String.format(Locale.ROOT, "timeline %+8.1f ms  [%s] %s%n",
-            (AT[i] - ORIGIN) / 1e6, THREAD[i], WHAT[i]));
+        text.append(String.format(Locale.ROOT, "timeline %+8.1f ms (thread CPU %6.1f ms) [%s] %s%n",
+            (AT[i] - ORIGIN) / 1e6, CPU[i] / 1e6, THREAD[i], WHAT[i]));
       }
     }
     out.print(text);

@@ -25,9 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -326,8 +323,9 @@ final class SinkSetup {
     }
     SsmParameters.Lookup lookup;
     try {
-      lookup = stores.open(environment)
-          .get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
+      ParameterStore store = stores.open(environment);
+      Timeline.mark("ssm", "client built");
+      lookup = store.get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
     } catch (SsmException e) {
       return Validated.invalid("", "secrets could not be read from SSM Parameter Store: "
           + e.getMessage());
@@ -363,8 +361,8 @@ final class SinkSetup {
 
   /**
    * Runs, while the SSM read runs, the initialisers that an AOT cache cannot hold and that the
-   * rest of the init and the first request need: the signing crypto's provider and date format
-   * (when {@code signs}), the ledger's connection ({@link AlertConfig#connectLedger}: no
+   * rest of the init and the first request need: the signing crypto's provider (when
+   * {@code signs}), the ledger's connection ({@link AlertConfig#connectLedger}: no
    * secrets needed), the transport plugins' classes, and jackson's first parser, which
    * initialises {@code BigDecimal}, whose JDK 25 static initialiser squares a 152,000-bit number
    * (about 25 ms of CPU). Beside the SSM round trip they cost no latency; after it, they would.
@@ -377,8 +375,6 @@ final class SinkSetup {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
         mac.doFinal(MessageDigest.getInstance("SHA-256").digest(new byte[1]));
-        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC).format(Instant.now());
       }
       // Signed too; the first claim then finds the connection open.
       AlertConfig.connectLedger(environment, loader);

@@ -125,7 +125,7 @@ public final class AlertConfig {
         Duration.ofMillis(100), Duration.ofMinutes(15));
     String table = settings.string(ROUTES, defaultRoutes);
     RoutingTable routes = RoutingTable.parse(ROUTES, table,
-        name -> providers.containsKey(name) ? providers.get(name).priorities().quiet() : null,
+        new QuietPriority(providers),
         problems);
     Map<String, Transport> transports = new LinkedHashMap<>();
     checkRoutes(routes, providers, problems);
@@ -161,6 +161,21 @@ public final class AlertConfig {
     }
     return Validated.valid(
         new AlertConfig(routes, transports, transportTimeout, deadline, ledger));
+  }
+
+  /** Each transport's quiet priority: a class, not a lambda (cold path: ColdPathLambdasIT). */
+  private static final class QuietPriority implements java.util.function.Function<String, Integer> {
+    private final Map<String, TransportProvider> providers;
+
+    QuietPriority(Map<String, TransportProvider> providers) {
+      this.providers = providers;
+    }
+
+    @Override
+    public Integer apply(String name) {
+      TransportProvider provider = providers.get(name);
+      return provider == null ? null : provider.priorities().quiet();
+    }
   }
 
   /**

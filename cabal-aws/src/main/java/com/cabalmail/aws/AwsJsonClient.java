@@ -36,7 +36,15 @@ public final class AwsJsonClient {
   private static final int MAX_AWS_MESSAGE_CHARS = 300;
 
   /** The retry policy of every AWS call: 4 attempts, 250 ms doubling to 4 s, by error code. */
-  static final RetryPolicy POLICY = RetryPolicy.standard().retrying(AwsError::retryable);
+  static final RetryPolicy POLICY = RetryPolicy.standard().retrying(new Retryable());
+
+  /** {@link AwsError#retryable}: a class, not a method reference (cold path: ColdPathLambdasIT). */
+  private static final class Retryable implements java.util.function.Predicate<Exchange> {
+    @Override
+    public boolean test(Exchange answer) {
+      return AwsError.retryable(answer);
+    }
+  }
 
   private final AwsService service;
   private final URI endpoint;

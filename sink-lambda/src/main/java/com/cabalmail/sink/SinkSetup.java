@@ -113,13 +113,57 @@ final class SinkSetup {
    * the credentials endpoint) are dead after a restore, and the shared client the transports
    * use opens its first connection only after it.
    */
-  static final ParameterStores SSM = environment -> {
-    SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
-        ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
-            HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
-        : SsmParameters.fromEnvironment(environment);
-    return client::read;
-  };
+  static final ParameterStores SSM = new SsmStores();
+
+  /** {@link #SSM}: classes, not lambdas, on every cold start (ColdPathLambdasIT). */
+  private static final class SsmStores implements ParameterStores {
+    @Override
+    public ParameterStore open(Map<String, String> environment) throws SsmException {
+      SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
+          ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
+              HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
+          : SsmParameters.fromEnvironment(environment);
+      return new SsmStore(client);
+    }
+  }
+
+  private static final class SsmStore implements ParameterStore {
+    private final SsmParameters client;
+
+    SsmStore(SsmParameters client) {
+      this.client = client;
+    }
+
+    @Override
+    public SsmParameters.Lookup get(List<String> names, Deadline deadline) throws SsmException {
+      return client.read(names, deadline);
+    }
+  }
+
+  /** What runs beside the SSM read ({@link #initStatics} or {@link #warmUp}); not a lambda. */
+  private static final class BesideSsm implements Runnable {
+    private final boolean staticsOnly;
+    private final boolean signsOrBuildsClient;
+    private final Map<String, String> environment;
+    private final ClassLoader loader;
+
+    BesideSsm(boolean staticsOnly, boolean signsOrBuildsClient, Map<String, String> environment,
+        ClassLoader loader) {
+      this.staticsOnly = staticsOnly;
+      this.signsOrBuildsClient = signsOrBuildsClient;
+      this.environment = environment;
+      this.loader = loader;
+    }
+
+    @Override
+    public void run() {
+      if (staticsOnly) {
+        initStatics(signsOrBuildsClient, environment, loader);
+      } else {
+        warmUp(signsOrBuildsClient, environment, loader);
+      }
+    }
+  }
 
   private SinkSetup() {}
 
@@ -148,10 +192,10 @@ final class SinkSetup {
     Map<String, String> ledgerEnvironment =
         SNAP_START.equals(environment.get(INITIALIZATION_TYPE)) ? Map.of() : environment;
     if ("statics".equals(warmUpMode)) {
-      warmUp = new Thread(() -> initStatics(!parameters.isEmpty(), ledgerEnvironment, loader),
+      warmUp = new Thread(new BesideSsm(true, !parameters.isEmpty(), ledgerEnvironment, loader),
           "cabal-sink-statics");
     } else if (!"false".equals(warmUpMode)) {
-      warmUp = new Thread(() -> warmUp(parameters.isEmpty(), ledgerEnvironment, loader),
+      warmUp = new Thread(new BesideSsm(false, parameters.isEmpty(), ledgerEnvironment, loader),
           "cabal-sink-warm-up");
     }
     if (warmUp != null) {
@@ -209,7 +253,22 @@ final class SinkSetup {
     SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
         settings.redaction().and(awsRedaction(environment))).withGrafana(grafana);
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
-    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes(), watch);
+    return new Sink(check, new Decoding(decoder), router, decoder.maxBodyBytes(), watch);
+  }
+
+  /** The webhook decoder as the sink's: a class, not decoder::decode (ColdPathLambdasIT). */
+  private static final class Decoding implements Sink.BodyDecoder {
+    private final WebhookDecoder decoder;
+
+    Decoding(WebhookDecoder decoder) {
+      this.decoder = decoder;
+    }
+
+    @Override
+    public com.cabalmail.alert.decode.AlertBatch decode(byte[] body, String contentType,
+        WebhookFormat format) throws com.cabalmail.alert.decode.DecodeException {
+      return decoder.decode(body, contentType, format);
+    }
   }
 
   /**

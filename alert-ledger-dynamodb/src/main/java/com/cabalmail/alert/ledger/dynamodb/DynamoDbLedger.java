@@ -127,7 +127,8 @@ final class DynamoDbLedger implements DeliveryLedger {
   @Override
   public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
     try {
-      return dynamo.getItem(table, key(key), true, deadline).map(DynamoDbLedger::entry);
+      Optional<Map<String, AttributeValue>> item = dynamo.getItem(table, key(key), true, deadline);
+      return item.isPresent() ? Optional.of(entry(item.get())) : Optional.empty();
     } catch (AwsException e) {
       throw failure("reading " + key, e);
     }
@@ -194,8 +195,12 @@ final class DynamoDbLedger implements DeliveryLedger {
     item.put(CLAIM, AttributeValue.s(entry.claimId()));
     item.put(RECORDED, AttributeValue.n(entry.recorded().toEpochMilli()));
     item.put(EXPIRES, AttributeValue.n(epochSecondsRoundedUp(entry.expires())));
-    entry.messageId().ifPresent(id -> item.put(MESSAGE_ID, AttributeValue.s(id)));
-    entry.handle().ifPresent(handle -> item.put(HANDLE, AttributeValue.s(handle)));
+    if (entry.messageId().isPresent()) {
+      item.put(MESSAGE_ID, AttributeValue.s(entry.messageId().get()));
+    }
+    if (entry.handle().isPresent()) {
+      item.put(HANDLE, AttributeValue.s(entry.handle().get()));
+    }
     if (!entry.detail().isEmpty()) {
       item.put(DETAIL, AttributeValue.s(entry.detail()));
     }
@@ -229,8 +234,11 @@ final class DynamoDbLedger implements DeliveryLedger {
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {
-    return optionalText(item, name).orElseThrow(() -> new LedgerException(
-        "dynamodb ledger item lacks the string attribute '" + name + "'"));
+    Optional<String> text = optionalText(item, name);
+    if (text.isEmpty()) {
+      throw new LedgerException("dynamodb ledger item lacks the string attribute '" + name + "'");
+    }
+    return text.get();
   }
 
   private static Optional<String> optionalText(Map<String, AttributeValue> item, String name) {

@@ -36,9 +36,9 @@ import java.util.List;
  * <p>Without a token or user, messages are published anonymously.
  *
  * <p>Every message of an alert carries one sequence ID, derived from the alert's identity
- * ({@link com.cabalmail.alert.Alert#scopeToken()}), so its recovery replaces its notification
- * in place (ntfy 2.16 and later; older servers show a second notification). The transport
- * implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns of an
+ * ({@link com.cabalmail.alert.Alert#scopeToken()}) and severity, so its recovery replaces its
+ * notification in place (ntfy 2.16 and later; older servers show a second notification). The
+ * transport implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns of an
  * acknowledgement replaces the notification and withdraws the escalation through it.
  */
 public final class NtfyProvider implements TransportProvider {

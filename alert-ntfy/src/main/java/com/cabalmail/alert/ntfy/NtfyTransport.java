@@ -112,13 +112,15 @@ final class NtfyTransport implements Transport, NotificationUpdates {
 
   /**
    * The sequence ID of every message of {@code alert}: its {@link Alert#scopeToken()} (what its
-   * recovery ends: its identity, or its source when it has none), which is already within
-   * ntfy's topic alphabet; one longer than {@value #MAX_SEQUENCE_ID} characters is 16 hex
-   * digits of its SHA-256. The same for the firing alert and its recovery.
+   * recovery ends: its identity, or its source when it has none) and its severity, e.g.
+   * {@code 690985afaa3b8d23-critical}, within ntfy's topic alphabet; one longer than
+   * {@value #MAX_SEQUENCE_ID} characters is 16 hex digits of its SHA-256. The same for the
+   * firing alert and its recovery. The severity keeps a rise from warning to critical a
+   * notification of its own, which sounds, as the ledger keeps it a delivery of its own.
    */
   static String sequenceId(Alert alert) {
-    String scope = alert.scopeToken();
-    return scope.length() <= MAX_SEQUENCE_ID ? scope : sha256Hex16(scope);
+    String sid = alert.scopeToken() + "-" + alert.severity().wireName();
+    return sid.length() <= MAX_SEQUENCE_ID ? sid : sha256Hex16(sid);
   }
 
   private static String sha256Hex16(String text) {

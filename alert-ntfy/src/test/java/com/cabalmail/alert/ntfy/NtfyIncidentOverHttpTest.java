@@ -121,20 +121,38 @@ class NtfyIncidentOverHttpTest {
   }
 
   @Test
-  void theSequenceIdIsTheAlertsScopeWithinTheTopicAlphabetAndTheSameWhenResolved() {
+  void theSequenceIdIsTheAlertsScopeAndSeverityWithinTheTopicAlphabetAndTheSameWhenResolved() {
     String sid = NtfyTransport.sequenceId(imapDown());
-    assertEquals(imapDown().scopeToken(), sid);
+    assertEquals(imapDown().scopeToken() + "-critical", sid);
     assertEquals(sid, NtfyTransport.sequenceId(imapUp()));
     assertTrue(sid.matches("[-_A-Za-z0-9]{1,60}"), sid);
     // An alert without an identity: its recovery ends its source's alerts, as on Pushover.
     Alert anonymous = Alert.firing(Severity.WARNING, "backup/vol", "backup of vol-1 failed");
     Alert recovered = Alert.resolved(Severity.WARNING, "backup/vol", "backups run again");
     assertEquals(NtfyTransport.sequenceId(anonymous), NtfyTransport.sequenceId(recovered));
-    // Two identities are two notifications.
+    // Two identities are two notifications; so is a rise to critical, which must sound.
     assertFalse(sid.equals(NtfyTransport.sequenceId(imapDown().withFingerprint("kuma:8"))));
+    Alert slow = Alert.firing(Severity.WARNING, "kuma/IMAP reachable", "IMAP slow")
+        .withFingerprint("kuma:7");
+    assertFalse(sid.equals(NtfyTransport.sequenceId(slow)));
     // A 64-character token of the caller's own is hashed, so the escalation's suffix fits.
     Alert longId = imapDown().withFingerprint("a".repeat(64));
     assertEquals(16, NtfyTransport.sequenceId(longId).length());
+  }
+
+  @Test
+  void aRiseFromWarningToCriticalSoundsAgain() {
+    NtfyTransport transport = transport(NtfyStandIn.Version.V2_16);
+    Alert slow = Alert.firing(Severity.WARNING, "kuma/IMAP reachable", "IMAP slow")
+        .withFingerprint("kuma:7");
+
+    deliver(transport, slow, 3);
+    deliver(transport, imapDown(), 5);
+
+    List<NtfyStandIn.Notification> shown = ntfy.notifications("alerts");
+    assertEquals(2, shown.size(), shown.toString());
+    assertEquals(1, shown.get(1).sounded());
+    assertEquals("[CRITICAL] kuma/IMAP reachable", shown.get(1).title());
   }
 
   @Test

@@ -130,7 +130,7 @@ class NtfyTransportTest {
     assertEquals(List.of("topic", "sequence_id", "title", "message", "priority", "tags", "click",
         "actions"), List.copyOf(sent.keySet()));
     assertEquals("alerts", sent.get("topic"));
-    assertEquals(imapDown().scopeToken(), sent.get("sequence_id"));
+    assertEquals(imapDown().scopeToken() + "-critical", sent.get("sequence_id"));
     assertEquals("[CRITICAL] kuma/IMAP reachable", sent.get("title"));
     assertEquals("IMAP on mail-1 is not answering", sent.get("message"));
     assertEquals(5L, sent.get("priority"));

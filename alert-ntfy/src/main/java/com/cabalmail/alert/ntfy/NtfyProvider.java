@@ -38,8 +38,8 @@ import java.util.List;
  * <p>Every message of an alert carries one sequence ID, derived from the alert's identity
  * ({@link com.cabalmail.alert.Alert#scopeToken()}) and severity, so its recovery replaces its
  * notification in place (ntfy 2.16 and later; older servers show a second notification). The
- * transport implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns of an
- * acknowledgement replaces the notification and withdraws the escalation through it.
+ * transport implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns
+ * of an acknowledgement replaces the notification and withdraws the escalation through it.
  */
 public final class NtfyProvider implements TransportProvider {
 
@@ -72,11 +72,16 @@ public final class NtfyProvider implements TransportProvider {
    * {@code replace} (nothing more, the default), {@code clear} or {@code delete}.
    */
   public static final String ON_RESOLVED = "NTFY_ON_RESOLVED";
-  /** Setting: the topic an unanswered critical alert escalates to (with {@value #ESCALATE_AFTER}). */
+  /**
+   * Setting: the topic an unanswered critical alert escalates to, with {@value #ESCALATE_AFTER}.
+   */
   public static final String ESCALATE_TOPIC = "NTFY_ESCALATE_TOPIC";
   /** Setting: after how long an unanswered critical alert escalates, 10s to 72h. */
   public static final String ESCALATE_AFTER = "ALERT_ESCALATE_AFTER";
-  /** Setting: the daily window in which warnings are held back, e.g. {@code 22:00-07:00 Europe/Berlin}. */
+  /**
+   * Setting: the daily window in which warnings are held back, e.g.
+   * {@code 22:00-07:00 Europe/Berlin}.
+   */
   public static final String QUIET_HOURS = "ALERT_QUIET_HOURS";
 
   private static final List<String> SETTING_KEYS = settingKeyList();

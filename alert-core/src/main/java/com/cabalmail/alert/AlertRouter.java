@@ -84,8 +84,7 @@ public final class AlertRouter implements AutoCloseable {
         .deadline(config.deadline())
         .ledgerPolicy(config.ledgerPolicy())
         .pageStorm(config.pageStorm());
-    // No lambdas or Optional callbacks on this path (here and in logDelivery): it runs on every
-    // cold start of the Lambda sink, where each lambda site costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     if (config.ledger().isPresent()) {
       builder.ledger(config.ledger().get());
     }

@@ -9,8 +9,7 @@ import java.util.List;
  */
 public record DeliveryReport(List<Delivery> deliveries) {
 
-  // Plain loops, not streams: every request of the Lambda sink reads its report, and on a cold
-  // start each lambda (and each stream's own) costs a class spun at run time.
+  // No lambdas: this is on the cold path (ColdPathLambdasIT).
 
   /** Copies. */
   public DeliveryReport {

@@ -86,8 +86,7 @@ public final class RoutingTable {
 
   /** Every transport some route names, in first-use order. */
   public Set<String> transports() {
-    // Loops, not lambdas, in this class: it is read on every cold start of the Lambda sink,
-    // where each lambda site costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     Set<String> names = new LinkedHashSet<>();
     for (List<Route> routes : firing.values()) {
       addTransports(routes, names);

@@ -131,8 +131,8 @@ public final class DynamoDb {
   }
 
   /**
-   * A request body begun with its table: written without callbacks, since this is every
-   * claim's path on a cold start, where each lambda costs a class spun at run time.
+   * A request body begun with its table, written without callbacks: every claim's path is on
+   * the cold path (ColdPathLambdasIT).
    */
   private static Json.Buffer start(String table) {
     Objects.requireNonNull(table, "table");

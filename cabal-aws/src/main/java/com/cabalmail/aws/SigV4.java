@@ -86,8 +86,7 @@ final class SigV4 {
     String amzDate = amzDate(now);
     String date = amzDate.substring(0, 8);
 
-    // Loops and ifs, not forEach/ifPresent lambdas, in this class: the first signature is on
-    // every cold start of the Lambda sink, where each lambda costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     TreeMap<String, String> headers = new TreeMap<>();
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
       headers.put(header.getKey().toLowerCase(Locale.ROOT), header.getValue());

@@ -74,8 +74,7 @@ public final class Json {
 
   /**
    * A document to write in memory without a callback: {@link #write} is the same with one. The
-   * cold path of the Lambda sink writes this way, since each callback (a lambda) costs a class
-   * spun at run time there ({@code ColdPathLambdasIT}).
+   * Lambda sink's cold path writes this way: no lambdas there ({@code ColdPathLambdasIT}).
    */
   public static Buffer buffer() {
     return new Buffer();

@@ -128,8 +128,8 @@ public final class Redaction {
 
   /**
    * {@code values} longest first, equal lengths in their order. An insertion sort over a few
-   * secrets rather than a Comparator lambda: redactions are built on every cold start of the
-   * Lambda sink, where a lambda costs a class spun at run time.
+   * secrets rather than a Comparator lambda: redactions are built on the cold path
+   * (ColdPathLambdasIT).
    */
   private static List<String> longestFirst(Collection<String> values) {
     List<String> sorted = new ArrayList<>(values.size());

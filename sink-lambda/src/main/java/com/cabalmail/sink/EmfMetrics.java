@@ -121,7 +121,7 @@ final class EmfMetrics implements SinkMetrics {
   List<byte[]> lines(Served served) throws IOException {
     Map<List<String>, List<Delivery>> pairs = new LinkedHashMap<>();
     for (Delivery d : served.deliveries()) {
-      // get/put, not computeIfAbsent(.., lambda): on a cold start a lambda costs a spun class.
+      // No lambdas: this is on the cold path (ColdPathLambdasIT).
       List<String> key = List.of(d.transport(), d.outcome().kind().wireName());
       List<Delivery> same = pairs.get(key);
       if (same == null) {

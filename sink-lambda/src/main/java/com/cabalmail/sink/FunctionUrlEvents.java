@@ -91,8 +91,7 @@ final class FunctionUrlEvents {
    * kept and the body is skipped unread (a string is skipped by the next {@code nextToken()}).
    */
   private static Fields parse(byte[] event, boolean authOnly) throws BadEvent {
-    // Plain code rather than lambdas in this class (a flag here, loops below): every request
-    // is read through it, and on a cold start each lambda costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     Fields f = new Fields();
     try (JsonParser p = ENVELOPE_FACTORY.createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {

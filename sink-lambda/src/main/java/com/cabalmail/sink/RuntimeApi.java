@@ -96,7 +96,7 @@ final class RuntimeApi {
     if (!SAFE_ID.matcher(id).matches()) {
       throw new IOException("Runtime API gave no usable " + REQUEST_ID);
     }
-    // Plain ifs, not flatMap/filter callbacks: on a cold start each costs a class spun then.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     Optional<String> deadlineMillis = headers.firstValue(DEADLINE_MS);
     Optional<Instant> deadline = deadlineMillis.isPresent() ? epochMillis(deadlineMillis.get())
         : Optional.empty();

@@ -65,8 +65,8 @@ public final class RuntimeLoop {
   }
 
   /**
-   * Builds the production handler. Classes, not {@code () -> new SinkHandler()::handle}: each
-   * lambda costs a cold start a class spun at run time (ColdPathLambdasIT).
+   * Builds the production handler: classes, not {@code () -> new SinkHandler()::handle}, on
+   * the cold path (ColdPathLambdasIT).
    */
   private static final class SinkInit implements Init {
     @Override

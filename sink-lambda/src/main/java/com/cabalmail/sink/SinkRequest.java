@@ -32,8 +32,7 @@ final class SinkRequest {
       Map<String, List<String>> headers) {
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
-    // Loops, not forEach/computeIfAbsent lambdas: every request is built here, and on a cold
-    // start each lambda costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (Map.Entry<String, List<String>> header : headers.entrySet()) {
       List<String> values = copy.get(header.getKey());

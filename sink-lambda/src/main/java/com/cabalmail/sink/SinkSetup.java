@@ -307,8 +307,7 @@ final class SinkSetup {
    * whose value the SSM parameter it names holds; sorted by variable.
    */
   static Map<String, String> parameters(Map<String, String> environment) {
-    // Loops over entrySet, not forEach lambdas, in this class's init path: it runs on every
-    // cold start, where each lambda costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     Map<String, String> parameters = new TreeMap<>();
     for (Map.Entry<String, String> entry : environment.entrySet()) {
       String variable = entry.getKey();

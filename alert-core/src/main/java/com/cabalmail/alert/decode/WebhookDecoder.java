@@ -172,8 +172,7 @@ public final class WebhookDecoder {
     if (file.isPresent()) {
       readRunbookFile(file.get(), runbooks, settings);
     }
-    // No Optional callbacks or method references here: this runs on every cold start of the
-    // Lambda sink, where each lambda site costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     List<String> problems = new ArrayList<>();
     Optional<String> json = settings.optional(RUNBOOKS);
     if (json.isPresent()) {

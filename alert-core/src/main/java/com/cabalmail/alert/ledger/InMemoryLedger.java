@@ -43,9 +43,7 @@ final class InMemoryLedger implements DeliveryLedger {
 
   @Override
   public Claim claim(LedgerEntry claim, Instant now, Deadline deadline) {
-    // Conditional putIfAbsent/replace/remove rather than compute(key, lambda): as atomic, and
-    // the first claim is on every cold start of the Lambda sink, where a lambda costs a class
-    // spun at run time.
+    // putIfAbsent/replace/remove: as atomic as compute(key, lambda), without the lambda.
     LedgerEntry old = entries.putIfAbsent(claim.key(), claim);
     while (old != null) {
       if (old.state() == LedgerEntry.State.CLAIMED && old.claimId().equals(claim.claimId())) {

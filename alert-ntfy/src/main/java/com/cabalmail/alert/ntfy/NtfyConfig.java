@@ -136,7 +136,7 @@ public final class NtfyConfig {
 
     /** Validates; throws one {@link ConfigException} naming each bad value by its key. */
     public NtfyConfig build() {
-      return new NtfyConfig(Settings.of(values, secrets).read(NtfySettings::read).orElseThrow(),
+      return new NtfyConfig(Settings.of(values, secrets).read(NtfySettings.READER).orElseThrow(),
           clock);
     }
   }

@@ -4,6 +4,9 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Text;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +81,7 @@ final class NtfyMessage {
     String title = fit(Text.singleLine(marker + alert.source()), MAX_TITLE_BYTES);
     List<String> tags = tags(alert, settings);
 
-    // Plain if/else and nullable strings rather than Optional callbacks, here and in the
-    // helpers: this runs on every cold start of the Lambda sink, where each lambda or method
-    // reference costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String truncated = truncatedAlertsNote(alert);
@@ -125,7 +126,9 @@ final class NtfyMessage {
 
   private static byte[] write(String topic, String sequenceId, String title, String message,
       int priority, List<String> tags, List<Action> actions, boolean markdown, String delay) {
-    return Json.write(json -> {
+    Json.Buffer out = Json.buffer(); // no callback: every cold start writes one (no lambda)
+    try {
+      JsonGenerator json = out.generator();
       json.writeStartObject();
       json.writeStringField("topic", topic);
       if (sequenceId != null) {
@@ -165,7 +168,10 @@ final class NtfyMessage {
         json.writeStringField("delay", delay);
       }
       json.writeEndObject();
-    });
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return out.bytes();
   }
 
   /**

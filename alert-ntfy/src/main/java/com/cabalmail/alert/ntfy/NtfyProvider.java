@@ -121,7 +121,7 @@ public final class NtfyProvider implements TransportProvider {
    */
   @Override
   public Transport create(Settings settings) {
-    return transport(new NtfyConfig(settings.read(NtfySettings::read).orElseThrow(),
+    return transport(new NtfyConfig(settings.read(NtfySettings.READER).orElseThrow(),
         Clock.systemUTC()));
   }
 

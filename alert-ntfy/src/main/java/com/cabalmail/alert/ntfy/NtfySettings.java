@@ -119,6 +119,15 @@ record NtfySettings(
     }
   }
 
+  /** {@link #read}, as {@link Settings#read} takes it: a class, not a method reference. */
+  static final java.util.function.Function<Settings, NtfySettings> READER =
+      new java.util.function.Function<>() {
+        @Override
+        public NtfySettings apply(Settings settings) {
+          return read(settings);
+        }
+      };
+
   /**
    * Reads every ntfy setting from {@code settings}, recording a problem naming the key for each
    * one missing or bad. The result is only meaningful when no problem was recorded.
@@ -240,8 +249,7 @@ record NtfySettings(
         settings.keyOrAlias(TOKEN, NtfyProvider.PUBLISHER_TOKEN));
     Optional<String> user = settings.optional(USER);
     Optional<Secret> password = settings.optionalSecret(PASSWORD);
-    // if, not ifPresent(secrets::add): read on every cold start of the Lambda sink, where each
-    // method reference costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     if (token.isPresent()) {
       secrets.add(token.get());
     }
@@ -285,7 +293,7 @@ record NtfySettings(
     return Optional.empty();
   }
 
-  /** A loop, not codePoints().anyMatch(..): that stream's lambdas are spun on a cold start. */
+  /** A loop, not codePoints().anyMatch(..): no lambdas on the cold path (ColdPathLambdasIT). */
   private static boolean hasControlCharacter(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (Character.isISOControl(text.charAt(i))) {

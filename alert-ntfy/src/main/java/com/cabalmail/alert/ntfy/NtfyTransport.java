@@ -70,12 +70,30 @@ final class NtfyTransport implements Transport, NotificationUpdates {
 
   /** {@code policy}, except that a daily-quota 429 (42908) is answered at once: it lasts all day. */
   private static RetryPolicy retryingAllBut(RetryPolicy policy) {
-    return policy.retrying(policy.retryableAnswer().and(answer -> !isDailyQuota(answer)));
+    return policy.retrying(new RetryableButDailyQuota(policy.retryableAnswer()));
+  }
+
+  /** A class, not a lambda: the policy is built on every cold start (ColdPathLambdasIT). */
+  private static final class RetryableButDailyQuota
+      implements java.util.function.Predicate<Exchange> {
+    private final java.util.function.Predicate<Exchange> retryable;
+
+    RetryableButDailyQuota(java.util.function.Predicate<Exchange> retryable) {
+      this.retryable = retryable;
+    }
+
+    @Override
+    public boolean test(Exchange answer) {
+      return retryable.test(answer) && !isDailyQuota(answer);
+    }
   }
 
   static boolean isDailyQuota(Exchange answer) {
-    return answer.statusCode() == 429 && NtfyAnswer.parse(answer.body())
-        .map(parsed -> parsed.code() == DAILY_QUOTA).orElse(false);
+    if (answer.statusCode() != 429) {
+      return false;
+    }
+    Optional<NtfyAnswer> parsed = NtfyAnswer.parse(answer.body());
+    return parsed.isPresent() && parsed.get().code() == DAILY_QUOTA;
   }
 
   /** What a firing alert's handle says when ntfy holds its message back: {@code held:<unix>}. */
@@ -401,8 +419,7 @@ final class NtfyTransport implements Transport, NotificationUpdates {
 
   private Outcome send(HttpRequest.Builder request, String topic, Deadline deadline) {
     request.header("Accept", "application/json");
-    // Plain if rather than Optional callbacks on this path (and in interpret's success):
-    // it runs on every cold start of the Lambda sink, where a lambda costs a spun class.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     if (settings.authorization().isPresent()) {
       request.header("Authorization", settings.authorization().get().reveal());
     }

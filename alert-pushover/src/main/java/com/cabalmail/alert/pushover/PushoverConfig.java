@@ -84,7 +84,7 @@ public final class PushoverConfig {
     /** Validates; throws one {@link ConfigException} naming each bad value by its key. */
     public PushoverConfig build() {
       return new PushoverConfig(
-          Settings.of(values, secrets).read(PushoverSettings::read).orElseThrow());
+          Settings.of(values, secrets).read(PushoverSettings.READER).orElseThrow());
     }
   }
 }

@@ -72,8 +72,7 @@ final class PushoverMessage {
    *     not be cancelled), or null
    */
   static PushoverMessage of(Alert alert, int priority, PushoverSettings settings, String note) {
-    // Plain if/for rather than Optional callbacks and lambdas, here and in the helpers: this
-    // runs on every cold start of the Lambda sink, where each lambda costs a class spun then.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     List<String> notes = new ArrayList<>();
     Map<String, String> fields = new LinkedHashMap<>();
     boolean resolved = alert.isResolved();

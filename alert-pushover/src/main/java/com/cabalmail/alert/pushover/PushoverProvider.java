@@ -86,7 +86,7 @@ public final class PushoverProvider implements TransportProvider {
    */
   @Override
   public Transport create(Settings settings) {
-    return transport(new PushoverConfig(settings.read(PushoverSettings::read).orElseThrow()));
+    return transport(new PushoverConfig(settings.read(PushoverSettings.READER).orElseThrow()));
   }
 
   /** A transport for an embedder's {@link PushoverConfig}, with no settings map at all. */

@@ -56,11 +56,19 @@ record PushoverSettings(
     sounds = Map.copyOf(sounds);
   }
 
+  /** {@link #read}, as {@link Settings#read} takes it: a class, not a method reference. */
+  static final java.util.function.Function<Settings, PushoverSettings> READER =
+      new java.util.function.Function<>() {
+        @Override
+        public PushoverSettings apply(Settings settings) {
+          return read(settings);
+        }
+      };
+
   /** Reads every key, recording each problem in {@code settings}; null fields where bad. */
   static PushoverSettings read(Settings settings) {
     Optional<Secret> token = settings.secret(APP_TOKEN, "the Pushover application's API token");
-    // Plain if/for, not Optional callbacks: read on every cold start of the Lambda sink, where
-    // each lambda costs a class spun at run time.
+    // No lambdas: this is on the cold path (ColdPathLambdasIT).
     if (token.isPresent() && !TOKEN.matcher(token.get().reveal()).matches()) {
       settings.problem(APP_TOKEN + " must be letters and digits only (a Pushover application"
           + " token is 30 of [A-Za-z0-9]); the value given is not");

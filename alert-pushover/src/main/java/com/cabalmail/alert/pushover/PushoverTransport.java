@@ -191,8 +191,7 @@ final class PushoverTransport implements Transport {
         return Outcome.failed(scrub("Pushover answered " + status + " with status "
             + json.status() + ": " + json.reasons()), answer.attempts());
       }
-      // Plain if/else on this success path (and in sentDetail, watchQuota and post): it runs
-      // on every cold start of the Lambda sink, where each lambda costs a class spun then.
+      // No lambdas: this is on the cold path (ColdPathLambdasIT).
       String request = json.request().isPresent() ? scrub(Text.singleLine(json.request().get()))
           : null;
       String receipt = json.receipt().orElse(null);
@@ -243,10 +242,10 @@ final class PushoverTransport implements Transport {
     }
     int status = answer.statusCode();
     Optional<PushoverAnswer> parsed = PushoverAnswer.parse(answer.body(), redaction);
-    if (answer.isSuccess() && parsed.map(PushoverAnswer::accepted).orElse(false)) {
+    if (answer.isSuccess() && parsed.isPresent() && parsed.get().accepted()) {
       return new Step(Outcome.Kind.SENT, "accepted", answer.attempts());
     }
-    String reason = parsed.map(PushoverAnswer::reasons).orElse(excerpt(answer, redaction));
+    String reason = parsed.isPresent() ? parsed.get().reasons() : excerpt(answer, redaction);
     Outcome.Kind kind = status >= 400 && status < 500 ? Outcome.Kind.REJECTED : Outcome.Kind.FAILED;
     return new Step(kind, scrub((kind == Outcome.Kind.REJECTED ? "refused (" : "answered ")
         + status + (kind == Outcome.Kind.REJECTED ? "): " : ": ") + reason), answer.attempts());

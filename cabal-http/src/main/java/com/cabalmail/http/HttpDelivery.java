@@ -3,6 +3,7 @@ package com.cabalmail.http;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -118,7 +119,10 @@ public final class HttpDelivery {
     Exchange last = null;
     Exception lastError = null;
     int attempt = 0;
-    String host = request.copy().build().uri().getHost();
+    URI uri = request.copy().build().uri();
+    String host = uri.getHost();
+    // No h2c upgrade dance on cleartext: loopback peers, proxies and test servers speak 1.1.
+    boolean cleartext = "http".equalsIgnoreCase(uri.getScheme());
     while (true) {
       Duration left = deadline.remaining();
       if (left.isZero()) {
@@ -129,7 +133,7 @@ public final class HttpDelivery {
       Duration wait;
       try {
         Timeline.mark(peer, "request");
-        Exchange answer = attempt(request, timeout, attempt);
+        Exchange answer = attempt(request, cleartext, timeout, attempt);
         if (Timeline.on()) {
           Timeline.mark(peer, "answered " + answer.statusCode());
         }
@@ -179,15 +183,13 @@ public final class HttpDelivery {
         attempt, lastError);
   }
 
-  private Exchange attempt(HttpRequest.Builder template, Duration timeout, int attempt)
-      throws IOException, InterruptedException {
+  private Exchange attempt(HttpRequest.Builder template, boolean cleartext, Duration timeout,
+      int attempt) throws IOException, InterruptedException {
     HttpRequest.Builder builder = template.copy().timeout(timeout);
-    HttpRequest probe = builder.build();
-    if ("http".equalsIgnoreCase(probe.uri().getScheme())) {
-      // No h2c upgrade dance on cleartext: loopback peers, proxies and test servers speak 1.1.
+    if (cleartext) {
       builder.version(HttpClient.Version.HTTP_1_1);
-      probe = builder.build();
     }
+    HttpRequest probe = builder.build();
     CompletableFuture<HttpResponse<CappedBody.Bytes>> future =
         client.sendAsync(probe, CappedBody.handler(maxResponseBytes));
     try {

@@ -41,6 +41,11 @@ public final class DynamoDbStandIn implements AutoCloseable {
     }));
   }
 
+  /** Its address. */
+  java.net.URI url() {
+    return java.net.URI.create(server.baseUrl() + "/");
+  }
+
   /** The environment pointing the DynamoDB ledger here. */
   public Map<String, String> environment() {
     return Map.of("ALERT_LEDGER", "dynamodb", "ALERT_LEDGER_TABLE", "cabal-alert-ledger",

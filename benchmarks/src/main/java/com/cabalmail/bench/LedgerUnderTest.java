@@ -44,6 +44,11 @@ public class LedgerUnderTest {
     store.close();
   }
 
+  /** The DynamoDB stand-in's address. */
+  java.net.URI storeUrl() {
+    return store.url();
+  }
+
   /** A new ledger of the chosen kind (null for none), the DynamoDB one pointed at the stand-in. */
   DeliveryLedger newLedger() {
     switch (ledger) {

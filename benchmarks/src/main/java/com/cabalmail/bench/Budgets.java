@@ -46,11 +46,15 @@ import java.util.jar.JarOutputStream;
  *       store), the Runtime API exchange and the event read with jackson-core, no sink code;
  *   <li>managed: the same sink jar on the stock JDK (its default CDS archive, Lambda's managed
  *       flags), {@code RuntimeLoop} standing in for AWS's runtime client;
- *   <li>floor, stock JDK: {@link RuntimeFloor} on that same stock JDK and flags.
+ *   <li>floor, stock JDK: {@link RuntimeFloor} on that same stock JDK and flags;
+ *   <li>package on DynamoDB (deployed): the package as {@code examples/deploy} configures it,
+ *       {@code ALERT_LEDGER=dynamodb} on a loopback dynalite (a fresh table each run), EMF
+ *       metrics, the Watchdog's ping URL from SSM; its bootstrap picks the cache trained on
+ *       that path.
  * </ul>
  *
- * Both sinks read their four secrets from a loopback SSM and deliver a critical alert to
- * loopback Pushover and ntfy. Warm fan-out is measured in this process: a critical alert routed
+ * The sinks read their secrets from a loopback SSM and deliver a critical alert to loopback
+ * Pushover and ntfy. Warm fan-out is measured in this process: a critical alert routed
  * to Pushover (answering after 20 ms) and ntfy (10 ms), alternating with the Pushover transport
  * alone. Every ratio is the median of per-round paired ratios. Cold-start ratios are gated in CPU
  * time always (a cold start is CPU-bound; on a Lambda of up to one vCPU its CPU time is its
@@ -68,10 +72,12 @@ import java.util.jar.JarOutputStream;
  */
 public final class Budgets {
 
-  static final double PACKAGE_BUDGET = 1.3;
+  // The gates, each a few percent above what idle runs measure (docs/performance.md), so that
+  // a regression fails CI and noise does not.
+  static final double PACKAGE_BUDGET = 1.25;
   /** The deployed form (DynamoDB ledger, EMF, Watchdog) against the in-memory package. */
-  static final double DEPLOYED_BUDGET = 1.1;
-  static final double MANAGED_BUDGET = 1.5;
+  static final double DEPLOYED_BUDGET = 1.25;
+  static final double MANAGED_BUDGET = 1.4;
   static final double FAN_OUT_BUDGET = 1.1;
   /** Below this 1-minute load average per CPU, wall-clock ratios are gated too. */
   static final double QUIET_LOAD_PER_CPU = 1.0;

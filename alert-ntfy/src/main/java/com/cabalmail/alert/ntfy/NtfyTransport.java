@@ -2,13 +2,16 @@ package com.cabalmail.alert.ntfy;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.RetryPolicy;
+import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
+import com.cabalmail.http.Text;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -105,7 +108,11 @@ final class NtfyTransport implements Transport {
     if (answer.isSuccess()) {
       Optional<String> id = parsed.isPresent() ? parsed.get().id() : Optional.empty();
       if (id.isPresent()) {
-        return Outcome.sent(scrub(id.get()), "published to topic '" + topic + "'", attempts);
+        // The message's id is its sequence ID (none was given): kept as the handle, so that an
+        // acknowledgement can replace the notification in place.
+        String sent = scrub(id.get());
+        return Outcome.sent(sent, "published to topic '" + topic + "'", attempts)
+            .withHandle(isSequenceId(sent) ? sent : null);
       }
       return Outcome.failed("ntfy answered HTTP " + status + " without its JSON message ("
           + answer.header("Content-Type").map(NtfyTransport::ascii).orElse("no content type")
@@ -136,6 +143,62 @@ final class NtfyTransport implements Transport {
     }
     return Outcome.failed(scrub("HTTP " + status + ", " + said + "; gave up after " + attempts
         + (attempts == 1 ? " attempt" : " attempts")), attempts);
+  }
+
+  /** Whether {@code text} can be a sequence ID: ntfy's topic alphabet, 1 to 64 characters. */
+  static boolean isSequenceId(String text) {
+    if (text == null || text.isEmpty() || text.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+          || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Publishes {@code title} and {@code message} under the sequence ID {@code handle} on the
+   * topic of {@code severity}, at low priority: on ntfy 2.16 and later (Android 1.22) it
+   * replaces the notification in place without sounding; older servers and iOS show a second,
+   * quiet one.
+   */
+  @Override
+  public Outcome replace(String handle, Severity severity, String title, String message,
+      Deadline deadline) {
+    if (!isSequenceId(handle)) {
+      return Outcome.rejected("not an ntfy sequence ID", 0);
+    }
+    String topic = settings.topics().get(severity);
+    byte[] body = Json.write(json -> {
+      json.writeStartObject();
+      json.writeStringField("topic", topic);
+      json.writeStringField("sequence_id", handle);
+      json.writeStringField("title", NtfyMessage.fit(Text.singleLine(title),
+          NtfyMessage.MAX_TITLE_BYTES));
+      json.writeStringField("message", NtfyMessage.fit(Text.multiLine(message),
+          NtfyMessage.MAX_MESSAGE_BYTES));
+      json.writeNumberField("priority", 2);
+      json.writeArrayFieldStart("tags");
+      json.writeString("white_check_mark");
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+    HttpRequest.Builder request = HttpRequest.newBuilder(settings.publishUrl())
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (settings.authorization().isPresent()) {
+      request.header("Authorization", settings.authorization().get().reveal());
+    }
+    try {
+      return interpret(delivery.send(PEER, request, POLICY, deadline), topic);
+    } catch (DeliveryException e) {
+      return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    }
   }
 
   /** {@code text} with every credential this transport holds blanked out. */

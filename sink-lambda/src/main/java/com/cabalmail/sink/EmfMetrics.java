@@ -38,10 +38,14 @@ import org.slf4j.LoggerFactory;
  *     {@code X-Limit-App-Remaining}, when a delivery through it got an answer stating it)</td></tr>
  * <tr><td>LedgerHits</td><td>Count</td><td>[Transport] (deliveries the delivery ledger skipped
  *     as already delivered; only when there were some)</td></tr>
+ * <tr><td>Acks, TimeToAck</td><td>Count, Milliseconds</td><td>[Via], [] (an acknowledgement,
+ *     from Pushover or ntfy, and the time from the page to it)</td></tr>
+ * <tr><td>Silences</td><td>Count</td><td>[Via], [] (a silence made from the phone)</td></tr>
+ * <tr><td>Escalations</td><td>Count</td><td>[Via], [] (an escalation)</td></tr>
  * </table>
  *
  * {@code Answer} is the status code ({@code 204}), {@code AnswerClass} its class ({@code 2xx}),
- * {@code Request} one of {@code alerts watchdog test health refused}, {@code Outcome} one of
+ * {@code Request} one of {@code alerts watchdog test health refused ack}, {@code Outcome} one of
  * {@code sent rejected failed dropped} (and {@code already_delivered} with a ledger). Sources,
  * fingerprints and the request id are plain properties, never dimensions: every distinct
  * dimension combination is a billed custom metric.
@@ -156,7 +160,37 @@ final class EmfMetrics implements SinkMetrics {
     for (int i = 0; i < groups.size(); i++) {
       lines.add(line(i == 0 ? served : null, now, groups.get(i)));
     }
+    for (Incident incident : served.incidents()) {
+      lines.add(incidentLine(incident, now));
+    }
     return lines;
+  }
+
+  /** One line for a change of an incident: Acks and TimeToAck, Silences or Escalations. */
+  private byte[] incidentLine(Incident incident, long timestamp) throws IOException {
+    String metric = incident.what().equals(Incident.ACKNOWLEDGED) ? "Acks"
+        : incident.what().equals(Incident.SILENCED) ? "Silences" : "Escalations";
+    boolean timed = incident.sincePage() != null;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = Json.factory().createGenerator(bytes, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("_aws");
+      g.writeNumberField("Timestamp", timestamp);
+      g.writeArrayFieldStart("CloudWatchMetrics");
+      directive(g, List.of(List.of("Via"), List.of()), timed
+          ? new String[][] {{metric, "Count"}, {"TimeToAck", "Milliseconds"}}
+          : new String[][] {{metric, "Count"}});
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeStringField("Via", incident.via());
+      g.writeNumberField(metric, 1);
+      if (timed) {
+        g.writeNumberField("TimeToAck", incident.sincePage().toMillis());
+      }
+      g.writeEndObject();
+    }
+    bytes.write('\n');
+    return bytes.toByteArray();
   }
 
   /** Whether an outcome means the provider was asked (so its answer may state a quota). */

@@ -203,6 +203,15 @@ class AcknowledgementsOverHttpTest {
     return bodies;
   }
 
+  static final Pattern SEQUENCE_ID = Pattern.compile("\"sequence_id\":\"([^\"]+)\"");
+
+  /** The sequence ID a published message carries. */
+  static String sequenceId(String body) {
+    Matcher m = SEQUENCE_ID.matcher(body);
+    assertTrue(m.find(), body);
+    return m.group(1);
+  }
+
   /** The path of the Acknowledge button of the first ntfy message. */
   String ackPath(Front front) {
     Matcher m = ACK_BUTTON.matcher(ntfyBodies().get(0));
@@ -237,8 +246,9 @@ class AcknowledgementsOverHttpTest {
     List<String> ntfy = ntfyBodies();
     assertEquals(2, ntfy.size());
     String replacement = ntfy.get(1);
-    assertTrue(replacement.contains("\"sequence_id\":\"" + NtfyStandIn.MESSAGE_ID + "\""),
-        replacement);
+    String sid = sequenceId(ntfy.get(0));
+    assertTrue(sid.endsWith("-critical"), ntfy.get(0));
+    assertTrue(replacement.contains("\"sequence_id\":\"" + sid + "\""), replacement);
     assertTrue(replacement.contains("Acknowledged by pixel-7 at "), replacement);
     assertTrue(replacement.contains("\"priority\":2"), replacement);
     assertEquals(1, pushover.receipt(receipt).orElseThrow().polls());
@@ -275,6 +285,7 @@ class AcknowledgementsOverHttpTest {
     List<String> ntfy = ntfyBodies();
     assertEquals(2, ntfy.size());
     assertTrue(ntfy.get(1).contains("Acknowledged by ntfy at "), ntfy.get(1));
+    assertEquals(sequenceId(ntfy.get(0)), sequenceId(ntfy.get(1)));
 
     Answer second = post(front, ack);
     assertEquals(200, second.status());

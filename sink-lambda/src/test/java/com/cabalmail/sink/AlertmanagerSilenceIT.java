@@ -89,7 +89,8 @@ class AlertmanagerSilenceIT extends SinkBehindAlertmanager {
     Map<String, String> replaced = ntfy.get(ntfy.size() - 1);
     assertTrue(replaced.get("message").startsWith("Silenced in Alertmanager until "),
         replaced.toString());
-    assertEquals(com.cabalmail.alert.testkit.NtfyStandIn.MESSAGE_ID, replaced.get("sequence_id"));
+    assertEquals(ntfy.get(0).get("sequence_id"), replaced.get("sequence_id"));
+    assertTrue(replaced.get("sequence_id").endsWith("-critical"), replaced.toString());
 
     int before = stubs.ntfyMessages().size();
     HttpResponse<String> again = post(url);

@@ -5,6 +5,8 @@ import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.http.Secret;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +21,11 @@ import java.util.Objects;
 public final class NtfyConfig {
 
   private final NtfySettings settings;
+  private final Clock clock;
 
-  NtfyConfig(NtfySettings settings) {
+  NtfyConfig(NtfySettings settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** Starts a configuration for the server at {@code baseUrl}. */
@@ -33,6 +37,10 @@ public final class NtfyConfig {
     return settings;
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   @Override
   public String toString() {
     return "NtfyConfig" + settings.toString().substring("NtfySettings".length());
@@ -42,6 +50,7 @@ public final class NtfyConfig {
   public static final class Builder {
     private final Map<String, Secret> secrets = new HashMap<>();
     private final Map<String, String> values = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
 
     private Builder(URI baseUrl) {
       values.put(NtfyProvider.BASE_URL, Objects.requireNonNull(baseUrl, "baseUrl").toString());
@@ -87,6 +96,34 @@ public final class NtfyConfig {
       return value(NtfyProvider.MARKDOWN, Boolean.toString(markdown));
     }
 
+    /**
+     * What a recovery does besides replacing the alert's notification: {@code replace} (nothing
+     * more, the default), {@code clear} or {@code delete} ({@value NtfyProvider#ON_RESOLVED}).
+     */
+    public Builder onResolved(String mode) {
+      return value(NtfyProvider.ON_RESOLVED, mode);
+    }
+
+    /**
+     * Escalates a critical alert nobody acknowledged or resolved within {@code after} (10 s to
+     * 3 days) to {@code topic}: a message ntfy holds back until then.
+     */
+    public Builder escalation(String topic, Duration after) {
+      return value(NtfyProvider.ESCALATE_TOPIC, topic)
+          .value(NtfyProvider.ESCALATE_AFTER, Objects.requireNonNull(after, "after").toString());
+    }
+
+    /** Holds warnings back during a daily window, e.g. {@code 22:00-07:00 Europe/Berlin}. */
+    public Builder quietHours(String window) {
+      return value(NtfyProvider.QUIET_HOURS, window);
+    }
+
+    /** The clock quiet hours are read on; the system's by default (tests set their own). */
+    public Builder clock(Clock wallClock) {
+      this.clock = Objects.requireNonNull(wallClock, "clock");
+      return this;
+    }
+
     private Builder value(String key, String value) {
       values.put(key, value);
       return this;
@@ -99,7 +136,8 @@ public final class NtfyConfig {
 
     /** Validates; throws one {@link ConfigException} naming each bad value by its key. */
     public NtfyConfig build() {
-      return new NtfyConfig(Settings.of(values, secrets).read(NtfySettings::read).orElseThrow());
+      return new NtfyConfig(Settings.of(values, secrets).read(NtfySettings::read).orElseThrow(),
+          clock);
     }
   }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON body ntfy receives for one alert: {@code topic}, {@code title}, {@code message},
- * {@code priority}, {@code tags}, {@code click}, {@code actions} and {@code markdown}, written
+ * The JSON body ntfy receives for one alert: {@code topic}, {@code sequence_id}, {@code title},
+ * {@code message}, {@code priority}, {@code tags}, {@code click}, {@code actions},
+ * {@code markdown} and {@code delay}, written
  * through the shared {@link Json} factory so any Unicode arrives as sent. The title starts with
  * {@code [CRITICAL]}, {@code [RESOLVED]} or {@code [TEST]}. Buttons: <b>Acknowledge</b> and
  * <b>Silence 4h</b> ({@code http} POSTs to the sink's capability URLs, {@link Labels#ACK_URL}
@@ -57,9 +58,25 @@ final class NtfyMessage {
 
   /** The body for {@code alert} at {@code priority} (1 to 5), at most {@value #MAX_JSON_BYTES}. */
   static byte[] render(Alert alert, int priority, NtfySettings settings) {
-    String topic = settings.topics().get(alert.severity());
-    String marker = alert.isTest() ? "[TEST] " : alert.isResolved() ? "[RESOLVED] "
-        : "[" + alert.severity().name() + "] ";
+    return render(alert, priority, settings, settings.topics().get(alert.severity()), null, null,
+        null, null);
+  }
+
+  /**
+   * The body for {@code alert} at {@code priority} on {@code topic}.
+   *
+   * @param marker what the title starts with, e.g. {@code "[ESCALATED] "}; null: the alert's
+   *     own ({@code [CRITICAL]}, {@code [RESOLVED]}, {@code [TEST]}...)
+   * @param sequenceId the {@code sequence_id}, or null for none
+   * @param delay the {@code delay} (a Unix time or {@code 900s}), or null to deliver at once
+   * @param note a line shown above the summary, or null
+   */
+  static byte[] render(Alert alert, int priority, NtfySettings settings, String topic,
+      String marker, String sequenceId, String delay, String note) {
+    if (marker == null) {
+      marker = alert.isTest() ? "[TEST] " : alert.isResolved() ? "[RESOLVED] "
+          : "[" + alert.severity().name() + "] ";
+    }
     String title = fit(Text.singleLine(marker + alert.source()), MAX_TITLE_BYTES);
     List<String> tags = tags(alert, settings);
 
@@ -91,11 +108,13 @@ final class NtfyMessage {
     if (assumed != null) {
       notes.add(fit(Text.singleLine("Severity assumed: " + assumed), MAX_NOTE_BYTES));
     }
-    String summary = Text.multiLine(alert.summary());
+    String summary = Text.multiLine(note == null ? alert.summary()
+        : note + NOTES_SEPARATOR + alert.summary());
     String trailer = notes.isEmpty() ? "" : NOTES_SEPARATOR + String.join("\n", notes);
 
     String message = compose(summary, trailer, MAX_MESSAGE_BYTES, Integer.MAX_VALUE);
-    byte[] json = write(topic, title, message, priority, tags, actions, settings.markdown());
+    byte[] json = write(topic, sequenceId, title, message, priority, tags, actions,
+        settings.markdown(), delay);
     // Escaping can make the document longer than ntfy accepts: give the message what is left.
     while (json.length > MAX_JSON_BYTES) {
       int room = MAX_JSON_BYTES - (json.length - jsonLength(message));
@@ -105,16 +124,20 @@ final class NtfyMessage {
         return json;
       }
       message = compose(summary, trailer, MAX_MESSAGE_BYTES, room);
-      json = write(topic, title, message, priority, tags, actions, settings.markdown());
+      json = write(topic, sequenceId, title, message, priority, tags, actions,
+          settings.markdown(), delay);
     }
     return json;
   }
 
-  private static byte[] write(String topic, String title, String message, int priority,
-      List<String> tags, List<Action> actions, boolean markdown) {
+  private static byte[] write(String topic, String sequenceId, String title, String message,
+      int priority, List<String> tags, List<Action> actions, boolean markdown, String delay) {
     return Json.write(json -> {
       json.writeStartObject();
       json.writeStringField("topic", topic);
+      if (sequenceId != null) {
+        json.writeStringField("sequence_id", sequenceId);
+      }
       json.writeStringField("title", title);
       json.writeStringField("message", message);
       json.writeNumberField("priority", priority);
@@ -148,6 +171,9 @@ final class NtfyMessage {
       }
       if (markdown) {
         json.writeBooleanField("markdown", true);
+      }
+      if (delay != null) {
+        json.writeStringField("delay", delay);
       }
       json.writeEndObject();
     });

@@ -5,6 +5,7 @@ import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
 import com.cabalmail.http.HttpDelivery;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +26,20 @@ import java.util.List;
  *   <tr><td>{@code NTFY_TAGS_RESOLVED}</td><td>tags of resolved alerts, default {@code white_check_mark}</td></tr>
  *   <tr><td>{@code NTFY_LABEL_TAGS}</td><td>labels shown as {@code name=value} tags, default {@code instance,service}</td></tr>
  *   <tr><td>{@code NTFY_MARKDOWN}</td><td>{@code true} to render messages as Markdown, default {@code false}</td></tr>
+ *   <tr><td>{@code NTFY_ON_RESOLVED}</td><td>{@code replace} (default), {@code clear} or {@code delete}</td></tr>
+ *   <tr><td>{@code ALERT_ESCALATE_AFTER}, {@code NTFY_ESCALATE_TOPIC}</td><td>escalation of an unanswered
+ *       critical alert: after how long (10s to 72h), to which topic; both or neither</td></tr>
+ *   <tr><td>{@code ALERT_QUIET_HOURS}</td><td>a daily window, e.g. {@code 22:00-07:00 Europe/Berlin}, in
+ *       which warnings are held back until it ends</td></tr>
  * </table>
  *
  * <p>Without a token or user, messages are published anonymously.
+ *
+ * <p>Every message of an alert carries one sequence ID, derived from the alert's identity
+ * ({@link com.cabalmail.alert.Alert#scopeToken()}) and severity, so its recovery replaces its
+ * notification in place (ntfy 2.16 and later; older servers show a second notification). The
+ * transport implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns
+ * of an acknowledgement replaces the notification and withdraws the escalation through it.
  */
 public final class NtfyProvider implements TransportProvider {
 
@@ -55,6 +67,22 @@ public final class NtfyProvider implements TransportProvider {
   public static final String LABEL_TAGS = "NTFY_LABEL_TAGS";
   /** Setting: {@code true} to have ntfy render messages as Markdown. */
   public static final String MARKDOWN = "NTFY_MARKDOWN";
+  /**
+   * Setting: what a recovery does besides replacing its alert's notification in place:
+   * {@code replace} (nothing more, the default), {@code clear} or {@code delete}.
+   */
+  public static final String ON_RESOLVED = "NTFY_ON_RESOLVED";
+  /**
+   * Setting: the topic an unanswered critical alert escalates to, with {@value #ESCALATE_AFTER}.
+   */
+  public static final String ESCALATE_TOPIC = "NTFY_ESCALATE_TOPIC";
+  /** Setting: after how long an unanswered critical alert escalates, 10s to 72h. */
+  public static final String ESCALATE_AFTER = "ALERT_ESCALATE_AFTER";
+  /**
+   * Setting: the daily window in which warnings are held back, e.g.
+   * {@code 22:00-07:00 Europe/Berlin}.
+   */
+  public static final String QUIET_HOURS = "ALERT_QUIET_HOURS";
 
   private static final List<String> SETTING_KEYS = settingKeyList();
 
@@ -78,7 +106,8 @@ public final class NtfyProvider implements TransportProvider {
 
   private static List<String> settingKeyList() {
     List<String> keys = new ArrayList<>(List.of(BASE_URL, TOPIC, TOKEN, PUBLISHER_TOKEN, USER,
-        PASSWORD, TAGS_RESOLVED, LABEL_TAGS, MARKDOWN));
+        PASSWORD, TAGS_RESOLVED, LABEL_TAGS, MARKDOWN, ON_RESOLVED, ESCALATE_TOPIC,
+        ESCALATE_AFTER, QUIET_HOURS));
     for (Severity severity : Severity.values()) {
       keys.add(TOPIC_PREFIX + severity.name());
       keys.add(TAGS_PREFIX + severity.name());
@@ -92,11 +121,12 @@ public final class NtfyProvider implements TransportProvider {
    */
   @Override
   public Transport create(Settings settings) {
-    return transport(new NtfyConfig(settings.read(NtfySettings::read).orElseThrow()));
+    return transport(new NtfyConfig(settings.read(NtfySettings::read).orElseThrow(),
+        Clock.systemUTC()));
   }
 
   /** A transport for an embedder's {@link NtfyConfig}, with no settings map at all. */
   public static Transport transport(NtfyConfig config) {
-    return new NtfyTransport(config.settings(), HttpDelivery.shared());
+    return new NtfyTransport(config.settings(), HttpDelivery.shared(), config.clock());
   }
 }

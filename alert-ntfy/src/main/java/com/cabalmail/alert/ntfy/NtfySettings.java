@@ -6,6 +6,7 @@ import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -28,6 +29,10 @@ import java.util.regex.Pattern;
  * @param resolvedTags tags for a resolved alert
  * @param labelTags label names rendered as {@code name=value} tags, in this order
  * @param markdown whether ntfy renders messages as Markdown
+ * @param onResolved what a recovery does to the alert's notification besides replacing it
+ * @param escalationTopic where an unanswered critical alert escalates, or null: no escalation
+ * @param escalateAfter after how long, whole seconds; null when {@code escalationTopic} is
+ * @param quietHours when warnings are held back, or null: never
  */
 record NtfySettings(
     URI publishUrl,
@@ -37,7 +42,21 @@ record NtfySettings(
     Map<Severity, List<String>> firingTags,
     List<String> resolvedTags,
     List<String> labelTags,
-    boolean markdown) {
+    boolean markdown,
+    OnResolved onResolved,
+    String escalationTopic,
+    Duration escalateAfter,
+    QuietHours quietHours) {
+
+  /** What {@value #ON_RESOLVED} asks of a recovery, after it replaced the notification. */
+  enum OnResolved {
+    /** Nothing more: the notification shows the recovery. */
+    REPLACE,
+    /** {@code PUT /<topic>/<sequence id>/clear}: marked read, dismissed from the drawer. */
+    CLEAR,
+    /** {@code DELETE /<topic>/<sequence id>}: removed from the drawer and the app. */
+    DELETE
+  }
 
   static final String BASE_URL = NtfyProvider.BASE_URL;
   static final String TOPIC = NtfyProvider.TOPIC;
@@ -47,6 +66,14 @@ record NtfySettings(
   static final String TAGS_RESOLVED = NtfyProvider.TAGS_RESOLVED;
   static final String LABEL_TAGS = NtfyProvider.LABEL_TAGS;
   static final String MARKDOWN = NtfyProvider.MARKDOWN;
+  static final String ON_RESOLVED = NtfyProvider.ON_RESOLVED;
+  static final String ESCALATE_TOPIC = NtfyProvider.ESCALATE_TOPIC;
+  static final String ESCALATE_AFTER = NtfyProvider.ESCALATE_AFTER;
+  static final String QUIET_HOURS = NtfyProvider.QUIET_HOURS;
+
+  /** ntfy's bounds of a delay ({@code message-delay-min}, {@code message-delay-max}). */
+  static final Duration MIN_DELAY = Duration.ofSeconds(10);
+  static final Duration MAX_DELAY = Duration.ofDays(3);
 
   static final String DEFAULT_TOPIC = "alerts";
   static final String DEFAULT_LABEL_TAGS = "instance,service";
@@ -118,9 +145,48 @@ record NtfySettings(
     List<String> resolvedTags = tags(settings, TAGS_RESOLVED, "white_check_mark");
     List<String> labelTags = labelNames(settings);
     boolean markdown = bool(settings, MARKDOWN, false);
+    OnResolved onResolved = onResolved(settings);
+    String escalationTopic = topic(settings, ESCALATE_TOPIC, null);
+    Duration escalateAfter = settings.duration(ESCALATE_AFTER, null, MIN_DELAY, MAX_DELAY);
+    if (settings.isSet(ESCALATE_AFTER) && !settings.isSet(ESCALATE_TOPIC)) {
+      settings.problem(ESCALATE_AFTER + " is set but no escalation target is: set "
+          + ESCALATE_TOPIC + " to the ntfy topic an unanswered critical alert escalates to");
+    } else if (settings.isSet(ESCALATE_TOPIC) && !settings.isSet(ESCALATE_AFTER)) {
+      settings.problem(ESCALATE_TOPIC + " is set but " + ESCALATE_AFTER + " is not: set after"
+          + " how long an unanswered critical alert escalates (10s to 72h, e.g. 15m)");
+    }
+    if (escalationTopic == null || escalateAfter == null) {
+      escalationTopic = null;
+      escalateAfter = null;
+    } else {
+      // ntfy schedules in whole seconds: round a fraction up, never below the minimum.
+      escalateAfter = Duration.ofSeconds(escalateAfter.getSeconds()
+          + (escalateAfter.getNano() > 0 ? 1 : 0));
+    }
+    QuietHours quietHours = QuietHours.read(settings, QUIET_HOURS);
 
     return new NtfySettings(publishUrl, topics, authorization, secrets, firingTags,
-        resolvedTags, labelTags, markdown);
+        resolvedTags, labelTags, markdown, onResolved, escalationTopic, escalateAfter,
+        quietHours);
+  }
+
+  private static OnResolved onResolved(Settings settings) {
+    Optional<String> given = settings.optional(ON_RESOLVED);
+    if (given.isEmpty()) {
+      return OnResolved.REPLACE;
+    }
+    String text = given.get().trim().toLowerCase(Locale.ROOT);
+    if (text.equals("replace")) {
+      return OnResolved.REPLACE;
+    }
+    if (text.equals("clear")) {
+      return OnResolved.CLEAR;
+    }
+    if (text.equals("delete")) {
+      return OnResolved.DELETE;
+    }
+    settings.problem(ON_RESOLVED + "='" + given.get() + "' must be replace, clear or delete");
+    return OnResolved.REPLACE;
   }
 
   /** The root of the base URL (a path such as {@code /ntfy} behind a proxy is kept). */
@@ -295,6 +361,10 @@ record NtfySettings(
   @Override
   public String toString() {
     return "NtfySettings[publishUrl=" + publishUrl + ", topics=" + topics + ", authorization="
-        + authorization.map(a -> "<redacted>").orElse("none") + ", markdown=" + markdown + "]";
+        + (authorization.isPresent() ? "<redacted>" : "none") + ", markdown=" + markdown
+        + ", onResolved=" + onResolved.name().toLowerCase(Locale.ROOT)
+        + (escalationTopic == null ? "" : ", escalation=" + escalationTopic + " after "
+            + escalateAfter.getSeconds() + "s")
+        + (quietHours == null ? "" : ", quietHours=" + quietHours) + "]";
   }
 }

@@ -43,13 +43,36 @@ class NtfyProviderTest extends ProviderTestKit {
 
   @Override
   protected Map<String, Map<String, String>> badSettings() {
-    return Map.of(
-        "NTFY_BASE_URL is required", Map.of(),
-        "NTFY_BASE_URL='ftp://ntfy.example'", Map.of(NtfyProvider.BASE_URL, "ftp://ntfy.example"),
-        "NTFY_TOPIC='bad topic!'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
-            NtfyProvider.TOPIC, "bad topic!"),
-        "NTFY_PASSWORD is required", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
-            NtfyProvider.USER, "alice"));
+    return Map.ofEntries(
+        Map.entry("NTFY_BASE_URL is required", Map.<String, String>of()),
+        Map.entry("NTFY_BASE_URL='ftp://ntfy.example'", Map.of(NtfyProvider.BASE_URL, "ftp://ntfy.example")),
+        Map.entry("NTFY_TOPIC='bad topic!'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.TOPIC, "bad topic!")),
+        Map.entry("NTFY_PASSWORD is required", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.USER, "alice")),
+        Map.entry("NTFY_ON_RESOLVED='dismiss' must be replace, clear or delete", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.ON_RESOLVED, "dismiss")),
+        Map.entry("ALERT_ESCALATE_AFTER='5s' must be a duration from 10s to 72h", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.ESCALATE_AFTER, "5s",
+            NtfyProvider.ESCALATE_TOPIC, "backup-oncall")),
+        Map.entry("ALERT_ESCALATE_AFTER='4d' must be a duration from 10s to 72h", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.ESCALATE_AFTER, "4d",
+            NtfyProvider.ESCALATE_TOPIC, "backup-oncall")),
+        Map.entry("ALERT_ESCALATE_AFTER is set but no escalation target is", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.ESCALATE_AFTER, "15m")),
+        Map.entry("NTFY_ESCALATE_TOPIC is set but ALERT_ESCALATE_AFTER is not", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.ESCALATE_TOPIC, "oncall")),
+        Map.entry("NTFY_ESCALATE_TOPIC='on call'", Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.ESCALATE_AFTER, "15m", NtfyProvider.ESCALATE_TOPIC, "on call")),
+        Map.entry("ALERT_QUIET_HOURS='22:00-07:00 Europe/Atlantis' must be a daily window", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example",
+            NtfyProvider.QUIET_HOURS, "22:00-07:00 Europe/Atlantis")),
+        Map.entry("ALERT_QUIET_HOURS='25:00-07:00' must be a daily window", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.QUIET_HOURS,
+            "25:00-07:00")),
+        Map.entry("ALERT_QUIET_HOURS='07:00-07:00 UTC' must be a daily window", Map.of(
+            NtfyProvider.BASE_URL, "https://ntfy.example", NtfyProvider.QUIET_HOURS,
+            "07:00-07:00 UTC")));
   }
 
   @Test

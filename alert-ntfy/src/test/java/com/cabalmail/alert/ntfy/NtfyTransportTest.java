@@ -127,9 +127,10 @@ class NtfyTransportTest {
     assertEquals("application/json", request.getHeader("Content-Type"));
     assertEquals("Bearer " + NtfyStandIn.TOKEN, request.getHeader("Authorization"));
     Map<String, Object> sent = SentJson.object(request.getBody());
-    assertEquals(List.of("topic", "title", "message", "priority", "tags", "click", "actions"),
-        List.copyOf(sent.keySet()));
+    assertEquals(List.of("topic", "sequence_id", "title", "message", "priority", "tags", "click",
+        "actions"), List.copyOf(sent.keySet()));
     assertEquals("alerts", sent.get("topic"));
+    assertEquals(imapDown().scopeToken() + "-critical", sent.get("sequence_id"));
     assertEquals("[CRITICAL] kuma/IMAP reachable", sent.get("title"));
     assertEquals("IMAP on mail-1 is not answering", sent.get("message"));
     assertEquals(5L, sent.get("priority"));

@@ -259,8 +259,8 @@ final class Acknowledgements {
     long expires = clock.instant().plus(repeatWindow).getEpochSecond();
     for (int i = 0; i < alerts.size(); i++) {
       Alert alert = alerts.get(i);
-      if (alert.isResolved() || alert.isTest()) {
-        continue;
+      if (alert.isResolved() || alert.isTest() || routes.firing(alert.severity()).isEmpty()) {
+        continue; // nothing to acknowledge: a recovery, a test, or an alert routed nowhere
       }
       if (linked == null) {
         linked = new ArrayList<>(alerts);

@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.Delivery;
+import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Json;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <tr><td>Acks, TimeToAck</td><td>Count, Milliseconds</td><td>[Via], [] (an acknowledgement,
  *     from Pushover or ntfy, and the time from the page to it)</td></tr>
  * <tr><td>Silences</td><td>Count</td><td>[Via], [] (a silence made from the phone)</td></tr>
- * <tr><td>Escalations</td><td>Count</td><td>[Via], [] (an escalation)</td></tr>
+ * <tr><td>Escalations</td><td>Count</td><td>[Via], [] (an escalation scheduled with a page: the
+ *     ntfy server holds it and delivers it unless an acknowledgement or the recovery withdraws
+ *     it first)</td></tr>
  * </table>
  *
  * {@code Answer} is the status code ({@code 204}), {@code AnswerClass} its class ({@code 2xx}),
@@ -70,6 +73,9 @@ final class EmfMetrics implements SinkMetrics {
   static final int MAX_VALUES = 100;
   /** The outcome a delivery ledger reports for a delivery it skipped. */
   static final String LEDGER_HIT = "already_delivered";
+
+  /** What the ntfy transport's detail says when it scheduled a critical alert's escalation. */
+  static final String ESCALATES = "; escalates to topic '";
 
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9.\\-_/#: ]{1,255}");
 
@@ -162,6 +168,13 @@ final class EmfMetrics implements SinkMetrics {
     }
     for (Incident incident : served.incidents()) {
       lines.add(incidentLine(incident, now));
+    }
+    for (Delivery d : served.deliveries()) {
+      // An escalation the transport scheduled (ntfy holds it until due): counted when scheduled,
+      // since it fires at the ntfy server, where the sink cannot see it.
+      if (d.outcome().kind() == Outcome.Kind.SENT && d.outcome().detail().contains(ESCALATES)) {
+        lines.add(incidentLine(new Incident(Incident.ESCALATED, d.transport(), null), now));
+      }
     }
     return lines;
   }

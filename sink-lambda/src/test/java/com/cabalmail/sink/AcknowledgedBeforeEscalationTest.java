@@ -3,6 +3,12 @@ package com.cabalmail.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cabalmail.alert.Alert;
+import com.cabalmail.alert.AlertConfig;
+import com.cabalmail.alert.AlertRouter;
+import com.cabalmail.alert.Delivery;
+import com.cabalmail.alert.DeliveryReport;
+import com.cabalmail.alert.Severity;
 import com.cabalmail.alert.testkit.NtfyStandIn;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import java.net.URI;
@@ -43,6 +49,10 @@ class AcknowledgedBeforeEscalationTest {
   }
 
   Sink sink() throws Exception {
+    return SinkSetup.create(env(), SinkSetup.SSM, getClass().getClassLoader(), null);
+  }
+
+  Map<String, String> env() throws Exception {
     ntfy = NtfyStandIn.start(NtfyStandIn.Version.V2_16);
     pushover = PushoverStandIn.start();
     Map<String, String> env = new HashMap<>();
@@ -56,7 +66,21 @@ class AcknowledgedBeforeEscalationTest {
     env.put("NTFY_TOPIC", "alerts");
     env.put("ALERT_ESCALATE_AFTER", "15m");
     env.put("NTFY_ESCALATE_TOPIC", "oncall-backup");
-    return SinkSetup.create(env, SinkSetup.SSM, getClass().getClassLoader(), null);
+    return env;
+  }
+
+  @Test
+  void theNtfyTransportSaysItScheduledAnEscalationInWordsTheMetricsCount() throws Exception {
+    try (AlertRouter router = AlertRouter.create(AlertConfig.from(env()))) {
+      DeliveryReport report = router.route(Alert.firing(Severity.CRITICAL, "kuma/IMAP", "down"));
+      String detail = "";
+      for (Delivery d : report.deliveries()) {
+        if (d.transport().equals("ntfy")) {
+          detail = d.outcome().detail();
+        }
+      }
+      assertTrue(detail.contains(EmfMetrics.ESCALATES), detail);
+    }
   }
 
   static String down() {

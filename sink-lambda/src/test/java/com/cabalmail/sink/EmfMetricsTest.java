@@ -254,6 +254,30 @@ class EmfMetricsTest {
   }
 
   @Test
+  void anEscalationScheduledWithAPageIsCounted() throws IOException {
+    EmfMetrics metrics = new EmfMetrics("CabalAlerting", Map.of(),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), CLOCK);
+    Alert alert = Alert.firing(Severity.CRITICAL, "kuma/IMAP", "down");
+    List<Delivery> deliveries = List.of(
+        new Delivery(alert, Optional.of(new Route("ntfy", 5)), Outcome.sent("id",
+            "published to topic 'alerts'" + EmfMetrics.ESCALATES + "oncall' in 15m", 1),
+            Duration.ofMillis(3)),
+        new Delivery(alert, Optional.of(new Route("pushover", 2)), Outcome.sent("id", "queued",
+            1), Duration.ofMillis(4)));
+
+    metrics.record(new SinkMetrics.Served("req-esc", SinkMetrics.Kind.ALERTS, 204, deliveries));
+
+    List<Map<String, Object>> escalations = new ArrayList<>();
+    for (Map<String, Object> line : lines()) {
+      if (line.containsKey("Escalations")) {
+        escalations.add(line);
+      }
+    }
+    assertEquals(1, escalations.size());
+    assertEquals("ntfy", escalations.get(0).get("Via"));
+  }
+
+  @Test
   void metricsAreOnInLambdaOffLocallyAndNoneTurnsThemOff() {
     assertEquals(Optional.of("CabalAlerting"),
         EmfMetrics.namespace(Settings.of(Map.of("AWS_LAMBDA_FUNCTION_NAME", "alert_sink"))));

@@ -2,6 +2,7 @@ package com.cabalmail.alert;
 
 import com.cabalmail.alert.ledger.DeliveryLedger;
 import com.cabalmail.alert.ledger.LedgerPolicy;
+import com.cabalmail.alert.ledger.LedgerProvider;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.spi.TransportProvider;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the router needs, read once from settings (the environment, in production) and
@@ -41,6 +44,8 @@ import java.util.TreeSet;
  * </table>
  */
 public final class AlertConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(AlertConfig.class);
 
   /** The routing table setting. */
   public static final String ROUTES = "ALERT_ROUTES";
@@ -120,7 +125,7 @@ public final class AlertConfig {
         Duration.ofMillis(100), Duration.ofMinutes(15));
     String table = settings.string(ROUTES, defaultRoutes);
     RoutingTable routes = RoutingTable.parse(ROUTES, table,
-        name -> providers.containsKey(name) ? providers.get(name).priorities().quiet() : null,
+        new QuietPriority(providers),
         problems);
     Map<String, Transport> transports = new LinkedHashMap<>();
     checkRoutes(routes, providers, problems);
@@ -156,6 +161,42 @@ public final class AlertConfig {
     }
     return Validated.valid(
         new AlertConfig(routes, transports, transportTimeout, deadline, ledger));
+  }
+
+  /** Each transport's quiet priority: a class, not a lambda (cold path: ColdPathLambdasIT). */
+  private static final class QuietPriority implements java.util.function.Function<String, Integer> {
+    private final Map<String, TransportProvider> providers;
+
+    QuietPriority(Map<String, TransportProvider> providers) {
+      this.providers = providers;
+    }
+
+    @Override
+    public Integer apply(String name) {
+      TransportProvider provider = providers.get(name);
+      return provider == null ? null : provider.priorities().quiet();
+    }
+  }
+
+  /**
+   * Opens the connection of the ledger {@code environment} chooses with {@value #LEDGER}, when
+   * it is a plugin ({@link LedgerProvider#connect}), ahead of {@link #read}: a host calls it
+   * beside other init work (the Lambda sink: beside its SSM read). Never throws.
+   */
+  public static void connectLedger(Map<String, String> environment, ClassLoader loader) {
+    String name = environment.getOrDefault(LEDGER, LedgerSetup.MEMORY).trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    if (name.equals(LedgerSetup.MEMORY) || name.equals(LedgerSetup.NONE)) {
+      return;
+    }
+    try {
+      LedgerProvider provider = Plugins.ledgers(loader, new ArrayList<>()).get(name);
+      if (provider != null) {
+        provider.connect(environment);
+      }
+    } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+      log.debug("ledger {}: no early connection: {}", name, e.toString());
+    }
   }
 
   /**

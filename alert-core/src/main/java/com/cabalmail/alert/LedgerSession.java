@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -126,6 +127,8 @@ final class LedgerSession {
   private final Set<String> cleared = ConcurrentHashMap.newKeySet();
   /** Scope tokens whose clear failed in this call. */
   private final Set<String> failedClears = ConcurrentHashMap.newKeySet();
+  /** Each scope's generation as read in this call: one read however many legs it has. */
+  private final Map<String, GenerationRead> generations = new HashMap<>();
   private final Map<String, Unfinished> unfinished;
 
   LedgerSession(AlertRouter router) {
@@ -215,7 +218,7 @@ final class LedgerSession {
     try {
       boolean generational = !alert.isResolved() && !leg.identified;
       leg.key = generational
-          ? firingKey(alert, ledger.generation(leg.scope, now, deadline), transport)
+          ? firingKey(alert, generation(leg.scope, now, deadline), transport)
           : alert.isResolved() ? LedgerKey.resolved(leg.scope, transport)
           : LedgerKey.firing(alert.fingerprintToken(), alert.severity(), transport);
       if (alert.isResolved() && leg.identified) {
@@ -245,6 +248,32 @@ final class LedgerSession {
           ledger.name(), alert.fingerprint(), transport, describe(e));
     }
     return Boolean.TRUE;
+  }
+
+  /**
+   * The scope's generation, read once in this call: the legs of one alert (a transport each)
+   * wait for the first leg's read instead of sending their own. A failed read is not kept.
+   */
+  private String generation(String scope, Instant now, Deadline deadline) {
+    GenerationRead read;
+    synchronized (generations) {
+      read = generations.get(scope);
+      if (read == null) {
+        read = new GenerationRead();
+        generations.put(scope, read);
+      }
+    }
+    synchronized (read) {
+      if (read.value == null) {
+        read.value = ledger.generation(scope, now, deadline);
+      }
+      return read.value;
+    }
+  }
+
+  /** One scope's generation read in this call (a class: compared by identity, no record). */
+  private static final class GenerationRead {
+    String value;
   }
 
   private LedgerEntry claimOf(Leg leg, Instant now) {

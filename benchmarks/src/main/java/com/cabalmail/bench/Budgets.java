@@ -43,7 +43,7 @@ import java.util.jar.JarOutputStream;
  *       25, trained AOT cache, {@code AOTMode=on});
  *   <li>floor, jlink + AOT: {@link RuntimeFloor} on the package's own runtime image with its own
  *       trained AOT cache: a JVM, a {@code java.net.http} client (default SSLContext and trust
- *       store) and the Runtime API exchange, no sink code;
+ *       store), the Runtime API exchange and the event read with jackson-core, no sink code;
  *   <li>managed: the same sink jar on the stock JDK (its default CDS archive, Lambda's managed
  *       flags), {@code RuntimeLoop} standing in for AWS's runtime client;
  *   <li>floor, stock JDK: {@link RuntimeFloor} on that same stock JDK and flags.
@@ -69,6 +69,8 @@ import java.util.jar.JarOutputStream;
 public final class Budgets {
 
   static final double PACKAGE_BUDGET = 1.3;
+  /** The deployed form (DynamoDB ledger, EMF, Watchdog) against the in-memory package. */
+  static final double DEPLOYED_BUDGET = 1.1;
   static final double MANAGED_BUDGET = 1.5;
   static final double FAN_OUT_BUDGET = 1.1;
   /** Below this 1-minute load average per CPU, wall-clock ratios are gated too. */
@@ -84,6 +86,7 @@ public final class Budgets {
       List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   private static final Duration ANSWER_LIMIT = Duration.ofSeconds(60);
   private static final String SECRET_PARAM = "/cabal/alert_sink_secret";
+  private static final String WATCHDOG_PARAM = "/cabal/watchdog_ping_url";
 
   private Budgets() {}
 
@@ -99,10 +102,13 @@ public final class Budgets {
 
     boolean pass;
     double firstLoad = loadPerCpu();
-    LoopbackServer ssm = ssm(secret(event));
-    try (TimedRuntimeApi api = TimedRuntimeApi.start();
+    Map<String, String> ssmValues = ssmValues(secret(event));
+    LoopbackServer ssm = ssm(ssmValues);
+    try (Dynalite dynalite = Dynalite.start(Path.of("peers/dynalite"), work);
+        TimedRuntimeApi api = TimedRuntimeApi.start();
         LoopbackProviders providers = LoopbackProviders.start(0, Duration.ZERO, Duration.ZERO)) {
       Map<String, String> env = environment(api.address(), ssm, providers.baseUrl());
+      ssmValues.put(WATCHDOG_PARAM, providers.baseUrl() + "/ping/5c2b6f8e-1d4a-4e7b-9c3f-0a8d2e6b1f47");
       Path floorJar = floorJar(work);
       Path floorCache = work.resolve("floor.aot");
       // The package's own JVM flags, read from its bootstrap: the floor runs on the same runtime.
@@ -139,12 +145,22 @@ public final class Budgets {
       floorStock.addAll(extra);
       floorStock.addAll(List.of("-cp", floorJar.toString(), RuntimeFloor.class.getName()));
 
+      // The deployed form, as examples/deploy configures it: the DynamoDB ledger (on
+      // dynalite, a fresh table each run, so that every run claims and sends as a first cold
+      // start does), EMF metrics, the Watchdog's ping URL read from SSM.
+      Map<String, String> deployedEnv = new LinkedHashMap<>(packageEnv);
+      deployedEnv.put("ALERT_LEDGER", "dynamodb");
+      deployedEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint());
+      deployedEnv.put("ALERT_METRICS", "emf");
+      deployedEnv.put("ALERT_WATCHDOG_PING_URL_PARAM", WATCHDOG_PARAM);
       List<Variant> variants = new ArrayList<>(List.of(
           new Variant("package (bootstrap: jlink + AOT)", List.of(pkg.resolve("bootstrap").toString()),
               pkg, packageEnv),
           new Variant("floor, jlink + AOT", floorAot, work, env),
           new Variant("managed (stock JDK, sink jar)", managed, pkg, env),
-          new Variant("floor, stock JDK", floorStock, work, env)));
+          new Variant("floor, stock JDK", floorStock, work, env),
+          new Variant("package on DynamoDB (deployed)",
+              List.of(pkg.resolve("bootstrap").toString()), pkg, deployedEnv)));
       String compare = System.getenv("COMPARE_PACKAGE");
       if (compare != null) {
         // An experiment: another unzipped package, run alongside, compared with the first.
@@ -167,6 +183,9 @@ public final class Budgets {
         for (int i = 0; i < variants.size(); i++) {
           Variant v = variants.get(Math.floorMod(round + i, variants.size()));
           Path log = work.resolve("variant-" + variants.indexOf(v) + ".log");
+          if (v.env.containsKey("AWS_ENDPOINT_URL_DYNAMODB")) {
+            v.env.put("ALERT_LEDGER_TABLE", dynalite.newTable());
+          }
           TimedRuntimeApi.Arrival arrival =
               api.run(v.command, v.dir, v.env, event, 1, log, ANSWER_LIMIT);
           String body = arrival.body();
@@ -202,6 +221,8 @@ public final class Budgets {
         System.out.printf(Locale.ROOT, "  package zip: %.1f MiB%n", zipMib);
       }
 
+      diagnose(api, event, work, variants, dynalite);
+
       FanOut fanOut = fanOut();
       System.out.printf(Locale.ROOT, "warm fan-out: critical alert to Pushover (20 ms) and ntfy"
           + " (10 ms), %d calls each, alternating: fan-out median %.2f ms, Pushover alone %.2f ms%n",
@@ -218,10 +239,12 @@ public final class Budgets {
           PACKAGE_BUDGET, quiet);
       pass &= report("managed / floor (stock JDK)", variants.get(2), variants.get(3),
           MANAGED_BUDGET, quiet);
+      pass &= report("deployed / package (DynamoDB / memory)", variants.get(4),
+          variants.get(0), DEPLOYED_BUDGET, quiet);
       System.out.printf(Locale.ROOT, "  %-40s %.2f (information: no budget)%n",
           "managed / floor (jlink + AOT), wall", pairedRatio(variants.get(2).millis, variants.get(1).millis));
-      if (variants.size() > 4) {
-        for (int[] pair : new int[][] {{4, 0}, {5, 2}}) {
+      if (variants.size() > 5) {
+        for (int[] pair : new int[][] {{5, 0}, {6, 2}}) {
           Variant b = variants.get(pair[0]);
           Variant a = variants.get(pair[1]);
           System.out.printf(Locale.ROOT, "  %-40s wall %.2f [%.2f], CPU %.2f [%.2f]"
@@ -252,6 +275,62 @@ public final class Budgets {
     }
     System.out.println(pass ? "BUDGETS MET" : "BUDGET EXCEEDED");
     System.exit(pass ? 0 : 1);
+  }
+
+  /**
+   * One more run of each sink variant, not measured, twice: with {@code -Xlog:class+load}, to
+   * count the classes loaded from the AOT cache (the stock JDK: its CDS archive) and from
+   * outside it; and with the timeline on ({@code com.cabalmail.http.Timeline}), to print the cold
+   * path from {@code main} to the response, every round trip's start and end included.
+   */
+  private static void diagnose(TimedRuntimeApi api, byte[] event, Path work,
+      List<Variant> variants, Dynalite dynalite) throws Exception {
+    System.out.println("classes loaded by one more run of each sink (-Xlog:class+load): from the"
+        + " cache (package: its AOT cache; managed: the JDK's CDS archive), from outside it");
+    Path classes = work.resolve("classes.log");
+    Path log = work.resolve("diagnose.log");
+    for (Variant v : variants) {
+      if (v.name.startsWith("floor")) {
+        continue;
+      }
+      Files.deleteIfExists(classes);
+      if (v.env.containsKey("AWS_ENDPOINT_URL_DYNAMODB")) {
+        v.env.put("ALERT_LEDGER_TABLE", dynalite.newTable());
+      }
+      api.run(v.commandWith("-Xlog:class+load=info:file=" + classes), v.dir,
+          v.envWith("-Xlog:class+load=info:file=" + classes), event, 1, log, ANSWER_LIMIT);
+      long cached = 0;
+      long outside = 0;
+      List<String> outsideJar = new ArrayList<>();
+      for (String line : Files.readAllLines(classes)) {
+        if (line.contains("source: shared objects file")) {
+          cached++;
+        } else if (line.contains(" source: ")) {
+          outside++;
+          if (line.contains("source: jar:") || line.contains("source: file:")) {
+            outsideJar.add(line.substring(line.indexOf("] ") + 2, line.indexOf(" source:")));
+          }
+        }
+      }
+      System.out.printf(Locale.ROOT, "  %-32s %5d from the cache, %5d outside it (%d of them"
+          + " from the sink's jar)%n", v.name, cached, outside, outsideJar.size());
+    }
+    for (Variant v : variants) {
+      if (v.name.startsWith("floor")) {
+        continue;
+      }
+      if (v.env.containsKey("AWS_ENDPOINT_URL_DYNAMODB")) {
+        v.env.put("ALERT_LEDGER_TABLE", dynalite.newTable());
+      }
+      String on = "-D" + com.cabalmail.http.Timeline.PROPERTY + "=true";
+      api.run(v.commandWith(on), v.dir, v.envWith(on), event, 1, log, ANSWER_LIMIT);
+      System.out.println("cold path of " + v.name + " (one more run, timeline on):");
+      for (String line : Files.readAllLines(log)) {
+        if (line.startsWith("timeline")) {
+          System.out.println("  " + line);
+        }
+      }
+    }
   }
 
   /**
@@ -325,6 +404,27 @@ public final class Budgets {
       this.env = env;
     }
 
+    /** The command with {@code flag} added to the JVM's flags (the bootstrap: see envWith). */
+    List<String> commandWith(String flag) {
+      int cp = command.indexOf("-cp");
+      if (cp < 0) {
+        return command;
+      }
+      List<String> with = new ArrayList<>(command);
+      with.add(cp, flag);
+      return with;
+    }
+
+    /** The environment, with {@code flag} in the bootstrap's CABAL_JAVA_OPTS where it has one. */
+    Map<String, String> envWith(String flag) {
+      if (command.indexOf("-cp") >= 0) {
+        return env;
+      }
+      Map<String, String> with = new LinkedHashMap<>(env);
+      with.put("CABAL_JAVA_OPTS", (env.getOrDefault("CABAL_JAVA_OPTS", "") + " " + flag).trim());
+      return with;
+    }
+
     void add(TimedRuntimeApi.Arrival arrival) {
       millis.add(arrival.millis());
       cpuMillis.add((double) arrival.cpuMillis());
@@ -378,32 +478,52 @@ public final class Budgets {
     return text.substring(start, text.indexOf('"', start));
   }
 
-  /** SSM's GetParameters answering the four production names, whatever is asked. */
-  private static LoopbackServer ssm(String sharedSecret) throws IOException {
-    Map<String, String> values = new LinkedHashMap<>();
-    values.put(SECRET_PARAM, sharedSecret);
-    values.put("/cabal/pushover_user_key", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
-    values.put("/cabal/pushover_app_token", "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
-    values.put("/cabal/ntfy_publisher_token", "tk_budgetbudgetbudgetbudget0001");
-    byte[] answer = Json.write(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("Parameters");
-      for (Map.Entry<String, String> e : values.entrySet()) {
-        g.writeStartObject();
-        g.writeStringField("Name", e.getKey());
-        g.writeStringField("Type", "SecureString");
-        g.writeStringField("Value", e.getValue());
-        g.writeNumberField("Version", 1);
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("InvalidParameters");
-      g.writeEndArray();
-      g.writeEndObject();
-    });
+  /**
+   * SSM's GetParameters over {@code values} (parameter name to value, read at each request):
+   * the names asked for that it holds under {@code Parameters}, the others under
+   * {@code InvalidParameters}, as SSM answers.
+   */
+  private static LoopbackServer ssm(Map<String, String> values) throws IOException {
     return LoopbackServer.start(0, 16, "ssm", exchange -> {
       try (exchange; InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
+        List<String> names = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.factory().createParser(
+            in.readAllBytes())) {
+          boolean inNames = false;
+          for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken(); token != null;
+              token = parser.nextToken()) {
+            if (token == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+              inNames = "Names".equals(parser.currentName());
+            } else if (token == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+              inNames = false;
+            } else if (inNames && token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+              names.add(parser.getText());
+            }
+          }
+        }
+        byte[] answer = Json.write(g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("Parameters");
+          for (String name : names) {
+            if (values.containsKey(name)) {
+              g.writeStartObject();
+              g.writeStringField("Name", name);
+              g.writeStringField("Type", "SecureString");
+              g.writeStringField("Value", values.get(name));
+              g.writeNumberField("Version", 1);
+              g.writeEndObject();
+            }
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("InvalidParameters");
+          for (String name : names) {
+            if (!values.containsKey(name)) {
+              g.writeString(name);
+            }
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
         exchange.sendResponseHeaders(200, answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -413,15 +533,43 @@ public final class Budgets {
     });
   }
 
-  /** {@link RuntimeFloor} alone in a jar: the floor carries no sink code. */
+  /** The production secrets the SSM stand-in holds; the Watchdog's URL is added once known. */
+  private static Map<String, String> ssmValues(String sharedSecret) {
+    Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+    values.put(SECRET_PARAM, sharedSecret);
+    values.put("/cabal/pushover_user_key", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
+    values.put("/cabal/pushover_app_token", "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
+    values.put("/cabal/ntfy_publisher_token", "tk_budgetbudgetbudgetbudget0001");
+    return values;
+  }
+
+  /**
+   * {@link RuntimeFloor} in a jar with jackson-core, copied from this benchmark's own jar: the
+   * floor carries no sink code.
+   */
   private static Path floorJar(Path work) throws IOException {
     Path jar = work.resolve("floor.jar");
     String entry = RuntimeFloor.class.getName().replace('.', '/') + ".class";
-    try (InputStream in = Budgets.class.getResourceAsStream("/" + entry);
+    Path self;
+    try {
+      self = Path.of(Budgets.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    try (java.util.jar.JarFile benchmarks = new java.util.jar.JarFile(self.toFile());
         JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry(entry));
-      in.transferTo(out);
-      out.closeEntry();
+      for (JarEntry from : Collections.list(benchmarks.entries())) {
+        String name = from.getName();
+        boolean jackson = name.startsWith("com/fasterxml/jackson/core/") && !from.isDirectory()
+            && !name.contains("/module-info");
+        if (name.equals(entry) || jackson) {
+          out.putNextEntry(new JarEntry(name));
+          try (InputStream in = benchmarks.getInputStream(from)) {
+            in.transferTo(out);
+          }
+          out.closeEntry();
+        }
+      }
     }
     return jar;
   }

@@ -4,6 +4,7 @@ import com.cabalmail.http.Deadline;
 import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
+import com.cabalmail.http.Timeline;
 import com.cabalmail.http.RetryPolicy;
 import com.cabalmail.http.Redaction;
 import java.net.URI;
@@ -35,7 +36,15 @@ public final class AwsJsonClient {
   private static final int MAX_AWS_MESSAGE_CHARS = 300;
 
   /** The retry policy of every AWS call: 4 attempts, 250 ms doubling to 4 s, by error code. */
-  static final RetryPolicy POLICY = RetryPolicy.standard().retrying(AwsError::retryable);
+  static final RetryPolicy POLICY = RetryPolicy.standard().retrying(new Retryable());
+
+  /** {@link AwsError#retryable}: a class, not a method reference (cold path: ColdPathLambdasIT). */
+  private static final class Retryable implements java.util.function.Predicate<Exchange> {
+    @Override
+    public boolean test(Exchange answer) {
+      return AwsError.retryable(answer);
+    }
+  }
 
   private final AwsService service;
   private final URI endpoint;
@@ -115,6 +124,7 @@ public final class AwsJsonClient {
   public Exchange call(String operation, byte[] body, Deadline deadline, String what)
       throws AwsException {
     AwsCredentials used = credentials.credentials(deadline);
+    Timeline.mark(service.signingName(), operation);
     Exchange answer = send(operation, body, used, deadline, what);
     if (answer.isSuccess()) {
       return answer;

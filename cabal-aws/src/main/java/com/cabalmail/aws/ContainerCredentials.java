@@ -73,7 +73,7 @@ final class ContainerCredentials implements CredentialsProvider {
       "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
   private static final RetryPolicy POLICY = RetryPolicy.standard()
-      .alsoRetrying(answer -> answer.statusCode() >= 500);
+      .alsoRetrying(RetryPolicy.serverErrors());
 
   private final URI uri;
   private final Optional<Secret> token;

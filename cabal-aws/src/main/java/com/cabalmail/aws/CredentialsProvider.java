@@ -32,8 +32,21 @@ public interface CredentialsProvider {
 
   /** Always {@code credentials}. */
   static CredentialsProvider of(AwsCredentials credentials) {
-    Objects.requireNonNull(credentials, "credentials");
-    return deadline -> credentials;
+    return new Fixed(Objects.requireNonNull(credentials, "credentials"));
+  }
+
+  /** Fixed credentials: a class, not a lambda (on every cold start: ColdPathLambdasIT). */
+  final class Fixed implements CredentialsProvider {
+    private final AwsCredentials credentials;
+
+    private Fixed(AwsCredentials credentials) {
+      this.credentials = credentials;
+    }
+
+    @Override
+    public AwsCredentials credentials(Deadline deadline) {
+      return credentials;
+    }
   }
 
   /**

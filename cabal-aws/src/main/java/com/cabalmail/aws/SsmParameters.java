@@ -5,6 +5,7 @@ import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
 import com.cabalmail.http.Secret;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -163,7 +164,9 @@ public final class SsmParameters {
 
   private void readBatch(List<String> batch, Deadline deadline, Map<String, Secret> found,
       List<String> missing) throws SsmException {
-    byte[] body = Json.write(json -> {
+    Json.Buffer request = Json.buffer(); // no callback: this is every cold start's first call
+    try {
+      JsonGenerator json = request.generator();
       json.writeStartObject();
       json.writeArrayFieldStart("Names");
       for (String name : batch) {
@@ -172,7 +175,10 @@ public final class SsmParameters {
       json.writeEndArray();
       json.writeBooleanField("WithDecryption", true);
       json.writeEndObject();
-    });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] body = request.bytes();
     String what = "reading " + String.join(", ", batch);
     Exchange answer = call("GetParameters", body, deadline, what);
     Map<String, Secret> byKey = new LinkedHashMap<>();

@@ -23,7 +23,21 @@ final class CappedBody implements HttpResponse.BodySubscriber<CappedBody.Bytes> 
   }
 
   static HttpResponse.BodyHandler<Bytes> handler(int cap) {
-    return info -> new CappedBody(cap);
+    return new Handler(cap);
+  }
+
+  /** The handler: a class, not a lambda (every exchange of a cold start: ColdPathLambdasIT). */
+  private static final class Handler implements HttpResponse.BodyHandler<Bytes> {
+    private final int cap;
+
+    Handler(int cap) {
+      this.cap = cap;
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<Bytes> apply(HttpResponse.ResponseInfo info) {
+      return new CappedBody(cap);
+    }
   }
 
   @Override

@@ -73,6 +73,13 @@ public final class HttpDelivery {
     return new HttpDelivery(client, ticker, maxResponseBytes);
   }
 
+  private static HttpClient newSharedClient() {
+    Timeline.mark("http-client", "build");
+    HttpClient client = newClient();
+    Timeline.mark("http-client", "built");
+    return client;
+  }
+
   /** A new client configured as the shared one: HTTP/2 where offered, 3 s to connect. */
   public static HttpClient newClient() {
     return HttpClient.newBuilder()
@@ -121,7 +128,11 @@ public final class HttpDelivery {
       Duration timeout = min(policy.attemptTimeout(), left);
       Duration wait;
       try {
+        Timeline.mark(peer, "request");
         Exchange answer = attempt(request, timeout, attempt);
+        if (Timeline.on()) {
+          Timeline.mark(peer, "answered " + answer.statusCode());
+        }
         if (!policy.retries(answer)) {
           return answer;
         }
@@ -135,6 +146,7 @@ public final class HttpDelivery {
         Thread.currentThread().interrupt();
         throw new DeliveryException(peer + ": interrupted during attempt " + attempt, attempt, e);
       } catch (IOException e) {
+        Timeline.mark(peer, "failed");
         if (!isTransient(e)) {
           throw new DeliveryException(peer + ": " + describe(e, host), attempt, e);
         }
@@ -277,7 +289,7 @@ public final class HttpDelivery {
 
   /** Holder idiom: the client is built on first use, once, by the class loader's lock. */
   private static final class Shared {
-    static final HttpClient CLIENT = newClient();
+    static final HttpClient CLIENT = newSharedClient();
     static final HttpDelivery INSTANCE =
         new HttpDelivery(CLIENT, Ticker.system(), DEFAULT_MAX_RESPONSE_BYTES);
   }

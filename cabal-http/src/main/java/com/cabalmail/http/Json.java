@@ -63,12 +63,50 @@ public final class Json {
 
   /** Writes one document to UTF-8 bytes. */
   public static byte[] write(Writer writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-      writer.writeTo(generator);
+    Buffer buffer = buffer();
+    try {
+      writer.writeTo(buffer.generator());
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory failed", e);
     }
-    return out.toByteArray();
+    return buffer.bytes();
+  }
+
+  /**
+   * A document to write in memory without a callback: {@link #write} is the same with one. The
+   * cold path of the Lambda sink writes this way, since each callback (a lambda) costs a class
+   * spun at run time there ({@code ColdPathLambdasIT}).
+   */
+  public static Buffer buffer() {
+    return new Buffer();
+  }
+
+  /** One document being written to memory: write through {@link #generator}, then take it. */
+  public static final class Buffer {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private final JsonGenerator generator;
+
+    private Buffer() {
+      try {
+        generator = FACTORY.createGenerator(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing JSON to memory failed", e);
+      }
+    }
+
+    /** Where to write the document. */
+    public JsonGenerator generator() {
+      return generator;
+    }
+
+    /** Closes the generator; the document's UTF-8 bytes. */
+    public byte[] bytes() {
+      try {
+        generator.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing JSON to memory failed", e);
+      }
+      return out.toByteArray();
+    }
   }
 }

@@ -58,11 +58,35 @@ public record RetryPolicy(
 
   /** A predicate true for answers whose status is one of {@code statuses}. */
   public static Predicate<Exchange> statusIn(int... statuses) {
-    Set<Integer> set = new HashSet<>(); // a loop, not a stream: this runs on every cold start
+    Set<Integer> set = new HashSet<>();
     for (int status : statuses) {
       set.add(status);
     }
-    return answer -> set.contains(answer.statusCode());
+    return new StatusIn(set, false);
+  }
+
+  /** A predicate true for every 5xx answer (for peers that call them all transient). */
+  public static Predicate<Exchange> serverErrors() {
+    return new StatusIn(Set.of(), true);
+  }
+
+  /**
+   * Statuses a predicate accepts: a class, not a lambda, since policies are built on every
+   * cold start of the Lambda sink (ColdPathLambdasIT).
+   */
+  private static final class StatusIn implements Predicate<Exchange> {
+    private final Set<Integer> statuses;
+    private final boolean serverErrors;
+
+    StatusIn(Set<Integer> statuses, boolean serverErrors) {
+      this.statuses = statuses;
+      this.serverErrors = serverErrors;
+    }
+
+    @Override
+    public boolean test(Exchange answer) {
+      return serverErrors ? answer.statusCode() >= 500 : statuses.contains(answer.statusCode());
+    }
   }
 
   /** This policy, also retrying {@code statuses} (e.g. 500 where a provider calls it transient). */

@@ -56,10 +56,17 @@ final class PingUrlCheck {
    * {@value UrlRule#ALLOW_PLAIN_HTTP} is {@code true} in the environment; a ping URL is a
    * credential too. Never quotes the URL.
    */
+  /** An if, not ifPresent(problems::add): a Watchdog's URL is checked on every cold start. */
+  private static void add(List<String> problems, Optional<String> problem) {
+    if (problem.isPresent()) {
+      problems.add(problem.get());
+    }
+  }
+
   private static Optional<String> transportUrlProblem(String url, String source,
       Map<String, String> environment) {
     List<String> problems = new ArrayList<>(2);
-    UrlRule.httpUrlProblem(source, url).ifPresent(problems::add);
+    add(problems, UrlRule.httpUrlProblem(source, url));
     URI uri = problems.isEmpty() ? URI.create(url) : null;
     if (UrlRule.needsPlainHttpPermission(uri)) {
       // ALERT_ALLOW_PLAIN_HTTP read as Settings.flag reads it: true or false, any case.
@@ -69,7 +76,7 @@ final class PingUrlCheck {
       if (!value.isEmpty() && !allowed && !value.equalsIgnoreCase("false")) {
         problems.add(UrlRule.ALLOW_PLAIN_HTTP + "='" + value + "' must be true or false");
       }
-      UrlRule.plainHttpProblem(source, uri, allowed).ifPresent(problems::add);
+      add(problems, UrlRule.plainHttpProblem(source, uri, allowed));
     }
     // Whatever a problem says, the URL itself is scrubbed from it.
     Redaction redaction = Redaction.of(Secret.of(url));

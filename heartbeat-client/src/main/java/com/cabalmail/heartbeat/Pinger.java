@@ -61,7 +61,7 @@ final class Pinger {
   /** 429 and every 5xx retried; one stalled attempt may use at most half the budget. */
   static RetryPolicy policyFor(Duration timeout) {
     RetryPolicy policy = RetryPolicy.standard()
-        .alsoRetrying(answer -> answer.statusCode() >= 500)
+        .alsoRetrying(RetryPolicy.serverErrors())
         .withBackoff(Duration.ofMillis(250), Duration.ofSeconds(2));
     Duration half = timeout.dividedBy(2);
     Duration floor = Duration.ofMillis(500);
@@ -152,18 +152,23 @@ final class Pinger {
   }
 
   private void learnBodyLimit(Exchange answer) {
-    answer.header("Ping-Body-Limit").ifPresent(value -> {
-      try {
-        int limit = Integer.parseInt(value.strip());
-        if (limit > 0) {
-          // Only ever lowered: a server (or whatever answers in its name) cannot make the job
-          // send more than it was configured to.
-          bodyLimit.accumulateAndGet(limit, Math::min);
+    java.util.Optional<String> value = answer.header("Ping-Body-Limit");
+    if (value.isEmpty()) {
+      return;
+    }
+    try {
+      int limit = Integer.parseInt(value.get().strip());
+      // Only ever lowered: a server (or whatever answers in its name) cannot make the job
+      // send more than it was configured to.
+      while (limit > 0) {
+        int current = bodyLimit.get();
+        if (limit >= current || bodyLimit.compareAndSet(current, limit)) {
+          break;
         }
-      } catch (NumberFormatException ignored) {
-        // Not a number: keep the limit we have.
       }
-    });
+    } catch (NumberFormatException ignored) {
+      // Not a number: keep the limit we have.
+    }
   }
 
   /**

@@ -12,12 +12,16 @@ final class DirectAlertBody {
 
   /** The body, streamed as JSON (so any text is escaped as JSON wants). */
   static byte[] of(String severity, String source, String summary) {
-    return Json.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("severity", severity);
-      g.writeStringField("source", source);
-      g.writeStringField("summary", summary);
-      g.writeEndObject();
-    });
+    Json.Buffer out = Json.buffer(); // no callback: the managed form's warm-up writes one
+    try {
+      out.generator().writeStartObject();
+      out.generator().writeStringField("severity", severity);
+      out.generator().writeStringField("source", source);
+      out.generator().writeStringField("summary", summary);
+      out.generator().writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return out.bytes();
   }
 }

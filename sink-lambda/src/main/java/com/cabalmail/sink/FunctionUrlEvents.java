@@ -2,6 +2,7 @@ package com.cabalmail.sink;
 
 import com.cabalmail.http.Json;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -173,7 +174,9 @@ final class FunctionUrlEvents {
 
   /** The response in the Function URL / API Gateway shape. */
   static byte[] write(SinkResponse response) {
-    return Json.write(g -> {
+    Json.Buffer out = Json.buffer(); // no callback: every response is written here
+    try {
+      JsonGenerator g = out.generator();
       g.writeStartObject();
       g.writeNumberField("statusCode", response.status());
       g.writeObjectFieldStart("headers");
@@ -184,7 +187,10 @@ final class FunctionUrlEvents {
       g.writeStringField("body", new String(response.body(), StandardCharsets.UTF_8));
       g.writeBooleanField("isBase64Encoded", false);
       g.writeEndObject();
-    });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return out.bytes();
   }
 
   private static final class Fields {

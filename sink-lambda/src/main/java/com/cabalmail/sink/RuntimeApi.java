@@ -2,6 +2,7 @@ package com.cabalmail.sink;
 
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.Json;
+import com.cabalmail.http.Timeline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,9 +83,11 @@ final class RuntimeApi {
 
   /** Waits, without a timeout, for the next event. */
   Invocation next() throws IOException, InterruptedException {
+    Timeline.mark("runtime-api", "next");
     HttpResponse<byte[]> answer = client.send(
         request("/invocation/next").GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
+    Timeline.mark("runtime-api", "event received");
     if (answer.statusCode() != 200) {
       throw new IOException("Runtime API answered " + answer.statusCode() + " to next");
     }
@@ -104,7 +107,10 @@ final class RuntimeApi {
 
   /** Posts the response of one invocation; returns the Runtime API's status (202 expected). */
   int respond(String requestId, byte[] response) throws IOException, InterruptedException {
-    return post("/invocation/" + requestId + "/response", response, null);
+    Timeline.mark("runtime-api", "response");
+    int status = post("/invocation/" + requestId + "/response", response, null);
+    Timeline.mark("runtime-api", "response accepted");
+    return status;
   }
 
   /** Posts the failure of one invocation; returns the Runtime API's status (202 expected). */

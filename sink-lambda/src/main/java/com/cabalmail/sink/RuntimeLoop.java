@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.ConfigException;
+import com.cabalmail.http.Timeline;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +60,33 @@ public final class RuntimeLoop {
 
   /** Serves the Runtime API named by {@code AWS_LAMBDA_RUNTIME_API} until it stops answering. */
   public static void main(String[] args) {
-    System.exit(run(System.getenv(), () -> new SinkHandler()::handle, Clock.systemUTC()));
+    Timeline.mark("main", "start");
+    System.exit(run(System.getenv(), new SinkInit(), Clock.systemUTC()));
+  }
+
+  /**
+   * Builds the production handler. Classes, not {@code () -> new SinkHandler()::handle}: each
+   * lambda costs a cold start a class spun at run time (ColdPathLambdasIT).
+   */
+  private static final class SinkInit implements Init {
+    @Override
+    public EventHandler create() {
+      return new Handler(new SinkHandler());
+    }
+  }
+
+  /** {@link SinkHandler#handle}, as the loop's handler. */
+  private static final class Handler implements EventHandler {
+    private final SinkHandler sink;
+
+    Handler(SinkHandler sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public byte[] handle(byte[] event, Duration budget) {
+      return sink.handle(event, budget);
+    }
   }
 
   /**
@@ -134,6 +161,7 @@ public final class RuntimeLoop {
       return;
     }
     int status = api.respond(id, response);
+    Timeline.print(System.out);
     if (status != 202) {
       log.warn("invocation {}: the Runtime API answered {} to the response", id, status);
     }

@@ -14,7 +14,10 @@ import java.util.Objects;
 interface SinkMetrics {
 
   /** Records nothing. */
-  SinkMetrics NONE = served -> { };
+  SinkMetrics NONE = new SinkMetrics() {
+    @Override
+    public void record(Served served) {}
+  };
 
   /** Records one served request. */
   void record(Served served);

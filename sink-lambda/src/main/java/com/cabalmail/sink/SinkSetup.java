@@ -15,6 +15,7 @@ import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import com.cabalmail.http.Ticker;
+import com.cabalmail.http.Timeline;
 import com.cabalmail.aws.SsmException;
 import com.cabalmail.aws.SsmParameters;
 import com.fasterxml.jackson.core.JsonParser;
@@ -24,9 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -115,13 +113,57 @@ final class SinkSetup {
    * the credentials endpoint) are dead after a restore, and the shared client the transports
    * use opens its first connection only after it.
    */
-  static final ParameterStores SSM = environment -> {
-    SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
-        ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
-            HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
-        : SsmParameters.fromEnvironment(environment);
-    return client::read;
-  };
+  static final ParameterStores SSM = new SsmStores();
+
+  /** {@link #SSM}: classes, not lambdas, on every cold start (ColdPathLambdasIT). */
+  private static final class SsmStores implements ParameterStores {
+    @Override
+    public ParameterStore open(Map<String, String> environment) throws SsmException {
+      SsmParameters client = SNAP_START.equals(environment.get(INITIALIZATION_TYPE))
+          ? SsmParameters.fromEnvironment(environment, HttpDelivery.create(
+              HttpDelivery.newClient(), Ticker.system(), HttpDelivery.DEFAULT_MAX_RESPONSE_BYTES))
+          : SsmParameters.fromEnvironment(environment);
+      return new SsmStore(client);
+    }
+  }
+
+  private static final class SsmStore implements ParameterStore {
+    private final SsmParameters client;
+
+    SsmStore(SsmParameters client) {
+      this.client = client;
+    }
+
+    @Override
+    public SsmParameters.Lookup get(List<String> names, Deadline deadline) throws SsmException {
+      return client.read(names, deadline);
+    }
+  }
+
+  /** What runs beside the SSM read ({@link #initStatics} or {@link #warmUp}); not a lambda. */
+  private static final class BesideSsm implements Runnable {
+    private final boolean staticsOnly;
+    private final boolean signsOrBuildsClient;
+    private final Map<String, String> environment;
+    private final ClassLoader loader;
+
+    BesideSsm(boolean staticsOnly, boolean signsOrBuildsClient, Map<String, String> environment,
+        ClassLoader loader) {
+      this.staticsOnly = staticsOnly;
+      this.signsOrBuildsClient = signsOrBuildsClient;
+      this.environment = environment;
+      this.loader = loader;
+    }
+
+    @Override
+    public void run() {
+      if (staticsOnly) {
+        initStatics(signsOrBuildsClient, environment, loader);
+      } else {
+        warmUp(signsOrBuildsClient, environment, loader);
+      }
+    }
+  }
 
   private SinkSetup() {}
 
@@ -140,14 +182,21 @@ final class SinkSetup {
   static Sink create(Map<String, String> environment, ParameterStores stores, ClassLoader loader,
       PrintStream local) {
     long started = System.nanoTime();
+    Timeline.mark("init", "start");
     Map<String, String> parameters = parameters(environment);
     // The SSM read builds the HTTP client on its way; without one, the warm-up builds it.
     Thread warmUp = null;
     String warmUpMode = System.getProperty(WARM_UP_PROPERTY, "true");
+    // The ledger's connection opens beside the SSM read too, but not under SnapStart: a
+    // connection opened before the snapshot is dead after a restore.
+    Map<String, String> ledgerEnvironment =
+        SNAP_START.equals(environment.get(INITIALIZATION_TYPE)) ? Map.of() : environment;
     if ("statics".equals(warmUpMode)) {
-      warmUp = new Thread(() -> initStatics(!parameters.isEmpty(), loader), "cabal-sink-statics");
+      warmUp = new Thread(new BesideSsm(true, !parameters.isEmpty(), ledgerEnvironment, loader),
+          "cabal-sink-statics");
     } else if (!"false".equals(warmUpMode)) {
-      warmUp = new Thread(() -> warmUp(parameters.isEmpty(), loader), "cabal-sink-warm-up");
+      warmUp = new Thread(new BesideSsm(false, parameters.isEmpty(), ledgerEnvironment, loader),
+          "cabal-sink-warm-up");
     }
     if (warmUp != null) {
       warmUp.setDaemon(true);
@@ -158,6 +207,7 @@ final class SinkSetup {
     // Without the secrets, every transport would add a misleading "missing" problem: stop here.
     int fetched = fetchSecrets(environment, parameters, stores, secrets).orElseThrow();
     long secretsRead = System.nanoTime();
+    Timeline.mark("init", "secrets read");
     boolean console = local != null && !anyTransportConfigured(environment, loader);
     Settings settings = Settings.of(environment, secrets);
     Optional<Secret> current = settings.secret(settings.keyOrAlias(ALERT_SECRET, SHARED_SECRET),
@@ -183,6 +233,7 @@ final class SinkSetup {
     warnUnread(parameters, settings);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
+    Timeline.mark("init", "config built");
     try {
       if (warmUp != null) {
         warmUp.join(SSM_BUDGET.toMillis());
@@ -191,6 +242,7 @@ final class SinkSetup {
       Thread.currentThread().interrupt();
     }
     long ready = System.nanoTime();
+    Timeline.mark("init", "ready");
     log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
         + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}; {}",
         (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
@@ -204,8 +256,23 @@ final class SinkSetup {
     SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
         settings.redaction().and(awsRedaction(environment))).withGrafana(grafana);
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
-    return new Sink(check, decoder::decode, router, decoder.maxBodyBytes(), watch,
+    return new Sink(check, new Decoding(decoder), router, decoder.maxBodyBytes(), watch,
         new UnauthorizedLog(Ticker.system()), acks);
+  }
+
+  /** The webhook decoder as the sink's: a class, not decoder::decode (ColdPathLambdasIT). */
+  private static final class Decoding implements Sink.BodyDecoder {
+    private final WebhookDecoder decoder;
+
+    Decoding(WebhookDecoder decoder) {
+      this.decoder = decoder;
+    }
+
+    @Override
+    public com.cabalmail.alert.decode.AlertBatch decode(byte[] body, String contentType,
+        WebhookFormat format) throws com.cabalmail.alert.decode.DecodeException {
+      return decoder.decode(body, contentType, format);
+    }
   }
 
   /**
@@ -319,8 +386,9 @@ final class SinkSetup {
     }
     SsmParameters.Lookup lookup;
     try {
-      lookup = stores.open(environment)
-          .get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
+      ParameterStore store = stores.open(environment);
+      Timeline.mark("ssm", "client built");
+      lookup = store.get(List.copyOf(variablesByParameter.keySet()), Deadline.after(SSM_BUDGET));
     } catch (SsmException e) {
       return Validated.invalid("", "secrets could not be read from SSM Parameter Store: "
           + e.getMessage());
@@ -356,21 +424,23 @@ final class SinkSetup {
 
   /**
    * Runs, while the SSM read runs, the initialisers that an AOT cache cannot hold and that the
-   * rest of the init and the first request need: the signing crypto's provider and date format
-   * (when {@code signs}), the transport plugins' classes, and jackson's first parser, which
+   * rest of the init and the first request need: the signing crypto's provider (when
+   * {@code signs}), the ledger's connection ({@link AlertConfig#connectLedger}: no
+   * secrets needed), the transport plugins' classes, and jackson's first parser, which
    * initialises {@code BigDecimal}, whose JDK 25 static initialiser squares a 152,000-bit number
    * (about 25 ms of CPU). Beside the SSM round trip they cost no latency; after it, they would.
    * Nothing here is done twice: the real path finds it all initialised.
    */
-  static void initStatics(boolean signs, ClassLoader loader) {
+  static void initStatics(boolean signs, Map<String, String> environment, ClassLoader loader) {
+    Timeline.mark("statics", "start");
     try {
       if (signs) {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
         mac.doFinal(MessageDigest.getInstance("SHA-256").digest(new byte[1]));
-        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC).format(Instant.now());
       }
+      // Signed too; the first claim then finds the connection open.
+      AlertConfig.connectLedger(environment, loader);
       Iterator<ServiceLoader.Provider<TransportProvider>> providers =
           ServiceLoader.load(TransportProvider.class, loader).stream().iterator();
       while (providers.hasNext()) {
@@ -382,6 +452,7 @@ final class SinkSetup {
     } catch (Exception | ServiceConfigurationError e) {
       log.debug("statics: {}", e.toString()); // an optimisation only; the real path reports
     }
+    Timeline.mark("statics", "end");
   }
 
   /**
@@ -390,12 +461,13 @@ final class SinkSetup {
    * and writing, the Function URL event), so that work overlaps the SSM round trip instead of
    * following it. Without an AOT cache, loading those classes is most of a cold start.
    */
-  static void warmUp(boolean buildHttpClient, ClassLoader loader) {
+  static void warmUp(boolean buildHttpClient, Map<String, String> environment,
+      ClassLoader loader) {
     try {
       if (buildHttpClient) {
         HttpDelivery.warmUp();
       }
-      initStatics(!buildHttpClient, loader);
+      initStatics(!buildHttpClient, environment, loader);
       byte[] alert = DirectAlertBody.of("info", "sink/warm-up", "warm-up");
       WebhookDecoder.builder().build().decode(alert, "application/json", WebhookFormat.AUTO);
       // A fixed health-probe event (no value comes from outside).

@@ -51,7 +51,12 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
       new Parameter("PUSHOVER_APP_TOKEN_PARAM", "/cabal/pushover_app_token",
           PushoverStandIn.APP_TOKEN),
       new Parameter("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token",
-          NtfyStandIn.TOKEN));
+          NtfyStandIn.TOKEN),
+      new Parameter("ALERT_WATCHDOG_PING_URL_PARAM", "/cabal/watchdog_ping_url",
+          "https://hc-ping.example.net/5c2b6f8e-1d4a-4e7b-9c3f-0a8d2e6b1f47"));
+
+  /** The production secrets every form reads; the deployed one adds the Watchdog's. */
+  private static final int COMMON_SECRETS = 4;
 
   /** What Lambda gives every function, whatever it talks to: system, function, credentials. */
   private static final Map<String, String> LAMBDA = Map.of(
@@ -73,6 +78,9 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
     WireMockServer ntfy = new WireMockServer(options().dynamicPort());
     pushover.start();
     ntfy.start();
+    // The Watchdog pings a Healthchecks check: here ntfy's stand-in, which answers anything.
+    secrets.put(SECRETS.get(COMMON_SECRETS).name(),
+        ntfy.baseUrl() + "/ping/5c2b6f8e-1d4a-4e7b-9c3f-0a8d2e6b1f47");
     PackagePeers peers = new PackagePeers(RuntimeApiStandIn.start(Clock.systemUTC()),
         SsmStandIn.start(secrets), pushover, ntfy);
     peers.pushoverAnswers(PushoverStandIn.acceptedEmergency());
@@ -106,10 +114,26 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
     env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
     env.put(RuntimeApi.ADDRESS, api.address());
     env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
-    SECRETS.forEach(secret -> env.put(secret.variable(), secret.name()));
+    SECRETS.subList(0, COMMON_SECRETS).forEach(secret ->
+        env.put(secret.variable(), secret.name()));
     env.put("PUSHOVER_API_URL", pushover.baseUrl());
     env.put("NTFY_BASE_URL", ntfy.baseUrl());
     env.put("NTFY_TOPIC", "alerts");
+    return env;
+  }
+
+  /**
+   * What {@code examples/deploy} adds to {@link #environment}: the DynamoDB ledger (on
+   * {@code dynamoEndpoint}'s {@code table}), EMF metrics, and the Watchdog's ping URL from SSM.
+   */
+  Map<String, String> deployedEnvironment(String dynamoEndpoint, String table) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("ALERT_LEDGER", "dynamodb");
+    env.put("ALERT_LEDGER_TABLE", table);
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint);
+    env.put("ALERT_METRICS", "emf");
+    Parameter watchdog = SECRETS.get(COMMON_SECRETS);
+    env.put(watchdog.variable(), watchdog.name());
     return env;
   }
 

@@ -18,4 +18,12 @@ public interface LedgerProvider {
    * {@link Settings} (which names the key); may return null when a problem was reported.
    */
   DeliveryLedger create(Settings settings);
+
+  /**
+   * Optional: opens the ledger's connection ahead of {@link #create}, from the process's
+   * environment alone (no secrets), while the host's init does something else (the Lambda sink
+   * calls it beside its SSM read); {@link #create} then reuses that connection. Never throws:
+   * a failure here is found, and reported, by {@link #create}.
+   */
+  default void connect(java.util.Map<String, String> environment) {}
 }

@@ -163,7 +163,10 @@ record NtfySettings(
       escalateAfter = Duration.ofSeconds(escalateAfter.getSeconds()
           + (escalateAfter.getNano() > 0 ? 1 : 0));
     }
-    QuietHours quietHours = QuietHours.read(settings, QUIET_HOURS);
+    // Guarded: without the setting, QuietHours (and java.time's zone rules) is never loaded on
+    // the Lambda sink's cold start.
+    QuietHours quietHours = settings.isSet(QUIET_HOURS) ? QuietHours.read(settings, QUIET_HOURS)
+        : null;
 
     return new NtfySettings(publishUrl, topics, authorization, secrets, firingTags,
         resolvedTags, labelTags, markdown, onResolved, escalationTopic, escalateAfter,

@@ -277,11 +277,40 @@ class NtfyProviderTest extends ProviderTestKit {
   }
 
   @Test
+  void theIncidentSettingsAreReadOnceTypedOrFromTheEnvironment() {
+    NtfyConfig typed = NtfyConfig.builder(URI.create("https://ntfy.example"))
+        .onResolved("clear").escalation("oncall-backup", java.time.Duration.ofMinutes(15))
+        .quietHours("22:00-07:00 Europe/Berlin").build();
+    NtfySettings read = typed.settings();
+    assertEquals(NtfySettings.OnResolved.CLEAR, read.onResolved());
+    assertEquals("oncall-backup", read.escalationTopic());
+    assertEquals(java.time.Duration.ofMinutes(15), read.escalateAfter());
+    assertEquals("22:00-07:00 Europe/Berlin", read.quietHours().toString());
+    assertTrue(typed.toString().contains("escalation=oncall-backup after 900s"), typed.toString());
+
+    Settings environment = Settings.of(Map.of(NtfyProvider.BASE_URL, "https://ntfy.example",
+        NtfyProvider.ON_RESOLVED, "Delete", NtfyProvider.ESCALATE_AFTER, "10500ms",
+        NtfyProvider.ESCALATE_TOPIC, "oncall"));
+    NtfySettings fromEnvironment = NtfySettings.read(environment);
+    assertEquals(List.of(), environment.problems());
+    assertEquals(NtfySettings.OnResolved.DELETE, fromEnvironment.onResolved());
+    assertEquals(java.time.Duration.ofSeconds(11), fromEnvironment.escalateAfter(),
+        "ntfy schedules whole seconds: a fraction is rounded up");
+
+    NtfySettings defaults = NtfySettings.read(
+        Settings.of(Map.of(NtfyProvider.BASE_URL, "https://ntfy.example")));
+    assertEquals(NtfySettings.OnResolved.REPLACE, defaults.onResolved());
+    assertEquals(null, defaults.escalationTopic());
+    assertEquals(null, defaults.quietHours());
+  }
+
+  @Test
   void everyKeyIsDeclared() {
     List<String> keys = new NtfyProvider().settingKeys();
     for (String key : List.of("NTFY_BASE_URL", "NTFY_TOPIC", "NTFY_TOKEN", "NTFY_PUBLISHER_TOKEN",
         "NTFY_USER", "NTFY_PASSWORD", "NTFY_TAGS_RESOLVED", "NTFY_LABEL_TAGS", "NTFY_MARKDOWN",
-        "NTFY_TOPIC_CRITICAL", "NTFY_TAGS_INFO")) {
+        "NTFY_TOPIC_CRITICAL", "NTFY_TAGS_INFO", "NTFY_ON_RESOLVED", "NTFY_ESCALATE_TOPIC",
+        "ALERT_ESCALATE_AFTER", "ALERT_QUIET_HOURS")) {
       assertTrue(keys.contains(key), key + " in " + keys);
     }
   }

@@ -136,7 +136,8 @@ final class DynamoDbLedger implements DeliveryLedger {
   @Override
   public Optional<LedgerEntry> find(LedgerKey key, Deadline deadline) {
     try {
-      return dynamo.getItem(table, key(key), true, deadline).map(DynamoDbLedger::entry);
+      Optional<Map<String, AttributeValue>> item = dynamo.getItem(table, key(key), true, deadline);
+      return item.isPresent() ? Optional.of(entry(item.get())) : Optional.empty();
     } catch (AwsException e) {
       throw failure("reading " + key, e);
     }
@@ -144,7 +145,10 @@ final class DynamoDbLedger implements DeliveryLedger {
 
   @Override
   public void forget(LedgerKey key, Instant recordedBy, Deadline deadline) {
-    Condition older = new Condition("#r <= :by", Map.of("#r", RECORDED),
+    // An absent item passes too: deleting it is a no-op, and a failed condition would cost an
+    // error answer (and an exception) on every first firing of an alert.
+    Condition older = new Condition("attribute_not_exists(" + PK + ") OR #r <= :by",
+        Map.of("#r", RECORDED),
         Map.of(":by", AttributeValue.n(recordedBy.toEpochMilli())));
     try {
       dynamo.deleteItem(table, key(key), older, deadline); // a later entry is left alone
@@ -200,8 +204,12 @@ final class DynamoDbLedger implements DeliveryLedger {
     item.put(CLAIM, AttributeValue.s(entry.claimId()));
     item.put(RECORDED, AttributeValue.n(entry.recorded().toEpochMilli()));
     item.put(EXPIRES, AttributeValue.n(epochSecondsRoundedUp(entry.expires())));
-    entry.messageId().ifPresent(id -> item.put(MESSAGE_ID, AttributeValue.s(id)));
-    entry.handle().ifPresent(handle -> item.put(HANDLE, AttributeValue.s(handle)));
+    if (entry.messageId().isPresent()) {
+      item.put(MESSAGE_ID, AttributeValue.s(entry.messageId().get()));
+    }
+    if (entry.handle().isPresent()) {
+      item.put(HANDLE, AttributeValue.s(entry.handle().get()));
+    }
     if (!entry.detail().isEmpty()) {
       item.put(DETAIL, AttributeValue.s(entry.detail()));
     }
@@ -255,8 +263,11 @@ final class DynamoDbLedger implements DeliveryLedger {
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {
-    return optionalText(item, name).orElseThrow(() -> new LedgerException(
-        "dynamodb ledger item lacks the string attribute '" + name + "'"));
+    Optional<String> text = optionalText(item, name);
+    if (text.isEmpty()) {
+      throw new LedgerException("dynamodb ledger item lacks the string attribute '" + name + "'");
+    }
+    return text.get();
   }
 
   private static Optional<String> optionalText(Map<String, AttributeValue> item, String name) {

@@ -213,7 +213,8 @@ class DynamoDbLedgerTest {
     dynamo.resetRequests();
     ledger.forget(KEY, T0, soon());
     String forget = only("DeleteItem");
-    assertTrue(forget.contains("\"ConditionExpression\":\"#r <= :by\""), forget);
+    assertTrue(forget.contains(
+        "\"ConditionExpression\":\"attribute_not_exists(pk) OR #r <= :by\""), forget);
     assertTrue(forget.contains("\":by\":{\"N\":\"" + T0.toEpochMilli() + "\"}"), forget);
   }
 

@@ -73,7 +73,11 @@ final class Acknowledgements {
   static final String ACK_KEY = "ALERT_ACK_KEY";
   static final int MIN_KEY_BYTES = 16;
   static final String CALLBACK_PATH = "/ack/pushover/";
-  /** How far a token may have been made before the delivery it acts on was claimed. */
+  /**
+   * How far a token may have been made before the delivery it acts on was claimed: a token is
+   * made in its alert's request just before the claims, and DynamoDB keeps expiries in whole
+   * seconds. A token made earlier belongs to an earlier incident of the same alert.
+   */
   static final Duration MINTED_BEFORE_CLAIM = Duration.ofSeconds(2);
   /** The largest callback body read. */
   static final int MAX_CALLBACK_BYTES = 4096;

@@ -50,7 +50,8 @@ resource "aws_lambda_function" "alert_sink" {
   }
 
   environment {
-    variables = merge(local.secret_parameters, local.previous_secret_parameter, local.jvm_options, {
+    variables = merge(local.secret_parameters, local.previous_secret_parameter, local.jvm_options,
+      local.ack_settings, { # acknowledgements.tf
       NTFY_BASE_URL = "https://ntfy.${var.control_domain}"
       NTFY_TOPIC    = var.ntfy_topic
       # The delivery ledger (ledger.tf): every page once, across containers.

@@ -12,6 +12,7 @@
 #   logs.tf       the log group: retention, optional KMS key
 #   watchdog.tf   the SSM parameter holding the Watchdog's Healthchecks ping URL
 #   metrics.tf    CloudWatch alarms on the sink's own (EMF) metrics
+#   acknowledgements.tf  the ack key's parameter, the public URL, the Alertmanager to silence in
 #   variables.tf, outputs.tf
 #
 # ../test/check-terraform.mjs parses these files and checks the least-privilege rules above;
@@ -32,7 +33,7 @@ locals {
     PUSHOVER_USER_KEY_PARAM    = var.pushover_user_key_parameter
     PUSHOVER_APP_TOKEN_PARAM   = var.pushover_app_token_parameter
     NTFY_PUBLISHER_TOKEN_PARAM = var.ntfy_publisher_token_parameter
-  }, local.watchdog_parameters) # watchdog.tf
+  }, local.watchdog_parameters, local.ack_parameters) # watchdog.tf, acknowledgements.tf
   # Set during a secret rotation only: the sink then accepts both secrets.
   previous_secret_parameter = var.previous_shared_secret_parameter == null ? {} : {
     SHARED_SECRET_PREVIOUS_PARAM = var.previous_shared_secret_parameter

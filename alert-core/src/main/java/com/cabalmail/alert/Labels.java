@@ -39,5 +39,25 @@ public final class Labels {
    */
   public static final String FIRING_PRIORITY = "__firing_priority";
 
+  /**
+   * Set by the sink on a firing alert when acknowledgements are on: the URL Pushover calls back
+   * when the alert's emergency (priority 2) page is acknowledged ({@code callback}). It names
+   * the alert, not a secret: the sink trusts a callback only for the receipt its ledger holds
+   * and Pushover confirms.
+   */
+  public static final String ACK_CALLBACK = "__ack_callback";
+  /**
+   * Set by the sink on a critical firing alert when acknowledgements are on: the URL that
+   * acknowledges it when POSTed to (a single-purpose, expiring capability); ntfy shows it as an
+   * <b>Acknowledge</b> button.
+   */
+  public static final String ACK_URL = "__ack_url";
+  /**
+   * Set by the sink on a firing Alertmanager alert when silences from the phone are on: the URL
+   * that silences it in Alertmanager for 4 h when POSTed to (a capability like
+   * {@link #ACK_URL}); ntfy shows it as a <b>Silence 4h</b> button.
+   */
+  public static final String SILENCE_ACTION = "__silence_action";
+
   private Labels() {}
 }

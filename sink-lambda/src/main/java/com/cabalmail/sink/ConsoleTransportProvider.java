@@ -61,6 +61,9 @@ public final class ConsoleTransportProvider implements TransportProvider {
           .append("    ").append(alert.summary().replace("\n", "\n    ")).append('\n');
       alert.runbook().ifPresent(uri -> text.append("    runbook: ").append(uri).append('\n'));
       for (Map.Entry<String, String> label : alert.labels().entrySet()) {
+        if (label.getKey().startsWith("__")) {
+          continue; // reserved: the router's and the sink's own (e.g. the acknowledgement URLs)
+        }
         text.append("    ").append(label.getKey()).append(": ").append(label.getValue())
             .append('\n');
       }

@@ -1,6 +1,7 @@
 package com.cabalmail.sink;
 
 import com.cabalmail.alert.Delivery;
+import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Json;
@@ -38,10 +39,16 @@ import org.slf4j.LoggerFactory;
  *     {@code X-Limit-App-Remaining}, when a delivery through it got an answer stating it)</td></tr>
  * <tr><td>LedgerHits</td><td>Count</td><td>[Transport] (deliveries the delivery ledger skipped
  *     as already delivered; only when there were some)</td></tr>
+ * <tr><td>Acks, TimeToAck</td><td>Count, Milliseconds</td><td>[Via], [] (an acknowledgement,
+ *     from Pushover or ntfy, and the time from the page to it)</td></tr>
+ * <tr><td>Silences</td><td>Count</td><td>[Via], [] (a silence made from the phone)</td></tr>
+ * <tr><td>Escalations</td><td>Count</td><td>[Via], [] (an escalation scheduled with a page: the
+ *     ntfy server holds it and delivers it unless an acknowledgement or the recovery withdraws
+ *     it first)</td></tr>
  * </table>
  *
  * {@code Answer} is the status code ({@code 204}), {@code AnswerClass} its class ({@code 2xx}),
- * {@code Request} one of {@code alerts watchdog test health refused}, {@code Outcome} one of
+ * {@code Request} one of {@code alerts watchdog test health refused ack}, {@code Outcome} one of
  * {@code sent rejected failed dropped} (and {@code already_delivered} with a ledger). Sources,
  * fingerprints and the request id are plain properties, never dimensions: every distinct
  * dimension combination is a billed custom metric.
@@ -66,6 +73,9 @@ final class EmfMetrics implements SinkMetrics {
   static final int MAX_VALUES = 100;
   /** The outcome a delivery ledger reports for a delivery it skipped. */
   static final String LEDGER_HIT = "already_delivered";
+
+  /** What the ntfy transport's detail says when it scheduled a critical alert's escalation. */
+  static final String ESCALATES = "; escalates to topic '";
 
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9.\\-_/#: ]{1,255}");
 
@@ -156,7 +166,44 @@ final class EmfMetrics implements SinkMetrics {
     for (int i = 0; i < groups.size(); i++) {
       lines.add(line(i == 0 ? served : null, now, groups.get(i)));
     }
+    for (Incident incident : served.incidents()) {
+      lines.add(incidentLine(incident, now));
+    }
+    for (Delivery d : served.deliveries()) {
+      // An escalation the transport scheduled (ntfy holds it until due): counted when scheduled,
+      // since it fires at the ntfy server, where the sink cannot see it.
+      if (d.outcome().kind() == Outcome.Kind.SENT && d.outcome().detail().contains(ESCALATES)) {
+        lines.add(incidentLine(new Incident(Incident.ESCALATED, d.transport(), null), now));
+      }
+    }
     return lines;
+  }
+
+  /** One line for a change of an incident: Acks and TimeToAck, Silences or Escalations. */
+  private byte[] incidentLine(Incident incident, long timestamp) throws IOException {
+    String metric = incident.what().equals(Incident.ACKNOWLEDGED) ? "Acks"
+        : incident.what().equals(Incident.SILENCED) ? "Silences" : "Escalations";
+    boolean timed = incident.sincePage() != null;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = Json.factory().createGenerator(bytes, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("_aws");
+      g.writeNumberField("Timestamp", timestamp);
+      g.writeArrayFieldStart("CloudWatchMetrics");
+      directive(g, List.of(List.of("Via"), List.of()), timed
+          ? new String[][] {{metric, "Count"}, {"TimeToAck", "Milliseconds"}}
+          : new String[][] {{metric, "Count"}});
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeStringField("Via", incident.via());
+      g.writeNumberField(metric, 1);
+      if (timed) {
+        g.writeNumberField("TimeToAck", incident.sincePage().toMillis());
+      }
+      g.writeEndObject();
+    }
+    bytes.write('\n');
+    return bytes.toByteArray();
   }
 
   /** Whether an outcome means the provider was asked (so its answer may state a quota). */

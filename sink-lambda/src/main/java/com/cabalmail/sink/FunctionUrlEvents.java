@@ -70,7 +70,8 @@ final class FunctionUrlEvents {
     } else {
       body = f.body.getBytes(StandardCharsets.UTF_8);
     }
-    return SinkRequest.withRepeatedHeaders(f.method(), f.path(), headers(f), body, f.requestId);
+    return SinkRequest.withRepeatedHeaders(f.method(), f.path(), headers(f), body, f.requestId,
+        f.domain);
   }
 
   /**
@@ -83,7 +84,7 @@ final class FunctionUrlEvents {
   static SinkRequest preview(byte[] event) throws BadEvent {
     Fields f = parse(event, true);
     return SinkRequest.withRepeatedHeaders(f.method(), f.path(), headers(f), new byte[0],
-        f.requestId);
+        f.requestId, f.domain);
   }
 
   /**
@@ -197,6 +198,7 @@ final class FunctionUrlEvents {
     String v1Method;
     String method;
     String requestId;
+    String domain;
     String body;
     boolean base64;
     final Map<String, String> headers = new LinkedHashMap<>();
@@ -278,6 +280,8 @@ final class FunctionUrlEvents {
       JsonToken t = p.nextToken();
       if (name.equals("requestId")) {
         f.requestId = text(p, t);
+      } else if (name.equals("domainName")) {
+        f.domain = text(p, t);
       } else if (name.equals("httpMethod") && f.v1Method == null) {
         f.v1Method = text(p, t);
       } else if (name.equals("http") && t == JsonToken.START_OBJECT) {

@@ -204,6 +204,8 @@ public final class LocalServer implements AutoCloseable {
           return thread;
         });
     LocalServer local = new LocalServer(socket, pool, refusers, sink, limits);
+    // Callbacks and actions point here unless ALERT_PUBLIC_URL says otherwise.
+    sink.acknowledgements().useLocalAddress("http://127.0.0.1:" + socket.getLocalPort());
     Thread acceptor = new Thread(local::accept, "cabal-sink-accept");
     acceptor.setDaemon(true);
     acceptor.start();

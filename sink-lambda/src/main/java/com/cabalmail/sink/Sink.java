@@ -40,6 +40,7 @@ final class Sink {
   private final int maxBodyBytes;
   private final UnauthorizedLog unauthorized;
   private final SelfWatch watch;
+  private final Acknowledgements acks;
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes) {
     this(secrets, decoder, router, maxBodyBytes, SelfWatch.off());
@@ -57,6 +58,12 @@ final class Sink {
 
   Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
       SelfWatch watch, UnauthorizedLog unauthorized) {
+    this(secrets, decoder, router, maxBodyBytes, watch, unauthorized, Acknowledgements.off());
+  }
+
+  Sink(SecretCheck secrets, BodyDecoder decoder, AlertRouter router, int maxBodyBytes,
+      SelfWatch watch, UnauthorizedLog unauthorized, Acknowledgements acks) {
+    this.acks = acks;
     this.unauthorized = unauthorized;
     this.secrets = secrets;
     this.decoder = decoder;
@@ -73,6 +80,11 @@ final class Sink {
   /** Whether {@code request} is signed by Grafana: its body is needed to authenticate it. */
   boolean signed(SinkRequest request) {
     return secrets.signed(request);
+  }
+
+  /** Acknowledgements and silences from the phone. */
+  Acknowledgements acknowledgements() {
+    return acks;
   }
 
   /** The routing table followed. */
@@ -106,7 +118,8 @@ final class Sink {
       SinkResponse response = dispatch(request, budget, tally);
       if (response.status() == 401) {
         unauthorized.record(request.requestId()); // bounded: a flood cannot fill the logs
-      } else if (response.status() >= 400) {
+      } else if (response.status() >= 400 && tally.kind() != SinkMetrics.Kind.ACK) {
+        // (acknowledgement refusals are logged at debug: a guesser's flood fills no log)
         // The caller's mistake, logged so a misconfigured tool shows up; deliveries log alone.
         log.warn("request {} answered {}: {}", request.requestId(), response.status(),
             new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -123,6 +136,7 @@ final class Sink {
     String id = request.requestId();
     String method = request.method().toUpperCase(Locale.ROOT);
     String path = normalise(request.path());
+    acks.learnDomain(request.domain());
     if (path.equals("/health")) {
       tally.kind(SinkMetrics.Kind.HEALTH);
       if (method.equals("GET") || method.equals("HEAD")) {
@@ -130,6 +144,12 @@ final class Sink {
       }
       return SinkResponse.error(405, id, "method " + method + " not allowed on /health; use GET")
           .withHeader("allow", "GET, HEAD");
+    }
+    if (Acknowledgements.handles(path)) {
+      // Capabilities and Pushover's callback, not the shared secret; the raw path (tokens are
+      // case-sensitive).
+      tally.kind(SinkMetrics.Kind.ACK);
+      return acks.answer(request, tally);
     }
     if (!method.equals("POST") && !method.equals("PUT")) {
       return SinkResponse.error(405, id, "method " + method + " not allowed; alerts are POSTed"
@@ -180,8 +200,9 @@ final class Sink {
       }
     }
     tally.kind(SinkMetrics.Kind.ALERTS);
-    DeliveryReport report = budget == null ? router.route(split.others())
-        : router.route(split.others(), budget);
+    java.util.List<com.cabalmail.alert.Alert> routed = acks.withLinks(split.others());
+    DeliveryReport report = budget == null ? router.route(routed)
+        : router.route(routed, budget);
     if (ping != null) {
       // Mixed in with real alerts (a group_by joining them): the routing answers, since a
       // retry for the ping would send the real alerts again; the ping's outcome is logged.

@@ -22,6 +22,9 @@ public final class SinkHandler {
 
   private static final Logger log = LoggerFactory.getLogger(SinkHandler.class);
 
+  /** The largest event read whole for an unauthenticated acknowledgement callback. */
+  static final int MAX_CALLBACK_EVENT = 64 * 1024;
+
   private final Sink sink;
 
   /**
@@ -70,9 +73,13 @@ public final class SinkHandler {
       // The secret first, on the raw event: a caller without it gets its 401 (or 404, 405,
       // health) from a request with no body, and nothing of its body is copied or decoded.
       // Only a request Grafana signed needs its body read to be authenticated.
+      // Pushover's acknowledgement callback is the one unauthenticated request whose (small,
+      // form) body is read: it names the receipt.
       SinkRequest preview = FunctionUrlEvents.preview(event);
       if (!sink.signed(preview) && !sink.authenticated(preview)) {
-        return sink.handle(preview);
+        if (event.length > MAX_CALLBACK_EVENT || !Acknowledgements.isCallback(preview)) {
+          return sink.handle(preview);
+        }
       }
       request = FunctionUrlEvents.read(event);
     } catch (FunctionUrlEvents.BadEvent e) {

@@ -33,7 +33,9 @@ interface SinkMetrics {
     /** {@code GET /health}. */
     HEALTH,
     /** Refused before any alert was read: auth, method, path, size, body. */
-    REFUSED;
+    REFUSED,
+    /** An acknowledgement path: Pushover's callback, an ntfy button, or a GET of one. */
+    ACK;
 
     /** The lower-case name used as a dimension value. */
     String wireName() {
@@ -49,11 +51,37 @@ interface SinkMetrics {
    * @param status the HTTP status answered
    * @param deliveries every delivery made for it, dropped ones included
    */
-  record Served(String requestId, Kind kind, int status, List<Delivery> deliveries) {
+  record Served(String requestId, Kind kind, int status, List<Delivery> deliveries,
+      List<Incident> incidents) {
     public Served {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(kind, "kind");
       deliveries = List.copyOf(deliveries);
+      incidents = List.copyOf(incidents);
+    }
+
+    /** A request that changed no incident. */
+    Served(String requestId, Kind kind, int status, List<Delivery> deliveries) {
+      this(requestId, kind, status, deliveries, List.of());
+    }
+  }
+
+  /**
+   * A change of an incident's state the request made: an acknowledgement (with the time from
+   * the page to it), a silence, or an escalation.
+   *
+   * @param what {@value #ACKNOWLEDGED}, {@value #SILENCED} or {@value #ESCALATED}
+   * @param via the channel: {@code pushover}, {@code ntfy}
+   * @param sincePage for an acknowledgement, the time since the page was sent; else null
+   */
+  record Incident(String what, String via, java.time.Duration sincePage) {
+    static final String ACKNOWLEDGED = "acknowledged";
+    static final String SILENCED = "silenced";
+    static final String ESCALATED = "escalated";
+
+    public Incident {
+      Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(via, "via");
     }
   }
 
@@ -63,6 +91,7 @@ interface SinkMetrics {
   final class Tally {
     private Kind kind = Kind.REFUSED;
     private DeliveryReport report;
+    private List<Incident> incidents;
 
     void kind(Kind what) {
       this.kind = what;
@@ -72,9 +101,21 @@ interface SinkMetrics {
       this.report = delivered;
     }
 
+    void incident(Incident change) {
+      if (incidents == null) {
+        incidents = new java.util.ArrayList<>();
+      }
+      incidents.add(change);
+    }
+
+    Kind kind() {
+      return kind;
+    }
+
     Served served(String requestId, int status) {
       return new Served(requestId, kind, status,
-          report == null ? List.of() : report.deliveries());
+          report == null ? List.of() : report.deliveries(),
+          incidents == null ? List.of() : incidents);
     }
   }
 }

@@ -21,15 +21,17 @@ final class SinkRequest {
   private final Map<String, List<String>> headers;
   private final byte[] body;
   private final String requestId;
+  private final String domain;
 
   /** A request whose headers have one value each. */
   SinkRequest(String method, String path, Map<String, String> headers, byte[] body,
       String requestId) {
-    this(method, path, body, requestId, single(headers));
+    this(method, path, body, requestId, single(headers), null);
   }
 
   private SinkRequest(String method, String path, byte[] body, String requestId,
-      Map<String, List<String>> headers) {
+      Map<String, List<String>> headers, String domain) {
+    this.domain = domain;
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
     // No lambdas: this is on the cold path (ColdPathLambdasIT).
@@ -53,7 +55,21 @@ final class SinkRequest {
   /** A request whose headers may repeat: every value of each is kept, in order. */
   static SinkRequest withRepeatedHeaders(String method, String path,
       Map<String, List<String>> headers, byte[] body, String requestId) {
-    return new SinkRequest(method, path, body, requestId, headers);
+    return new SinkRequest(method, path, body, requestId, headers, null);
+  }
+
+  /**
+   * As {@link #withRepeatedHeaders(String, String, Map, byte[], String)}, arrived through the
+   * Function URL (or API) whose domain ({@code requestContext.domainName}) is {@code domain}.
+   */
+  static SinkRequest withRepeatedHeaders(String method, String path,
+      Map<String, List<String>> headers, byte[] body, String requestId, String domain) {
+    return new SinkRequest(method, path, body, requestId, headers, domain);
+  }
+
+  /** The domain the request was sent to, from a Function URL event; null elsewhere. */
+  String domain() {
+    return domain;
   }
 
   /** Each header as a one-value list; the constructor merges names that differ in case only. */
@@ -96,7 +112,7 @@ final class SinkRequest {
     } else {
       changed.put("content-type", List.of(contentType));
     }
-    return new SinkRequest(method, path, decoded, requestId, changed);
+    return new SinkRequest(method, path, decoded, requestId, changed, domain);
   }
 
   byte[] body() {

@@ -222,11 +222,14 @@ final class SinkSetup {
         GrafanaSignature.fromSettings(settings, decoder.maxBodyBytes(), local == null);
     Watchdog.Spec watchdog = Watchdog.spec(settings);
     Optional<String> metrics = EmfMetrics.namespace(settings);
+    Acknowledgements.Spec ackSpec = Acknowledgements.spec(settings, local == null, current);
     // Every problem of the sink's own settings, the routes, the transports and the ledger: one throw.
     AlertConfig config = AlertConfig.read(
         settings, console ? CONSOLE_ROUTES : RoutingTable.DEFAULT, loader).orElseThrow();
     AlertRouter router = AlertRouter.create(config);
     SelfWatch watch = SelfWatch.create(watchdog, metrics, settings, config, loader);
+    Acknowledgements acks = Acknowledgements.create(ackSpec, config, HttpDelivery.shared(),
+        java.time.Clock.systemUTC(), Ticker.system());
     warnUnread(parameters, settings);
     HttpDelivery.warmUp();
     long built = System.nanoTime();
@@ -241,10 +244,10 @@ final class SinkSetup {
     long ready = System.nanoTime();
     Timeline.mark("init", "ready");
     log.info("sink ready in {} ms (secrets {} ms, then config {} ms, then warm-up wait {} ms):"
-        + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}",
+        + " routes {}; {} secret(s) from SSM; {} shared secret(s); {}; {}",
         (ready - started) / 1_000_000, (secretsRead - started) / 1_000_000,
         (built - secretsRead) / 1_000_000, (ready - built) / 1_000_000, config.routes(), fetched,
-        previous.isPresent() ? 2 : 1, watch);
+        previous.isPresent() ? 2 : 1, watch, acks);
     if (console) {
       local.println("No transport configured: routed alerts are printed here (console"
           + " transport). Set a transport's settings or " + AlertConfig.ROUTES
@@ -253,7 +256,8 @@ final class SinkSetup {
     SecretCheck check = new SecretCheck(current.orElseThrow(), previous,
         settings.redaction().and(awsRedaction(environment))).withGrafana(grafana);
     StdoutLogging.redact(LoggerFactory.getILoggerFactory(), check.redaction());
-    return new Sink(check, new Decoding(decoder), router, decoder.maxBodyBytes(), watch);
+    return new Sink(check, new Decoding(decoder), router, decoder.maxBodyBytes(), watch,
+        new UnauthorizedLog(Ticker.system()), acks);
   }
 
   /** The webhook decoder as the sink's: a class, not decoder::decode (ColdPathLambdasIT). */

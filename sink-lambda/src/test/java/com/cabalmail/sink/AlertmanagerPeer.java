@@ -63,10 +63,14 @@ record AlertmanagerPeer(Process process, int port, Path logFile) implements Auto
    * waits until it is ready.
    */
   static AlertmanagerPeer start(Path dir, String config) throws IOException {
+    return start(dir, config, Peers.freePort());
+  }
+
+  /** As {@link #start(Path, String)}, on {@code port} (one the sink was told beforehand). */
+  static AlertmanagerPeer start(Path dir, String config, int port) throws IOException {
     Path binary = Peers.require("prometheus-alertmanager", INSTALL);
     Path file = Files.writeString(dir.resolve("alertmanager.yml"), config);
     Path log = dir.resolve("alertmanager.log");
-    int port = Peers.freePort();
     AlertmanagerPeer peer = new AlertmanagerPeer(Peers.start(List.of(binary.toString(),
         "--config.file=" + file, "--storage.path=" + dir.resolve("alertmanager-data"),
         "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="), log), port, log);

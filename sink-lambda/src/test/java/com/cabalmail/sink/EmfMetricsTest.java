@@ -98,7 +98,7 @@ class EmfMetricsTest {
         for (Object dimension : (List<Object>) set) {
           assertTrue(object.get(dimension) instanceof String,
               "dimension " + dimension + " is a top-level string: " + line);
-          assertTrue(List.of("Answer", "AnswerClass", "Request", "Transport", "Outcome")
+          assertTrue(List.of("Answer", "AnswerClass", "Request", "Transport", "Outcome", "Via")
               .contains(dimension), "low-cardinality dimensions only: " + dimension);
         }
       }
@@ -229,6 +229,52 @@ class EmfMetricsTest {
     }
     assertEquals(1000, total);
     assertEquals(1, lines.stream().filter(l -> l.containsKey("Requests")).count());
+  }
+
+  @Test
+  void anAcknowledgementAndASilenceAreCountedByChannelWithTheTimeToAcknowledge()
+      throws IOException {
+    EmfMetrics metrics = new EmfMetrics("CabalAlerting", Map.of(),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), CLOCK);
+
+    metrics.record(new SinkMetrics.Served("req-ack", SinkMetrics.Kind.ACK, 200, List.of(),
+        List.of(new SinkMetrics.Incident(SinkMetrics.Incident.ACKNOWLEDGED, "pushover",
+            Duration.ofSeconds(95)),
+            new SinkMetrics.Incident(SinkMetrics.Incident.SILENCED, "ntfy", null))));
+
+    List<Map<String, Object>> lines = lines();
+    assertEquals(3, lines.size());
+    assertEquals("ack", lines.get(0).get("Request"));
+    assertEquals("pushover", lines.get(1).get("Via"));
+    assertEquals(1, lines.get(1).get("Acks"));
+    assertEquals(95_000, lines.get(1).get("TimeToAck"));
+    assertEquals("ntfy", lines.get(2).get("Via"));
+    assertEquals(1, lines.get(2).get("Silences"));
+    assertFalse(lines.get(2).containsKey("TimeToAck"));
+  }
+
+  @Test
+  void anEscalationScheduledWithAPageIsCounted() throws IOException {
+    EmfMetrics metrics = new EmfMetrics("CabalAlerting", Map.of(),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), CLOCK);
+    Alert alert = Alert.firing(Severity.CRITICAL, "kuma/IMAP", "down");
+    List<Delivery> deliveries = List.of(
+        new Delivery(alert, Optional.of(new Route("ntfy", 5)), Outcome.sent("id",
+            "published to topic 'alerts'" + EmfMetrics.ESCALATES + "oncall' in 15m", 1),
+            Duration.ofMillis(3)),
+        new Delivery(alert, Optional.of(new Route("pushover", 2)), Outcome.sent("id", "queued",
+            1), Duration.ofMillis(4)));
+
+    metrics.record(new SinkMetrics.Served("req-esc", SinkMetrics.Kind.ALERTS, 204, deliveries));
+
+    List<Map<String, Object>> escalations = new ArrayList<>();
+    for (Map<String, Object> line : lines()) {
+      if (line.containsKey("Escalations")) {
+        escalations.add(line);
+      }
+    }
+    assertEquals(1, escalations.size());
+    assertEquals("ntfy", escalations.get(0).get("Via"));
   }
 
   @Test

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param handle what the transport needs to act on the message later, e.g. the receipt of a
  *     Pushover emergency, which its recovery cancels
  * @param detail a short operator-facing note: the rejection reason, or how it was delivered
+ * @param acknowledged who acknowledged the alert of a delivered firing entry, once someone did
+ * @param silence the id of the Alertmanager silence made for the alert from the phone, once one
+ *     was
  */
 public record LedgerEntry(
     LedgerKey key,
@@ -30,7 +33,9 @@ public record LedgerEntry(
     Instant expires,
     Optional<String> messageId,
     Optional<String> handle,
-    String detail) {
+    String detail,
+    Optional<Acknowledgement> acknowledged,
+    Optional<String> silence) {
 
   /** Longest {@code detail} kept, in characters. */
   public static final int MAX_DETAIL = 300;
@@ -54,7 +59,16 @@ public record LedgerEntry(
     Objects.requireNonNull(expires, "expires");
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(acknowledged, "acknowledged");
+    Objects.requireNonNull(silence, "silence");
     detail = detail == null ? "" : cut(detail);
+  }
+
+  /** An entry nobody acknowledged or silenced. */
+  public LedgerEntry(LedgerKey key, State state, String claimId, Instant recorded,
+      Instant expires, Optional<String> messageId, Optional<String> handle, String detail) {
+    this(key, state, claimId, recorded, expires, messageId, handle, detail, Optional.empty(),
+        Optional.empty());
   }
 
   /** A claim by {@code claimId}, made {@code now}, lapsing at {@code leaseEnd}. */
@@ -70,6 +84,22 @@ public record LedgerEntry(
       throw new IllegalArgumentException("a settled entry is delivered or rejected");
     }
     return new LedgerEntry(key, newState, claimId, now, until, id, newHandle, newDetail);
+  }
+
+  /**
+   * This delivered entry acknowledged by {@code ack}: everything else kept, so that writing it
+   * with {@link DeliveryLedger#settle} (conditional on the claim) amends the entry only while
+   * it is still this delivery's.
+   */
+  public LedgerEntry withAcknowledgement(Acknowledgement ack) {
+    return new LedgerEntry(key, state, claimId, recorded, expires, messageId, handle, detail,
+        Optional.of(ack), silence);
+  }
+
+  /** This delivered entry with the id of the silence made for its alert. */
+  public LedgerEntry withSilence(String silenceId) {
+    return new LedgerEntry(key, state, claimId, recorded, expires, messageId, handle, detail,
+        acknowledged, Optional.of(silenceId));
   }
 
   /** Whether the entry still holds its key at {@code now}. */

@@ -2,7 +2,10 @@ package com.cabalmail.alert.spi;
 
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.ledger.Acknowledgement;
 import com.cabalmail.http.Deadline;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -40,5 +43,34 @@ public interface Transport {
    */
   default OptionalLong quotaRemaining() {
     return OptionalLong.empty();
+  }
+
+  /**
+   * Asks the provider whether the message kept as {@code handle} (an {@link Outcome#handle()})
+   * was acknowledged there, and by whom: Pushover's receipts API for an emergency's receipt.
+   * Empty when it was not, when the provider does not know the handle, or when it could not be
+   * asked; never throws. The default knows of no acknowledgement.
+   */
+  default Optional<Acknowledgement> acknowledgement(String handle, Deadline deadline) {
+    return Optional.empty();
+  }
+
+  /**
+   * Stops what the message kept as {@code handle} still does: a Pushover emergency's repeats.
+   * Sent when done (or nothing to do), rejected or failed with the reason; never throws. The
+   * default has nothing to stop.
+   */
+  default Outcome cancel(String handle, Deadline deadline) {
+    return Outcome.rejected("this transport has nothing to cancel", 0);
+  }
+
+  /**
+   * Replaces the notification kept as {@code handle} (of a {@code severity} alert) by one
+   * saying {@code title} and {@code message}, quietly: ntfy publishes it under the same
+   * sequence ID. Never throws. The default cannot replace and says so (rejected).
+   */
+  default Outcome replace(String handle, Severity severity, String title, String message,
+      Deadline deadline) {
+    return Outcome.rejected("this transport cannot replace a notification", 0);
   }
 }

@@ -17,8 +17,10 @@ import java.util.Optional;
  * {@code message}, {@code priority}, {@code tags}, {@code click}, {@code actions},
  * {@code markdown} and {@code delay}, written
  * through the shared {@link Json} factory so any Unicode arrives as sent. The title starts with
- * {@code [CRITICAL]}, {@code [RESOLVED]} or {@code [TEST]}. Buttons: runbook, dashboard, panel,
- * silence, source (at most {@value #MAX_ACTIONS}); {@code click} opens the runbook, else the
+ * {@code [CRITICAL]}, {@code [RESOLVED]} or {@code [TEST]}. Buttons: <b>Acknowledge</b> and
+ * <b>Silence 4h</b> ({@code http} POSTs to the sink's capability URLs, {@link Labels#ACK_URL}
+ * and {@link Labels#SILENCE_ACTION}, on a firing alert that carries them), then runbook,
+ * dashboard, panel, silence, source (at most {@value #MAX_ACTIONS}); {@code click} opens the runbook, else the
  * dashboard, panel or source, never the silence page. A runbook that is not a link
  * ({@link Labels#RUNBOOK_TEXT}) is a line of the message.
  *
@@ -54,8 +56,8 @@ final class NtfyMessage {
 
   private NtfyMessage() {}
 
-  /** A link shown as a {@code view} button. */
-  record Action(String label, String url) {}
+  /** A link shown as a {@code view} button, or, {@code post}, an {@code http} POST button. */
+  record Action(String label, String url, boolean post) {}
 
   /** The body for {@code alert} at {@code priority} (1 to 5), at most {@value #MAX_JSON_BYTES}. */
   static byte[] render(Alert alert, int priority, NtfySettings settings) {
@@ -84,6 +86,11 @@ final class NtfyMessage {
     // No lambdas: this is on the cold path (ColdPathLambdasIT).
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    if (!alert.isResolved()) {
+      // The sink's capability URLs (never the shared secret) come first: the buttons that act.
+      post(label(alert, Labels.ACK_URL), "Acknowledge", actions);
+      post(label(alert, Labels.SILENCE_ACTION), "Silence 4h", actions);
+    }
     String truncated = truncatedAlertsNote(alert);
     if (truncated != null) {
       notes.add(truncated);
@@ -154,9 +161,13 @@ final class NtfyMessage {
         json.writeArrayFieldStart("actions");
         for (Action action : actions) {
           json.writeStartObject();
-          json.writeStringField("action", "view");
+          json.writeStringField("action", action.post() ? "http" : "view");
           json.writeStringField("label", action.label());
           json.writeStringField("url", action.url());
+          if (action.post()) {
+            json.writeStringField("method", "POST");
+            json.writeBooleanField("clear", true);
+          }
           json.writeEndObject();
         }
         json.writeEndArray();
@@ -239,10 +250,18 @@ final class NtfyMessage {
     Optional<String> url = httpUrl(text);
     if (url.isPresent()) {
       if (actions.size() < MAX_ACTIONS) {
-        actions.add(new Action(label, url.get()));
+        actions.add(new Action(label, url.get(), false));
       }
     } else {
       notes.add(fit(Text.singleLine(label + ": " + text), MAX_NOTE_BYTES));
+    }
+  }
+
+  /** An {@code http} POST button to one of the sink's capability URLs, while there is room. */
+  private static void post(String url, String label, List<Action> actions) {
+    if (url != null && actions.size() < MAX_ACTIONS && Text.utf8Length(url) <= MAX_URL_BYTES
+        && (url.startsWith("https://") || url.startsWith("http://"))) {
+      actions.add(new Action(label, url, true));
     }
   }
 

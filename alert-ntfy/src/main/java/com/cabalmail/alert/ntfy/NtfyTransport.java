@@ -11,7 +11,9 @@ import com.cabalmail.http.DeliveryException;
 import com.cabalmail.http.Exchange;
 import com.cabalmail.http.HttpDelivery;
 import com.cabalmail.http.RetryPolicy;
+import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
+import com.cabalmail.http.Text;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -205,6 +207,9 @@ final class NtfyTransport implements Transport, NotificationUpdates {
       outcome = outcome.withDetail(outcome.detail() + ", held back until " + heldUntil
           + " (quiet hours " + settings.quietHours() + ")")
           .withHandle(HELD + heldUntil.getEpochSecond());
+    } else if (outcome.kind() == Outcome.Kind.SENT) {
+      // The sequence ID, kept by the ledger: an acknowledgement replaces the notification by it.
+      outcome = outcome.withHandle(sid);
     }
     if (settings.escalationTopic() == null || alert.severity() != Severity.CRITICAL) {
       return outcome;
@@ -344,6 +349,11 @@ final class NtfyTransport implements Transport, NotificationUpdates {
 
   @Override
   public Outcome withdrawEscalation(Alert alert, Deadline deadline) {
+    return withdrawEscalation(sequenceId(alert), deadline);
+  }
+
+  /** Withdraws the escalation of the alert whose sequence ID is {@code sid}. */
+  private Outcome withdrawEscalation(String sid, Deadline deadline) {
     String topic = settings.escalationTopic();
     if (topic == null) {
       return Outcome.sent(null, "no escalation is configured", 0);
@@ -353,7 +363,7 @@ final class NtfyTransport implements Transport, NotificationUpdates {
           + " than 2.16, which cannot delete a message", 0);
     }
     try {
-      Outcome removed = remove(topic, sequenceId(alert) + ESCALATION_SUFFIX, deadline);
+      Outcome removed = remove(topic, sid + ESCALATION_SUFFIX, deadline);
       if (removed.isSent()) {
         return Outcome.sent(removed.messageId().orElse(null), "escalation to topic '" + topic
             + "' withdrawn", removed.attempts());
@@ -478,6 +488,69 @@ final class NtfyTransport implements Transport, NotificationUpdates {
     }
     return Outcome.failed(scrub("HTTP " + status + ", " + said + "; gave up after " + attempts
         + (attempts == 1 ? " attempt" : " attempts")), attempts);
+  }
+
+  /** Whether {@code text} can be a sequence ID: ntfy's topic alphabet, 1 to 64 characters. */
+  static boolean isSequenceId(String text) {
+    if (text == null || text.isEmpty() || text.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+          || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Publishes {@code title} and {@code message} under the sequence ID {@code handle} (what
+   * {@link #deliver} kept) on the topic of {@code severity}, at low priority: on ntfy 2.16 and
+   * later (Android 1.22) it replaces the notification in place without sounding; older servers
+   * and iOS show a second, quiet one. A critical alert's escalation is withdrawn first: an
+   * acknowledgement (or a silence) before it is due means nobody needs it.
+   */
+  @Override
+  public Outcome replace(String handle, Severity severity, String title, String message,
+      Deadline deadline) {
+    if (!isSequenceId(handle)) {
+      return Outcome.rejected("not an ntfy sequence ID", 0);
+    }
+    if (severity == Severity.CRITICAL && settings.escalationTopic() != null) {
+      Outcome withdrawn = withdrawEscalation(handle, deadline);
+      if (!withdrawn.isSent()) {
+        log.warn("ntfy: {}", withdrawn.detail());
+      }
+    }
+    String topic = settings.topics().get(severity);
+    byte[] body = Json.write(json -> {
+      json.writeStartObject();
+      json.writeStringField("topic", topic);
+      json.writeStringField("sequence_id", handle);
+      json.writeStringField("title", NtfyMessage.fit(Text.singleLine(title),
+          NtfyMessage.MAX_TITLE_BYTES));
+      json.writeStringField("message", NtfyMessage.fit(Text.multiLine(message),
+          NtfyMessage.MAX_MESSAGE_BYTES));
+      json.writeNumberField("priority", 2);
+      json.writeArrayFieldStart("tags");
+      json.writeString("white_check_mark");
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+    HttpRequest.Builder request = HttpRequest.newBuilder(settings.publishUrl())
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (settings.authorization().isPresent()) {
+      request.header("Authorization", settings.authorization().get().reveal());
+    }
+    try {
+      return interpret(delivery.send(PEER, request, POLICY, deadline), topic);
+    } catch (DeliveryException e) {
+      return Outcome.failed(scrub(e.getMessage()), e.attempts());
+    }
   }
 
   /** {@code text} with every credential this transport holds blanked out. */

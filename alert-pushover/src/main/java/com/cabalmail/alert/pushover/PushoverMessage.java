@@ -36,7 +36,9 @@ import java.util.Set;
  *   <li>{@code timestamp}: the start of a firing alert, so the phone shows when it began.
  *   <li>{@code sound} (firing alerts only, per severity) and {@code device} from the settings.
  *   <li>{@code retry}, {@code expire} and {@code tags} for a firing emergency (priority 2): the
- *       tag is {@link #tag(Alert)}, which the recovery cancels by.
+ *       tag is {@link #tag(Alert)}, which the recovery cancels by; and {@code callback}, the
+ *       URL Pushover calls when the emergency is acknowledged, when the sink set
+ *       {@link Labels#ACK_CALLBACK}.
  * </ul>
  */
 final class PushoverMessage {
@@ -119,6 +121,11 @@ final class PushoverMessage {
       fields.put("retry", Long.toString(settings.emergencyRetry().toSeconds()));
       fields.put("expire", Long.toString(settings.emergencyExpire().toSeconds()));
       fields.put("tags", tag(alert));
+      String callback = alert.labels().get(Labels.ACK_CALLBACK);
+      if (callback != null && Text.length(callback) <= MAX_URL
+          && (callback.startsWith("https://") || callback.startsWith("http://"))) {
+        fields.put("callback", callback);
+      }
     }
     return new PushoverMessage(fields, notes);
   }

@@ -3,6 +3,7 @@ package com.cabalmail.alert.pushover;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Labels;
 import com.cabalmail.alert.Outcome;
+import com.cabalmail.alert.ledger.Acknowledgement;
 import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
@@ -17,6 +18,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,6 +152,73 @@ final class PushoverTransport implements Transport {
         alert, priority, settings, cancel.kind == Outcome.Kind.SENT ? null : CANCEL_FAILED_NOTE);
     Outcome sent = send(recovery, deadline);
     return combine(target, cancel, sent);
+  }
+
+  /**
+   * Asks Pushover's receipts API ({@code GET /1/receipts/{receipt}.json}) whether the emergency
+   * {@code handle} was acknowledged. {@code by} is never the user key itself: "user " and 8 hex
+   * digits of its SHA-256. Empty when not acknowledged, unknown, or Pushover could not be asked
+   * (logged). One call per acknowledgement; {@link #POLICY} keeps a retry 5 s after the last
+   * try, Pushover's rule for polling receipts.
+   */
+  @Override
+  public Optional<Acknowledgement> acknowledgement(String handle, Deadline deadline) {
+    if (handle == null || !RECEIPT.matcher(handle).matches()) {
+      return Optional.empty();
+    }
+    URI url = URI.create(settings.apiUrl() + "/1/receipts/" + handle + ".json?token="
+        + URLEncoder.encode(settings.appToken().reveal(), StandardCharsets.UTF_8));
+    Exchange answer;
+    try {
+      answer = delivery.send(PEER, HttpRequest.newBuilder(url).header("Accept",
+          "application/json").GET(), POLICY, deadline);
+    } catch (DeliveryException e) {
+      log.warn("pushover: receipt {} could not be read: {}", handle, scrub(e.getMessage()));
+      return Optional.empty();
+    }
+    Optional<PushoverReceipt> receipt = PushoverReceipt.parse(answer.body());
+    if (!answer.isSuccess() || receipt.isEmpty() || receipt.get().status() != 1) {
+      log.warn("pushover: receipt {} not confirmed: answered {}", handle, answer.statusCode());
+      return Optional.empty();
+    }
+    PushoverReceipt r = receipt.get();
+    if (!r.acknowledged()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Acknowledgement(userHash(r.acknowledgedBy()),
+        Text.singleLine(r.device().isBlank() ? "pushover" : r.device()),
+        Instant.ofEpochSecond(r.acknowledgedAt()), PEER));
+  }
+
+  /** "user" and 8 hex digits of the key's SHA-256: who, without the key. */
+  static String userHash(String userKey) {
+    if (userKey == null || userKey.isBlank()) {
+      return "pushover user";
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(userKey.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder("user ");
+      for (int i = 0; i < 4; i++) {
+        hex.append(Character.forDigit((digest[i] >> 4) & 0xf, 16))
+            .append(Character.forDigit(digest[i] & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Cancels the emergency {@code handle} by its receipt ({@code POST .../cancel.json}). */
+  @Override
+  public Outcome cancel(String handle, Deadline deadline) {
+    if (handle == null || !RECEIPT.matcher(handle).matches()) {
+      return Outcome.rejected("not a Pushover receipt", 0);
+    }
+    Step step = cancel(URI.create(settings.apiUrl() + "/1/receipts/" + handle + "/cancel.json"),
+        deadline);
+    return new Outcome(step.kind, Optional.empty(), "emergency repeats of receipt " + handle + " cancel: "
+        + step.detail, step.attempts);
   }
 
   /**

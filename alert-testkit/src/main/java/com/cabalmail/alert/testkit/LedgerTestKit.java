@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.Severity;
+import com.cabalmail.alert.ledger.Acknowledgement;
 import com.cabalmail.alert.ledger.Claim;
 import com.cabalmail.alert.ledger.DeliveryLedger;
 import com.cabalmail.alert.ledger.LedgerEntry;
@@ -234,5 +235,28 @@ public abstract class LedgerTestKit {
     assertEquals(T0.plusSeconds(600), found.expires());
     assertEquals(Optional.empty(),
         ledger.find(LedgerKey.resolved(KEY.fingerprint(), KEY.transport()), any()));
+  }
+
+  @Test
+  public void anAcknowledgementAndASilenceAmendTheDeliveryWhileItIsStillThisClaims() {
+    LedgerEntry claim = claim("a", T0);
+    ledger.claim(claim, T0, any());
+    LedgerEntry delivered = claim.settled(LedgerEntry.State.DELIVERED, T0, T0.plusSeconds(600),
+        Optional.of("5042853c-402d"), Optional.of("rLqVuqTRh62UzxtmqiaLzQmVcPgiCy"), "queued");
+    ledger.settle(delivered, any());
+    Acknowledgement ack = new Acknowledgement("user 1a2b3c4d", "phone", T0.plusSeconds(42),
+        "pushover");
+
+    assertTrue(ledger.settle(delivered.withAcknowledgement(ack).withSilence("0b1c2d3e"), any()));
+    LedgerEntry found = ledger.find(KEY, any()).orElseThrow();
+    assertEquals(Optional.of(ack), found.acknowledged());
+    assertEquals(Optional.of("0b1c2d3e"), found.silence());
+    assertEquals(Optional.of("rLqVuqTRh62UzxtmqiaLzQmVcPgiCy"), found.handle());
+    assertEquals(T0.plusSeconds(600), found.expires());
+
+    // A recovery ended the incident: a late acknowledgement brings nothing back.
+    ledger.forget(KEY, T0.plusSeconds(50), any());
+    assertFalse(ledger.settle(delivered.withAcknowledgement(ack), any()));
+    assertEquals(Optional.empty(), ledger.find(KEY, any()));
   }
 }

@@ -1,5 +1,6 @@
 package com.cabalmail.alert.ledger.dynamodb;
 
+import com.cabalmail.alert.ledger.Acknowledgement;
 import com.cabalmail.alert.ledger.Claim;
 import com.cabalmail.alert.ledger.DeliveryLedger;
 import com.cabalmail.alert.ledger.LedgerEntry;
@@ -25,7 +26,10 @@ import java.util.Optional;
  * holding item ({@code ReturnValuesOnConditionCheckFailure: ALL_OLD}), or, from a store that
  * returns none, a consistent {@code GetItem} reads it. A settle is a {@code PutItem}
  * conditional on the claim; a release a {@code DeleteItem} conditional on the claim; a forget
- * an unconditional {@code DeleteItem}. A scope's generation is an item {@code scope/<token>}.
+ * a {@code DeleteItem} conditional on {@code recorded}. An acknowledgement or a silence amends
+ * a delivered item by the same conditional {@code PutItem} as a settle, adding the attributes
+ * {@code ackBy}, {@code ackDevice}, {@code ackAt} (epoch ms), {@code ackVia} and {@code silence}.
+ * A scope's generation is an item {@code scope/<token>}.
  * Reads are consistent. Expired items that TTL has not yet deleted are treated as absent.
  * Every failure is a {@link LedgerException} naming the table and the operation, never a
  * credential.
@@ -40,6 +44,11 @@ final class DynamoDbLedger implements DeliveryLedger {
   static final String MESSAGE_ID = "messageId";
   static final String HANDLE = "handle";
   static final String DETAIL = "detail";
+  static final String ACK_BY = "ackBy";
+  static final String ACK_DEVICE = "ackDevice";
+  static final String ACK_AT = "ackAt";
+  static final String ACK_VIA = "ackVia";
+  static final String SILENCE = "silence";
   static final String GENERATION = "generation";
   static final String SCOPE = "scope/";
 
@@ -204,6 +213,16 @@ final class DynamoDbLedger implements DeliveryLedger {
     if (!entry.detail().isEmpty()) {
       item.put(DETAIL, AttributeValue.s(entry.detail()));
     }
+    if (entry.acknowledged().isPresent()) {
+      Acknowledgement ack = entry.acknowledged().get();
+      item.put(ACK_BY, AttributeValue.s(ack.by().isEmpty() ? "-" : ack.by()));
+      item.put(ACK_DEVICE, AttributeValue.s(ack.device().isEmpty() ? "-" : ack.device()));
+      item.put(ACK_AT, AttributeValue.n(ack.at().toEpochMilli()));
+      item.put(ACK_VIA, AttributeValue.s(ack.via()));
+    }
+    if (entry.silence().isPresent()) {
+      item.put(SILENCE, AttributeValue.s(entry.silence().get()));
+    }
     return item;
   }
 
@@ -227,10 +246,20 @@ final class DynamoDbLedger implements DeliveryLedger {
       throw new LedgerException("dynamodb item '" + pk + "' is not a ledger entry: "
           + e.getMessage());
     }
+    Optional<Acknowledgement> ack = Optional.empty();
+    if (item.containsKey(ACK_AT)) {
+      ack = Optional.of(new Acknowledgement(dash(text(item, ACK_BY)), dash(text(item, ACK_DEVICE)),
+          Instant.ofEpochMilli(number(item, ACK_AT)), text(item, ACK_VIA)));
+    }
     return new LedgerEntry(key, state, text(item, CLAIM),
         Instant.ofEpochMilli(number(item, RECORDED)), Instant.ofEpochSecond(number(item, EXPIRES)),
         optionalText(item, MESSAGE_ID), optionalText(item, HANDLE),
-        optionalText(item, DETAIL).orElse(""));
+        optionalText(item, DETAIL).orElse(""), ack, optionalText(item, SILENCE));
+  }
+
+  /** DynamoDB keeps no empty string in older stores: an empty text is written as "-". */
+  private static String dash(String text) {
+    return text.equals("-") ? "" : text;
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {

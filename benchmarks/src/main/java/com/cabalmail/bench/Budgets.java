@@ -49,8 +49,9 @@ import java.util.jar.JarOutputStream;
  *   <li>floor, stock JDK: {@link RuntimeFloor} on that same stock JDK and flags;
  *   <li>package on DynamoDB (deployed): the package as {@code examples/deploy} configures it,
  *       {@code ALERT_LEDGER=dynamodb} on a loopback dynalite (a fresh table each run), EMF
- *       metrics, the Watchdog's ping URL from SSM; its bootstrap picks the cache trained on
- *       that path.
+ *       metrics, the Watchdog's ping URL and the acknowledgement key from SSM (so the page
+ *       carries Pushover's callback and ntfy's Acknowledge button, to the event's own domain);
+ *       its bootstrap picks the cache trained on that path.
  * </ul>
  *
  * The sinks read their secrets from a loopback SSM and deliver a critical alert to loopback
@@ -93,6 +94,7 @@ public final class Budgets {
   private static final Duration ANSWER_LIMIT = Duration.ofSeconds(60);
   private static final String SECRET_PARAM = "/cabal/alert_sink_secret";
   private static final String WATCHDOG_PARAM = "/cabal/watchdog_ping_url";
+  private static final String ACK_KEY_PARAM = "/cabal/alert_ack_key";
 
   private Budgets() {}
 
@@ -159,6 +161,7 @@ public final class Budgets {
       deployedEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint());
       deployedEnv.put("ALERT_METRICS", "emf");
       deployedEnv.put("ALERT_WATCHDOG_PING_URL_PARAM", WATCHDOG_PARAM);
+      deployedEnv.put("ALERT_ACK_KEY_PARAM", ACK_KEY_PARAM);
       List<Variant> variants = new ArrayList<>(List.of(
           new Variant("package (bootstrap: jlink + AOT)", List.of(pkg.resolve("bootstrap").toString()),
               pkg, packageEnv),
@@ -546,6 +549,7 @@ public final class Budgets {
     values.put("/cabal/pushover_user_key", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
     values.put("/cabal/pushover_app_token", "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
     values.put("/cabal/ntfy_publisher_token", "tk_budgetbudgetbudgetbudget0001");
+    values.put(ACK_KEY_PARAM, "budget-ack-key-4f1d8a2c9e7b3a60");
     return values;
   }
 

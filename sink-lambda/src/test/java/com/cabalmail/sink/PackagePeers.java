@@ -53,7 +53,9 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
       new Parameter("NTFY_PUBLISHER_TOKEN_PARAM", "/cabal/ntfy_publisher_token",
           NtfyStandIn.TOKEN),
       new Parameter("ALERT_WATCHDOG_PING_URL_PARAM", "/cabal/watchdog_ping_url",
-          "https://hc-ping.example.net/5c2b6f8e-1d4a-4e7b-9c3f-0a8d2e6b1f47"));
+          "https://hc-ping.example.net/5c2b6f8e-1d4a-4e7b-9c3f-0a8d2e6b1f47"),
+      new Parameter("ALERT_ACK_KEY_PARAM", "/cabal/alert_ack_key",
+          "package-training-ack-key-0b7e5d19c4a2"));
 
   /** The production secrets every form reads; the deployed one adds the Watchdog's. */
   private static final int COMMON_SECRETS = 4;
@@ -124,7 +126,8 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
 
   /**
    * What {@code examples/deploy} adds to {@link #environment}: the DynamoDB ledger (on
-   * {@code dynamoEndpoint}'s {@code table}), EMF metrics, and the Watchdog's ping URL from SSM.
+   * {@code dynamoEndpoint}'s {@code table}), EMF metrics, and the Watchdog's ping URL and the
+   * acknowledgement key from SSM.
    */
   Map<String, String> deployedEnvironment(String dynamoEndpoint, String table) {
     Map<String, String> env = new LinkedHashMap<>();
@@ -132,8 +135,9 @@ record PackagePeers(RuntimeApiStandIn api, SsmStandIn ssm, WireMockServer pushov
     env.put("ALERT_LEDGER_TABLE", table);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint);
     env.put("ALERT_METRICS", "emf");
-    Parameter watchdog = SECRETS.get(COMMON_SECRETS);
-    env.put(watchdog.variable(), watchdog.name());
+    for (Parameter deployed : SECRETS.subList(COMMON_SECRETS, SECRETS.size())) {
+      env.put(deployed.variable(), deployed.name());
+    }
     return env;
   }
 

@@ -185,8 +185,11 @@ public record Alert(
     return sha256Hex16(text.toString());
   }
 
-  /** 16 hex digits of SHA-256 over {@code text}: a stable token of any string. */
-  static String digest(String text) {
+  /**
+   * 16 hex digits of SHA-256 over {@code text}: a stable token of any string, the one this
+   * library makes identities and scopes of (and a transport may shorten its own keys with).
+   */
+  public static String digest(String text) {
     return sha256Hex16(text);
   }
 

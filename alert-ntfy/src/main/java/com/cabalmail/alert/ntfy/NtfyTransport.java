@@ -15,9 +15,6 @@ import com.cabalmail.http.Json;
 import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Text;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,23 +137,9 @@ final class NtfyTransport implements Transport, NotificationUpdates {
    */
   static String sequenceId(Alert alert) {
     String sid = alert.scopeToken() + "-" + alert.severity().wireName();
-    return sid.length() <= MAX_SEQUENCE_ID ? sid : sha256Hex16(sid);
+    return sid.length() <= MAX_SEQUENCE_ID ? sid : Alert.digest(sid);
   }
 
-  private static String sha256Hex16(String text) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(16);
-      for (int i = 0; i < 8; i++) {
-        hex.append(Character.forDigit((hash[i] >> 4) & 0xf, 16))
-            .append(Character.forDigit(hash[i] & 0xf, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
 
   @Override
   public Outcome deliver(Alert alert, int priority, Deadline deadline) {

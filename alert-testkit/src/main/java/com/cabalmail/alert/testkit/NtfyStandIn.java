@@ -633,7 +633,7 @@ public final class NtfyStandIn implements AutoCloseable {
         throw new IOException("not an object");
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.getCurrentName();
+        String name = parser.currentName();
         JsonToken token = parser.nextToken();
         switch (token) {
           case VALUE_STRING:

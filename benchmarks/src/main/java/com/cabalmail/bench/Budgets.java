@@ -73,12 +73,12 @@ import java.util.jar.JarOutputStream;
  */
 public final class Budgets {
 
-  // The gates: about 9% above what idle runs here measure (docs/performance.md: package 1.19,
-  // deployed 1.17 CPU and 1.24 wall, managed 1.33), since CI machines have read 4 to 6% above
-  // this one; a regression fails CI, noise does not.
+  // The gates sit above what runs here measure (docs/performance.md: package 1.19 idle and 1.24
+  // in CI; deployed 1.17 to 1.21 CPU and 1.24 to 1.25 wall, its wall time including dynalite's
+  // round trips; managed 1.33), so that a regression fails CI and noise does not.
   static final double PACKAGE_BUDGET = 1.3;
   /** The deployed form (DynamoDB ledger, EMF, Watchdog) against the in-memory package. */
-  static final double DEPLOYED_BUDGET = 1.3;
+  static final double DEPLOYED_BUDGET = 1.35;
   static final double MANAGED_BUDGET = 1.45;
   static final double FAN_OUT_BUDGET = 1.1;
   /** Below this 1-minute load average per CPU, wall-clock ratios are gated too. */

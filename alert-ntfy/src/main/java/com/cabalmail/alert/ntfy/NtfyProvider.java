@@ -38,8 +38,9 @@ import java.util.List;
  * <p>Every message of an alert carries one sequence ID, derived from the alert's identity
  * ({@link com.cabalmail.alert.Alert#scopeToken()}) and severity, so its recovery replaces its
  * notification in place (ntfy 2.16 and later; older servers show a second notification). The
- * transport implements {@link com.cabalmail.alert.spi.NotificationUpdates}: a host that learns
- * of an acknowledgement replaces the notification and withdraws the escalation through it.
+ * delivery's handle is that sequence ID: a host that learns of an acknowledgement replaces the
+ * notification by it ({@link com.cabalmail.alert.spi.Transport#replace}), which also withdraws a
+ * critical alert's escalation.
  */
 public final class NtfyProvider implements TransportProvider {
 

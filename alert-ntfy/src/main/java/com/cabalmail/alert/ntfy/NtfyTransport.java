@@ -3,7 +3,6 @@ package com.cabalmail.alert.ntfy;
 import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
-import com.cabalmail.alert.spi.NotificationUpdates;
 import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.http.Deadline;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * final 429 then fails as rate limited, except the daily quota (429 with code 42908), which is
  * rejected and never retried; a 2xx that is not ntfy's JSON fails.
  */
-final class NtfyTransport implements Transport, NotificationUpdates {
+final class NtfyTransport implements Transport {
 
   private static final Logger log = LoggerFactory.getLogger(NtfyTransport.class);
 
@@ -239,7 +238,7 @@ final class NtfyTransport implements Transport, NotificationUpdates {
     }
     Outcome escalation = null;
     if (settings.escalationTopic() != null && alert.severity() == Severity.CRITICAL) {
-      escalation = withdrawEscalation(alert, deadline);
+      escalation = withdrawEscalation(sequenceId(alert), deadline);
     }
     if (heldUntil != null && now.isBefore(heldUntil) && !oldServer.get()) {
       Outcome withdrawn = remove(topic, sid, deadline);
@@ -316,23 +315,6 @@ final class NtfyTransport implements Transport, NotificationUpdates {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  @Override
-  public Outcome replace(Alert alert, String note, Deadline deadline) {
-    String topic = settings.topics().get(alert.severity());
-    try {
-      Alert firing = alert.withStatus(com.cabalmail.alert.AlertStatus.FIRING);
-      return publish(NtfyMessage.render(firing, QUIET_PRIORITY, settings, topic,
-          "[ACKNOWLEDGED] ", sequenceId(alert), null, note), topic, deadline);
-    } catch (RuntimeException e) {
-      return Outcome.failed(scrub("could not publish: " + e), 0);
-    }
-  }
-
-  @Override
-  public Outcome withdrawEscalation(Alert alert, Deadline deadline) {
-    return withdrawEscalation(sequenceId(alert), deadline);
   }
 
   /** Withdraws the escalation of the alert whose sequence ID is {@code sid}. */

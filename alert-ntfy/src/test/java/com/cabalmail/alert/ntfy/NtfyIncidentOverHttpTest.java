@@ -9,7 +9,6 @@ import com.cabalmail.alert.Alert;
 import com.cabalmail.alert.AlertStatus;
 import com.cabalmail.alert.Outcome;
 import com.cabalmail.alert.Severity;
-import com.cabalmail.alert.spi.NotificationUpdates;
 import com.cabalmail.alert.spi.PriorDelivery;
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.ManualTicker;
@@ -276,16 +275,17 @@ class NtfyIncidentOverHttpTest {
   void anAcknowledgementReplacesTheNotificationAndWithdrawsTheEscalation() {
     NtfyTransport transport = transport(NtfyStandIn.Version.V2_16,
         "ALERT_ESCALATE_AFTER", "15m", "NTFY_ESCALATE_TOPIC", "oncall-backup");
-    NotificationUpdates updates = assertInstanceOf(NotificationUpdates.class, transport);
 
-    deliver(transport, imapDown(), 5);
-    Outcome replaced = updates.replace(imapDown(), "Acknowledged by pixel-7 at 22:41 UTC",
+    Outcome delivered = deliver(transport, imapDown(), 5);
+    // The delivery's handle is the sequence ID, which a host replaces the notification by.
+    String handle = delivered.handle().orElseThrow();
+    assertEquals(NtfyTransport.sequenceId(imapDown()), handle);
+    Outcome replaced = transport.replace(handle, imapDown().severity(),
+        "[ACKNOWLEDGED] kuma/IMAP reachable", "Acknowledged by pixel-7 at 22:41 UTC",
         Deadline.after(BUDGET, ticker));
-    Outcome withdrawn = updates.withdrawEscalation(imapDown(), Deadline.after(BUDGET, ticker));
     ntfy.advance(Duration.ofHours(1));
 
     assertEquals(Outcome.Kind.SENT, replaced.kind(), replaced.detail());
-    assertEquals(Outcome.Kind.SENT, withdrawn.kind(), withdrawn.detail());
     List<NtfyStandIn.Notification> shown = ntfy.notifications("alerts");
     assertEquals(1, shown.size());
     assertEquals("[ACKNOWLEDGED] kuma/IMAP reachable", shown.get(0).title());

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>Escalations</td><td>Count</td><td>[Via], [] (an escalation scheduled with a page: the
  *     ntfy server holds it and delivers it unless an acknowledgement or the recovery withdraws
  *     it first)</td></tr>
+ * <tr><td>OutdatedNtfy</td><td>Count</td><td>[Via], [] (a delivery that could not replace,
+ *     clear or withdraw because the ntfy server is older than 2.16)</td></tr>
  * </table>
  *
  * {@code Answer} is the status code ({@code 204}), {@code AnswerClass} its class ({@code 2xx}),
@@ -76,6 +78,8 @@ final class EmfMetrics implements SinkMetrics {
 
   /** What the ntfy transport's detail says when it scheduled a critical alert's escalation. */
   static final String ESCALATES = "; escalates to topic '";
+  /** What the ntfy transport's detail says when its server is older than 2.16. */
+  static final String OUTDATED_NTFY = "ntfy is older than 2.16";
 
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9.\\-_/#: ]{1,255}");
 
@@ -175,6 +179,11 @@ final class EmfMetrics implements SinkMetrics {
       if (d.outcome().kind() == Outcome.Kind.SENT && d.outcome().detail().contains(ESCALATES)) {
         lines.add(incidentLine(new Incident(Incident.ESCALATED, d.transport(), null), now));
       }
+      // A server before 2.16 (no sequence IDs, clear or delete): logged once by the transport,
+      // counted here each time a delivery could not update, clear or withdraw because of it.
+      if (d.outcome().detail().contains(OUTDATED_NTFY)) {
+        lines.add(incidentLine(new Incident(Incident.OUTDATED, d.transport(), null), now));
+      }
     }
     return lines;
   }
@@ -182,7 +191,8 @@ final class EmfMetrics implements SinkMetrics {
   /** One line for a change of an incident: Acks and TimeToAck, Silences or Escalations. */
   private byte[] incidentLine(Incident incident, long timestamp) throws IOException {
     String metric = incident.what().equals(Incident.ACKNOWLEDGED) ? "Acks"
-        : incident.what().equals(Incident.SILENCED) ? "Silences" : "Escalations";
+        : incident.what().equals(Incident.SILENCED) ? "Silences"
+        : incident.what().equals(Incident.OUTDATED) ? "OutdatedNtfy" : "Escalations";
     boolean timed = incident.sincePage() != null;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.factory().createGenerator(bytes, JsonEncoding.UTF8)) {

@@ -78,6 +78,8 @@ interface SinkMetrics {
     static final String ACKNOWLEDGED = "acknowledged";
     static final String SILENCED = "silenced";
     static final String ESCALATED = "escalated";
+    /** Not an incident's change: the ntfy server is too old to make one (before 2.16). */
+    static final String OUTDATED = "outdated";
 
     public Incident {
       Objects.requireNonNull(what, "what");

@@ -278,6 +278,30 @@ class EmfMetricsTest {
   }
 
   @Test
+  void aRecoveryANtfyServerBefore216CouldNotClearIsCounted() throws IOException {
+    EmfMetrics metrics = new EmfMetrics("CabalAlerting", Map.of(),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), CLOCK);
+    Alert alert = Alert.resolved(Severity.CRITICAL, "kuma/IMAP", "up");
+    List<Delivery> deliveries = List.of(
+        new Delivery(alert, Optional.of(new Route("ntfy", 3)), Outcome.sent("id",
+            "published to topic 'alerts', not cleared: " + EmfMetrics.OUTDATED_NTFY, 1),
+            Duration.ofMillis(3)),
+        new Delivery(alert, Optional.of(new Route("pushover", -1)), Outcome.sent("id",
+            "queued", 1), Duration.ofMillis(4)));
+
+    metrics.record(new SinkMetrics.Served("req-old", SinkMetrics.Kind.ALERTS, 204, deliveries));
+
+    List<Map<String, Object>> outdated = new ArrayList<>();
+    for (Map<String, Object> line : lines()) {
+      if (line.containsKey("OutdatedNtfy")) {
+        outdated.add(line);
+      }
+    }
+    assertEquals(1, outdated.size());
+    assertEquals("ntfy", outdated.get(0).get("Via"));
+  }
+
+  @Test
   void metricsAreOnInLambdaOffLocallyAndNoneTurnsThemOff() {
     assertEquals(Optional.of("CabalAlerting"),
         EmfMetrics.namespace(Settings.of(Map.of("AWS_LAMBDA_FUNCTION_NAME", "alert_sink"))));

@@ -166,6 +166,10 @@ class NtfyIncidentOverHttpTest {
     assertEquals(1, CapturedLogs.lines().stream()
         .filter(line -> line.startsWith("WARN") && line.contains("older than 2.16")).count(),
         CapturedLogs.text());
+    // Both recoveries' deliveries say so in the words the OutdatedNtfy metric counts.
+    assertEquals(2, CapturedLogs.lines().stream()
+        .filter(line -> line.contains("status=resolved") && line.contains("transport=ntfy")
+            && line.contains(EmfMetrics.OUTDATED_NTFY)).count(), CapturedLogs.text());
   }
 
   @ParameterizedTest

@@ -3,11 +3,12 @@ package com.cabalmail.sink;
 import com.cabalmail.http.Ticker;
 
 /**
- * A token bucket over the acknowledgement endpoints of one process (a Lambda container): at
- * most {@link #BURST} requests at once, refilled one every {@link #REFILL_NANOS}; a request
- * finding it empty is refused (403, like any refusal there) before anything is checked. A
- * phone's button and Pushover's callbacks come a few an incident; a guesser gets a few hundred
- * tries an hour against a 128-bit MAC.
+ * A token bucket over one kind of acknowledgement request of one process (a Lambda container):
+ * at most {@link #BURST} requests at once, refilled one every {@link #REFILL_NANOS}; a request
+ * finding it empty is refused (403, like any refusal there). {@link Acknowledgements} keeps two:
+ * one for Pushover's callbacks, one for capabilities whose MAC holds (a forged token is refused
+ * by its MAC and takes nothing, so a guesser cannot starve the phone's buttons). A phone's button
+ * and Pushover's callbacks come a few an incident.
  */
 final class AckRateLimit {
 

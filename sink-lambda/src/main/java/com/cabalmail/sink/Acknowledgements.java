@@ -97,13 +97,19 @@ final class Acknowledgements {
   private final Duration repeatWindow;
   private final Duration budget;
   private final AlertmanagerSilences alertmanager;
-  private final AckRateLimit limit;
+  /** Pushover's callbacks: each costs a ledger read, and a receipt found a Pushover poll. */
+  private final AckRateLimit callbacks;
+  /**
+   * Capabilities whose MAC holds: a guesser's forged tokens are refused by the MAC alone and
+   * take nothing from this bucket, so they cannot starve a real button.
+   */
+  private final AckRateLimit capabilities;
   private final Clock clock;
   private final AtomicBoolean toldNoUrl = new AtomicBoolean();
 
   private Acknowledgements(Spec spec, DeliveryLedger ledger, RoutingTable routes,
       Map<String, Transport> transports, Duration repeatWindow, Duration budget,
-      AlertmanagerSilences alertmanager, AckRateLimit limit, Clock clock) {
+      AlertmanagerSilences alertmanager, Ticker ticker, Clock clock) {
     this.spec = spec;
     this.key = spec.key().isPresent()
         ? spec.key().get().reveal().getBytes(StandardCharsets.UTF_8) : null;
@@ -116,7 +122,8 @@ final class Acknowledgements {
     this.repeatWindow = repeatWindow;
     this.budget = budget;
     this.alertmanager = alertmanager;
-    this.limit = limit;
+    this.callbacks = new AckRateLimit(ticker);
+    this.capabilities = new AckRateLimit(ticker);
     this.clock = clock;
   }
 
@@ -124,7 +131,7 @@ final class Acknowledgements {
   static Acknowledgements off() {
     return new Acknowledgements(new Spec(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty()), null, null, Map.of(), Duration.ofHours(4), Duration.ofSeconds(8), null,
-        new AckRateLimit(Ticker.system()), Clock.systemUTC());
+        Ticker.system(), Clock.systemUTC());
   }
 
   /**
@@ -201,7 +208,7 @@ final class Acknowledgements {
         : new AlertmanagerSilences(spec.alertmanager().get(), spec.alertmanagerAuth(), delivery);
     return new Acknowledgements(spec, config.ledger().orElse(null), config.routes(),
         config.transports(), config.ledgerPolicy().repeatWindow(), config.deadline(),
-        alertmanager, new AckRateLimit(ticker), clock);
+        alertmanager, ticker, clock);
   }
 
   /** Whether anything is on: a ledger to keep acknowledgements in. */
@@ -305,10 +312,6 @@ final class Acknowledgements {
   /** Answers a request to an acknowledgement path; never throws. */
   SinkResponse answer(SinkRequest request, SinkMetrics.Tally tally) {
     String id = request.requestId();
-    if (!limit.tryAcquire()) {
-      log.debug("request {}: acknowledgement rate limit reached", id);
-      return forbidden(id);
-    }
     String method = request.method().toUpperCase(Locale.ROOT);
     String path = request.path();
     while (path.length() > 1 && path.endsWith("/")) {
@@ -335,6 +338,10 @@ final class Acknowledgements {
   /** Pushover's callback: the receipt named, found in the ledger, confirmed by Pushover. */
   private SinkResponse callback(SinkRequest request, String rest, SinkMetrics.Tally tally) {
     String id = request.requestId();
+    if (!callbacks.tryAcquire()) {
+      log.debug("request {}: callback rate limit reached", id);
+      return forbidden(id);
+    }
     int slash = rest.indexOf('/');
     if (ledger == null || slash < 1 || !Alert.isFingerprintToken(rest.substring(0, slash))) {
       return notFound(id);
@@ -394,6 +401,10 @@ final class Acknowledgements {
     AckToken token = AckToken.verify(key, action, text, now.getEpochSecond());
     if (token == null) {
       log.debug("request {}: a {} token that is forged, expired or not one", id, action.path);
+      return forbidden(id);
+    }
+    if (!capabilities.tryAcquire()) {
+      log.debug("request {}: acknowledgement rate limit reached", id);
       return forbidden(id);
     }
     boolean describe = method.equals("GET") || method.equals("HEAD");

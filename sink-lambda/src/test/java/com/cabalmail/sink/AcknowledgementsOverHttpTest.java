@@ -295,6 +295,26 @@ class AcknowledgementsOverHttpTest {
 
   @ParameterizedTest
   @MethodSource("fronts")
+  void aFloodOfForgedTokensDoesNotStarveTheRealButton(String which) throws Exception {
+    Front front = front(which);
+    assertEquals(204, fire(front, "firing", "imap-3").status());
+    String receipt = onlyReceipt();
+    String ack = ackPath(front);
+    String forged = ack.substring(0, ack.length() - 1) + (ack.endsWith("A") ? "B" : "A");
+
+    // More than the bucket holds (AckRateLimit.BURST): all refused by the MAC alone.
+    for (int i = 0; i < 3 * AckRateLimit.BURST; i++) {
+      assertEquals(403, post(front, forged).status());
+    }
+    Answer real = post(front, ack);
+
+    assertEquals(200, real.status(), real.body());
+    assertTrue(real.body().contains("\"acknowledged\""), real.body());
+    assertTrue(pushover.receipt(receipt).orElseThrow().cancelled());
+  }
+
+  @ParameterizedTest
+  @MethodSource("fronts")
   void aGetDescribesTheTokenAndChangesNothing(String which) throws Exception {
     Front front = front(which);
     fire(front, "firing", "imap-3");

@@ -63,6 +63,26 @@ class AckTokenTest {
   }
 
   @Test
+  void aTokenHasOneSpellingAndEveryMacCharacterCounts() {
+    // 16 bytes are 22 base64 characters; the last carries 2 bits and 4 unused ones, so every
+    // last character decodes like exactly three others. Only the minted spelling is the token.
+    for (long expires = NOW + 1; expires < NOW + 41; expires++) {
+      String text = ack(expires).mint(KEY);
+      int mac = text.lastIndexOf('.') + 1;
+      assertNotNull(AckToken.verify(KEY, AckToken.Action.ACKNOWLEDGE, text, NOW));
+      for (int at = mac; at < text.length(); at++) {
+        for (char c : "AQgwBRhx_-09".toCharArray()) {
+          if (c != text.charAt(at)) {
+            String variant = text.substring(0, at) + c + text.substring(at + 1);
+            assertNull(AckToken.verify(KEY, AckToken.Action.ACKNOWLEDGE, variant, NOW),
+                variant);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void theRateLimitRefusesABurstThenRefillsOneEveryThreeSeconds() {
     ManualTicker ticker = new ManualTicker();
     AckRateLimit limit = new AckRateLimit(ticker, 3);

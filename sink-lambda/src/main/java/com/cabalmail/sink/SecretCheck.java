@@ -155,10 +155,12 @@ final class SecretCheck {
 
   /**
    * Every secret of the process: what the sink scrubs out of anything it writes (answer
-   * bodies, log lines).
+   * bodies, log lines), with what the process learned since start-up ({@link
+   * Redaction#process()}: credentials fetched at run time).
    */
   Redaction redaction() {
-    return redaction;
+    Redaction learned = Redaction.process();
+    return learned == Redaction.none() ? redaction : redaction.and(learned);
   }
 
   /** The shared secrets. */

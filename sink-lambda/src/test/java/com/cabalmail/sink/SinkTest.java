@@ -15,6 +15,7 @@ import com.cabalmail.alert.decode.DecodeException;
 import com.cabalmail.alert.decode.WebhookFormat;
 import com.cabalmail.alert.spi.Transport;
 import com.cabalmail.alert.testkit.CapturedLogs;
+import com.cabalmail.http.Redaction;
 import com.cabalmail.http.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -282,5 +283,23 @@ class SinkTest {
     assertEquals(207, response.status());
     assertFalse(body(response).contains(SECRET), body(response));
     assertTrue(body(response).contains("token <redacted>"), body(response));
+  }
+
+  @Test
+  void secretsTheProcessLearnsAfterStartAreScrubbedFromAnswersToo() {
+    String fetched = "ASIA-session-token-fetched-at-run-time";
+    Transport leaky = (alert, priority, deadline) -> Outcome.rejected("echoed " + fetched, 1);
+    Sink sink = sink(leaky, sending("n"), List.of(critical("x")));
+    String source = "SinkTest";
+    SinkResponse response;
+    try {
+      Redaction.learned(source, List.of(Secret.of(fetched)));
+      response = sink.handle(authorised("/", "{}"));
+    } finally {
+      Redaction.learned(source, List.of());
+    }
+    assertEquals(207, response.status());
+    assertFalse(body(response).contains(fetched), body(response));
+    assertTrue(body(response).contains("echoed <redacted>"), body(response));
   }
 }

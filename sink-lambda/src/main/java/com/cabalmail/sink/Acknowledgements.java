@@ -467,6 +467,10 @@ final class Acknowledgements {
     log.info("request {}: alert {} silenced in Alertmanager until {} (silence {})", id,
         token.identity(), TIME.format(now.plus(AlertmanagerSilences.LENGTH)), silenceId);
     tally.incident(new SinkMetrics.Incident(SinkMetrics.Incident.SILENCED, "ntfy", null));
+    if (acknowledged(held) == null) {
+      // Whoever silenced it has seen it, and no recovery will come to end the repeats.
+      cancelRepeats(held, deadline);
+    }
     String note = "Silenced in Alertmanager until "
         + TIME.format(now.plus(AlertmanagerSilences.LENGTH)) + " (silence " + silenceId + ")."
         + " No recovery will be sent while it lasts.";
@@ -553,18 +557,23 @@ final class Acknowledgements {
         Duration.between(claimed, ack.at()).isNegative() ? Duration.ZERO
             : Duration.between(claimed, ack.at())));
     if (cancel) {
-      for (Held h : held) {
-        // A transport with nothing to cancel (ntfy) rejects it and nothing happens.
-        if (h.entry.handle().isPresent()) {
-          Outcome cancelled = h.transport.cancel(h.entry.handle().get(), deadline);
-          if (cancelled.kind() == Outcome.Kind.SENT) {
-            log.info("{}: {}", h.transportName, cancelled.detail());
-          }
-        }
-      }
+      cancelRepeats(held, deadline);
     }
     replaceAll(held, "[ACKNOWLEDGED] " + severity.name(),
         "Acknowledged by " + ack.device() + " at " + TIME.format(ack.at()), severity, deadline);
+  }
+
+  /** Stops what still repeats: Pushover's emergency, by its receipt. */
+  private static void cancelRepeats(List<Held> held, Deadline deadline) {
+    for (Held h : held) {
+      // A transport with nothing to cancel (ntfy) rejects it and nothing happens.
+      if (h.entry.handle().isPresent()) {
+        Outcome cancelled = h.transport.cancel(h.entry.handle().get(), deadline);
+        if (cancelled.kind() == Outcome.Kind.SENT) {
+          log.info("{}: {}", h.transportName, cancelled.detail());
+        }
+      }
+    }
   }
 
   private void replaceAll(List<Held> held, String title, String message, Severity severity,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cabalmail.alert.testkit.CapturedLogs;
 import com.cabalmail.alert.testkit.Peers;
+import com.cabalmail.alert.testkit.PushoverStandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * alert's ntfy message carries a Silence 4h button, and pressing it (a POST of its URL) makes a
  * silence in that Alertmanager with one exact matcher per label of the alert: {@code amtool}
  * finds it, Alertmanager marks the alert suppressed by it and stops notifying, and the ntfy
- * notification is replaced to say so. A second press changes nothing.
+ * notification is replaced to say so; the Pushover emergency stops repeating (cancelled by its
+ * receipt). A second press changes nothing.
  */
 class AlertmanagerSilenceIT extends SinkBehindAlertmanager {
 
@@ -76,6 +78,8 @@ class AlertmanagerSilenceIT extends SinkBehindAlertmanager {
       assertTrue(query.contains(matcher), matcher + " in " + query);
     }
     assertEquals(1, query.strip().lines().count() - 1, query);
+    // Whoever silenced it has seen it: the emergency stops repeating, by its receipt.
+    assertEquals(List.of(PushoverStandIn.RECEIPT), stubs.pushoverCancelledReceipts());
     String alerts = get(alertmanager.url() + "/api/v2/alerts").body();
     assertTrue(alerts.contains("\"state\":\"suppressed\""), alerts);
 

@@ -77,6 +77,8 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
     pushoverAnswers(pushoverAccepted());
     pushover.stubFor(post(urlPathMatching("/1/receipts/cancel_by_tag/.*"))
         .willReturn(PushoverStandIn.cancelled()));
+    pushover.stubFor(post(urlPathMatching("/1/receipts/[A-Za-z0-9]+/cancel\\.json"))
+        .willReturn(PushoverStandIn.cancelled()));
     ntfyAnswers(NtfyStandIn.stored());
   }
 
@@ -126,6 +128,14 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Top-level fields of every JSON message ntfy received (arrays comma-joined). */
+  /** The receipts of every emergency cancelled by its receipt. */
+  List<String> pushoverCancelledReceipts() {
+    return pushover.findAll(anyRequestedFor(
+            urlPathMatching("/1/receipts/[A-Za-z0-9]+/cancel\\.json")))
+        .stream().map(r -> r.getUrl().replaceAll(".*/receipts/(.*)/cancel\\.json$", "$1"))
+        .collect(Collectors.toList());
+  }
+
   List<Map<String, String>> ntfyMessages() {
     return ntfy.getAllServeEvents().stream().map(e -> e.getRequest())
         .sorted((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()))

@@ -20,8 +20,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,15 +141,7 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
   }
 
   static Map<String, String> form(String body) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return fields;
+    return PushoverStandIn.form(body);
   }
 
   static Map<String, String> flatJson(byte[] body) {

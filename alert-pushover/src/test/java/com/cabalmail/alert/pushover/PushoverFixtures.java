@@ -3,10 +3,7 @@ package com.cabalmail.alert.pushover;
 import com.cabalmail.alert.spi.Settings;
 import com.cabalmail.alert.testkit.PushoverStandIn;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,18 +28,6 @@ final class PushoverFixtures {
 
   /** A form body decoded: each field once, in order. */
   static Map<String, String> form(String body) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    if (body.isEmpty()) {
-      return fields;
-    }
-    for (String pair : body.split("&", -1)) {
-      int equals = pair.indexOf('=');
-      String name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
-      String value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-      if (fields.put(name, value) != null) {
-        throw new AssertionError("field " + name + " sent twice in " + body);
-      }
-    }
-    return fields;
+    return PushoverStandIn.form(body);
   }
 }

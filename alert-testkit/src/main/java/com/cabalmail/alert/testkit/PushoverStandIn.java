@@ -60,6 +60,30 @@ public final class PushoverStandIn {
     return List.of(APP_TOKEN, USER_KEY);
   }
 
+  /**
+   * A form-encoded body (or query string) decoded, as Pushover reads what a transport sends:
+   * each field once, in order. A field sent twice, or a pair without {@code =}, is an {@link
+   * AssertionError} naming it: a transport must never send either.
+   */
+  public static Map<String, String> form(String body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (body.isEmpty()) {
+      return fields;
+    }
+    for (String pair : body.split("&", -1)) {
+      int equals = pair.indexOf('=');
+      if (equals < 1) {
+        throw new AssertionError("not a form field: " + pair);
+      }
+      String name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
+      if (fields.put(name, URLDecoder.decode(pair.substring(equals + 1),
+          StandardCharsets.UTF_8)) != null) {
+        throw new AssertionError("field " + name + " sent twice");
+      }
+    }
+    return fields;
+  }
+
   /** A Pushover answer: {@code status} and JSON {@code body}, {@link #REMAINING} messages left. */
   public static ResponseDefinitionBuilder json(int status, String body) {
     return json(status, body, REMAINING);
@@ -319,10 +343,18 @@ public final class PushoverStandIn {
       try (exchange) {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
-        Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(),
-            StandardCharsets.UTF_8));
-        Map<String, String> query = form(exchange.getRequestURI().getRawQuery() == null ? ""
-            : exchange.getRequestURI().getRawQuery());
+        Map<String, String> form;
+        Map<String, String> query;
+        try {
+          form = form(new String(exchange.getRequestBody().readAllBytes(),
+              StandardCharsets.UTF_8));
+          query = form(exchange.getRequestURI().getRawQuery() == null ? ""
+              : exchange.getRequestURI().getRawQuery());
+        } catch (AssertionError e) {
+          answer(exchange, 400, "{\"errors\":[\"" + e.getMessage().replace("\"", "'")
+              + "\"],\"status\":0,\"request\":\"" + REQUEST_ID + "\"}");
+          return;
+        }
         if (method.equals("POST") && path.equals("/1/messages.json")) {
           message(exchange, form);
         } else if (method.equals("GET") && path.startsWith("/1/receipts/")
@@ -455,18 +487,6 @@ public final class PushoverStandIn {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
-    }
-
-    private static Map<String, String> form(String text) {
-      Map<String, String> fields = new LinkedHashMap<>();
-      for (String pair : text.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-      return fields;
     }
 
     private static String enc(String text) {

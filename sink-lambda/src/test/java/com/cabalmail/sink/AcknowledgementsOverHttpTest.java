@@ -212,7 +212,6 @@ class AcknowledgementsOverHttpTest {
     return m.group(1);
   }
 
-  /** The path of the Acknowledge button of the first ntfy message. */
   /** The token (or path) with the first character of its MAC changed: a guess at the MAC. */
   static String forge(String token) {
     int at = token.lastIndexOf('.') + 1;
@@ -220,6 +219,7 @@ class AcknowledgementsOverHttpTest {
         + token.substring(at + 1);
   }
 
+  /** The path of the Acknowledge button of the first ntfy message. */
   String ackPath(Front front) {
     Matcher m = ACK_BUTTON.matcher(ntfyBodies().get(0));
     assertTrue(m.find(), ntfyBodies().get(0));

@@ -115,7 +115,7 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
   /** Form fields of every message Pushover received, in arrival order. */
   List<Map<String, String>> pushoverMessages() {
     return pushover.findAll(anyRequestedFor(urlEqualTo("/1/messages.json"))).stream()
-        .map(r -> form(r.getBodyAsString())).collect(Collectors.toList());
+        .map(r -> PushoverStandIn.form(r.getBodyAsString())).collect(Collectors.toList());
   }
 
   /** The tags of every emergency cancel Pushover received. */
@@ -125,7 +125,6 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
         .collect(Collectors.toList());
   }
 
-  /** Top-level fields of every JSON message ntfy received (arrays comma-joined). */
   /** The receipts of every emergency cancelled by its receipt. */
   List<String> pushoverCancelledReceipts() {
     return pushover.findAll(anyRequestedFor(
@@ -134,14 +133,11 @@ final class ProviderStubs implements BeforeEachCallback, AfterEachCallback {
         .collect(Collectors.toList());
   }
 
+  /** Top-level fields of every JSON message ntfy received (arrays comma-joined). */
   List<Map<String, String>> ntfyMessages() {
     return ntfy.getAllServeEvents().stream().map(e -> e.getRequest())
         .sorted((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()))
         .map(LoggedRequest::getBody).map(ProviderStubs::flatJson).collect(Collectors.toList());
-  }
-
-  static Map<String, String> form(String body) {
-    return PushoverStandIn.form(body);
   }
 
   static Map<String, String> flatJson(byte[] body) {

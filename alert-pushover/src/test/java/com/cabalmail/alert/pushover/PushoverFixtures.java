@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * What the Pushover tests add to the test kit's {@link PushoverStandIn}: settings built as in
- * production from the stand-in's credentials, and the form reader.
+ * production from the stand-in's credentials.
  */
 final class PushoverFixtures {
 
@@ -24,10 +24,5 @@ final class PushoverFixtures {
     PushoverSettings read = PushoverSettings.read(settings);
     settings.requireValid();
     return read;
-  }
-
-  /** A form body decoded: each field once, in order. */
-  static Map<String, String> form(String body) {
-    return PushoverStandIn.form(body);
   }
 }

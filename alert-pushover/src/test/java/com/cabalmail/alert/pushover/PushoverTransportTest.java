@@ -1,12 +1,12 @@
 package com.cabalmail.alert.pushover;
 
-import static com.cabalmail.alert.pushover.PushoverFixtures.form;
 import static com.cabalmail.alert.testkit.PushoverStandIn.APP_TOKEN;
 import static com.cabalmail.alert.testkit.PushoverStandIn.RECEIPT;
 import static com.cabalmail.alert.testkit.PushoverStandIn.REQUEST_ID;
 import static com.cabalmail.alert.testkit.PushoverStandIn.USER_KEY;
 import static com.cabalmail.alert.testkit.PushoverStandIn.accepted;
 import static com.cabalmail.alert.testkit.PushoverStandIn.acceptedEmergency;
+import static com.cabalmail.alert.testkit.PushoverStandIn.form;
 import static com.cabalmail.alert.testkit.PushoverStandIn.json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
